@@ -1,0 +1,452 @@
+"""`Sportello`: the one application service the conversation layer and the CLI call.
+
+Every write runs in one transaction and is idempotent under a caller-supplied key (the
+Telegram update or callback id, say): the first call's result is stored with the key and a
+repeated call returns it without doing anything again. Errors roll everything back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from core import actions, billing, lifecycle, tickets
+from core.clock import Clock, SystemClock
+from core.config import Settings
+from core.context import SYSTEM, Actor, Ctx
+from core.db import open_database
+from core.errors import NotAllowed, NotFound
+from core.models import Customer, IdempotencyRecord, Invoice, Notice, Order, Payment, Plan, Service
+from core.payments import OFFLINE_METHODS, CardGateway, SandboxCardGateway
+from core.pricing import Quote
+from core.states import PAYMENT_METHODS
+from core.views import (
+    CancelResult,
+    CheckoutResult,
+    InvoiceView,
+    NoticeView,
+    OrderView,
+    PaymentInstructions,
+    RecoveryResult,
+    ServiceView,
+    SweepResult,
+    TicketView,
+    invoice_view,
+    service_view,
+    ticket_view,
+)
+
+T = TypeVar("T")
+DELETED_SHOWN_DAYS = 90  # a deleted service stays listed (for a recovery ticket) this long
+
+
+class Sportello:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], settings: Settings | None = None,
+        clock: Clock | None = None, gateway: CardGateway | None = None,
+        engine: AsyncEngine | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.settings = settings or Settings()
+        self.clock = clock or SystemClock()
+        self.gateway = gateway or SandboxCardGateway(sessions)
+        self.engine = engine
+
+    @classmethod
+    async def open(cls, settings: Settings | None = None, clock: Clock | None = None) -> Sportello:
+        """Open (and migrate) the configured database."""
+        settings = settings or Settings()
+        engine, sessions = await open_database(settings.database_url)
+        return cls(sessions, settings, clock, engine=engine)
+
+    async def close(self) -> None:
+        if self.engine is not None:
+            await self.engine.dispose()
+
+    # --- plumbing -----------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _ctx(self, actor: Actor):  # type: ignore[no-untyped-def]
+        async with self.sessions() as session, session.begin():
+            yield Ctx(session, self.clock.today(), self.clock.now(), self.settings, actor)
+
+    async def _read(self, work: Callable[[Ctx], Awaitable[T]], actor: Actor = SYSTEM) -> T:
+        async with self._ctx(actor) as ctx:
+            return await work(ctx)
+
+    async def _write(
+        self, key: str | None, operation: str, actor: Actor,
+        work: Callable[[Ctx], Awaitable[dict[str, Any]]],
+    ) -> dict[str, Any]:
+        """Run `work` once per `key`; a repeat returns the stored result of the first run."""
+        for _attempt in range(3):
+            try:
+                async with self._ctx(actor) as ctx:
+                    record = None
+                    if key is not None:
+                        record = await ctx.session.get(IdempotencyRecord, key)
+                        if record is not None:
+                            if record.operation != operation:
+                                raise NotAllowed(reason="key_reused", key=key)
+                            return dict(record.result or {})
+                        record = IdempotencyRecord(key=key, operation=operation,
+                                                   created_at=ctx.now)
+                        ctx.session.add(record)
+                        await ctx.session.flush()
+                    result = await work(ctx)
+                    if record is not None:
+                        record.result = result
+                    return result
+            except IntegrityError:
+                # A concurrent call with the same key (or racing on the same row) committed
+                # first: try again, and the stored result or the constraint answers.
+                continue
+        raise NotAllowed(reason="busy", operation=operation)
+
+    # --- customers and services ---------------------------------------------------------
+
+    async def customer_by_code(self, code: str) -> Customer:
+        async def work(ctx: Ctx) -> Customer:
+            found = (await ctx.session.execute(
+                select(Customer).where(Customer.code == code))).scalar_one_or_none()
+            if found is None:
+                raise NotFound(entity="customer", code=code)
+            return found
+        return await self._read(work)
+
+    async def list_services(self, customer_id: int) -> list[ServiceView]:
+        """The customer's services, soonest expiry first (deleted ones kept a while)."""
+        async def work(ctx: Ctx) -> list[ServiceView]:
+            horizon = ctx.today - timedelta(days=DELETED_SHOWN_DAYS)
+            rows = (await ctx.session.execute(
+                select(Service).where(Service.customer_id == customer_id)
+                .where((Service.status != "eliminato") | (Service.expires_on >= horizon))
+                .order_by(Service.expires_on, Service.name))).scalars().all()
+            plans = await self._plan_codes(ctx, {s.pending_plan_id for s in rows})
+            return [self._view(ctx, s, plans.get(s.pending_plan_id)) for s in rows]
+        return await self._read(work)
+
+    async def get_service(self, customer_id: int, service_id: int) -> ServiceView:
+        async def work(ctx: Ctx) -> ServiceView:
+            service = await billing.own_service(ctx, customer_id, service_id, include_deleted=True)
+            plans = await self._plan_codes(ctx, {service.pending_plan_id})
+            return self._view(ctx, service, plans.get(service.pending_plan_id))
+        return await self._read(work)
+
+    def _view(self, ctx: Ctx, service: Service, pending: str | None = None) -> ServiceView:
+        return service_view(service, ctx.today, ctx.settings.recovery_days,
+                            max(ctx.settings.reminder_days, default=30), pending)
+
+    async def _plan_codes(self, ctx: Ctx, ids: set[int | None]) -> dict[int | None, str]:
+        wanted = {i for i in ids if i is not None}
+        if not wanted:
+            return {}
+        rows = await ctx.session.execute(select(Plan.id, Plan.code).where(Plan.id.in_(wanted)))
+        return dict(rows.tuples().all())
+
+    async def change_options(self, customer_id: int, service_id: int) -> list[Plan]:
+        """The plans this service may move to (its catalogue transitions)."""
+        async def work(ctx: Ctx) -> list[Plan]:
+            service = await billing.own_service(ctx, customer_id, service_id)
+            return await billing.change_targets(ctx, service)
+        return await self._read(work)
+
+    async def set_renewal_mode(self, customer_id: int, service_id: int, mode: str,
+                               key: str | None = None) -> ServiceView:
+        async def work(ctx: Ctx) -> dict[str, Any]:
+            await actions.set_renewal_mode(ctx, customer_id, service_id, mode)
+            return {"service_id": service_id}
+        await self._write(key, "set_renewal_mode", Actor.customer(customer_id), work)
+        return await self.get_service(customer_id, service_id)
+
+    async def cancel_service(self, customer_id: int, service_id: int, reason: str,
+                             typed_name: str, key: str | None = None) -> CancelResult:
+        async def work(ctx: Ctx) -> dict[str, Any]:
+            await actions.cancel(ctx, customer_id, service_id, reason, typed_name)
+            return {"service_id": service_id}
+        await self._write(key, "cancel", Actor.customer(customer_id), work)
+        view = await self.get_service(customer_id, service_id)
+        return CancelResult(service=view, active_until=view.expires_on,
+                            recover_until=view.recover_until)
+
+    async def recover(self, customer_id: int, service_id: int,
+                      key: str | None = None) -> RecoveryResult:
+        async def work(ctx: Ctx) -> dict[str, Any]:
+            outcome, service, quote, ticket_id = await actions.recover(ctx, customer_id,
+                                                                       service_id)
+            return {"outcome": outcome, "quote_id": quote.id if quote else None,
+                    "ticket_id": ticket_id,
+                    "days": (ctx.today - service.expires_on).days}
+        result = await self._write(key, "recover", Actor.customer(customer_id), work)
+        quote = (await self.get_quote(customer_id, result["quote_id"])
+                 if result["quote_id"] else None)
+        return RecoveryResult(
+            outcome=result["outcome"], service=await self.get_service(customer_id, service_id),
+            days_since_expiry=result["days"], quote=quote, ticket_id=result["ticket_id"],
+        )
+
+    # --- quotes, orders, payments -------------------------------------------------------
+
+    async def quote_renewal(self, customer_id: int, service_ids: list[int]) -> Quote:
+        return await self._quote(customer_id, lambda ctx: billing.quote_renewal(
+            ctx, customer_id, service_ids))
+
+    async def quote_change(self, customer_id: int, service_id: int, plan_code: str) -> Quote:
+        return await self._quote(customer_id, lambda ctx: billing.quote_change(
+            ctx, customer_id, service_id, plan_code))
+
+    async def _quote(self, customer_id: int, make: Callable[[Ctx], Awaitable[Quote]]) -> Quote:
+        async with self._ctx(Actor.customer(customer_id)) as ctx:
+            return await make(ctx)
+
+    async def get_quote(self, customer_id: int, quote_id: str) -> Quote:
+        return await self._read(lambda ctx: billing.load_quote(ctx, customer_id, quote_id))
+
+    async def checkout(self, customer_id: int, quote_id: str, method: str,
+                       key: str | None = None, card: str | None = None) -> CheckoutResult:
+        """Procedi al pagamento: make (or find) the quote's order, then pay it if by card."""
+        if method not in PAYMENT_METHODS:
+            raise NotAllowed(reason="unknown_method", method=method)
+        if method == "carta" and not card:
+            raise NotAllowed(reason="card_required")
+
+        async def work(ctx: Ctx) -> dict[str, Any]:
+            order = await billing.order_from_quote(ctx, customer_id, quote_id, method)
+            if order.total == 0 and order.status == "pending":
+                await billing.apply_order(ctx, order)
+            return {"order_id": order.id}
+
+        result = await self._write(key, "checkout", Actor.customer(customer_id), work)
+        order_id = result["order_id"]
+        if method == "carta":
+            return await self.pay_order(customer_id, order_id, card or "",
+                                        key=f"{key}:pay" if key else None)
+        return await self._checkout_result(customer_id, order_id)
+
+    async def pay_order(self, customer_id: int, order_id: int, card: str,
+                        key: str | None = None) -> CheckoutResult:
+        """Pay a pending order by card (also the retry from Ordini).
+
+        The attempt is recorded before the gateway is called and its key is the gateway's
+        idempotency key: after a crash, the same attempt is settled, never charged again.
+        """
+        actor = Actor.customer(customer_id)
+        state = await self._write(key, "pay_order", actor, lambda ctx: self._start_attempt(
+            ctx, customer_id, order_id, key))
+        if state.get("settled"):
+            return await self._checkout_result(customer_id, order_id)
+        attempt_key, amount = state["attempt_key"], Decimal(state["amount"])
+        charge = await self.gateway.charge(attempt_key, amount, card)
+
+        async def settle(ctx: Ctx) -> dict[str, Any]:
+            await self._settle_attempt(ctx, attempt_key, charge.succeeded, charge.charge_id,
+                                       charge.failure)
+            return {}
+        await self._write(None, "settle_payment", actor, settle)
+        return await self._checkout_result(customer_id, order_id, charge.failure)
+
+    async def _start_attempt(self, ctx: Ctx, customer_id: int, order_id: int,
+                             key: str | None) -> dict[str, Any]:
+        order = await billing.own_order(ctx, customer_id, order_id)
+        if order.status != "pending":
+            return {"settled": True}
+        stuck = (await ctx.session.execute(select(Payment).where(
+            Payment.order_id == order_id, Payment.status == "started"))).scalar_one_or_none()
+        if stuck is not None:
+            # An earlier attempt never finished (crash): settle that one first, same key.
+            return {"attempt_key": stuck.attempt_key, "amount": str(stuck.amount)}
+        attempts = (await ctx.session.execute(
+            select(Payment.id).where(Payment.order_id == order_id))).all()
+        attempt_key = f"order-{order_id}-attempt-{len(attempts) + 1}"
+        ctx.session.add(Payment(
+            order_id=order_id, method="carta", amount=order.total, status="started",
+            attempt_key=attempt_key, registered_by=f"{ctx.actor.kind}:{ctx.actor.id}",
+            created_at=ctx.now,
+        ))
+        return {"attempt_key": attempt_key, "amount": str(order.total)}
+
+    async def _settle_attempt(self, ctx: Ctx, attempt_key: str, succeeded: bool,
+                              charge_id: str, failure: str | None) -> None:
+        payment = (await ctx.session.execute(
+            select(Payment).where(Payment.attempt_key == attempt_key))).scalar_one()
+        if payment.status != "started":
+            return
+        order = await ctx.session.get(Order, payment.order_id)
+        assert order is not None
+        payment.gateway_ref = charge_id
+        if not succeeded or order.status != "pending":
+            payment.status, payment.failure = "failed", failure or "order_not_pending"
+            await ctx.audit("payment", payment.id, "card_failed", failure=payment.failure)
+            return
+        payment.status = "succeeded"
+        await ctx.session.flush()
+        await ctx.audit("payment", payment.id, "card_succeeded", order_id=order.id)
+        await billing.apply_order(ctx, order)
+
+    async def _checkout_result(self, customer_id: int, order_id: int,
+                               failure: str | None = None) -> CheckoutResult:
+        view = (await self.list_orders(customer_id, order_ids=[order_id]))[0]
+        if view.status == "paid":
+            return CheckoutResult(outcome="paid", order=view)
+        if view.method == "carta":
+            return CheckoutResult(outcome="payment_failed", order=view,
+                                  failure=failure or "not_paid")
+        return CheckoutResult(outcome="pending", order=view,
+                              instructions=self.instructions(view))
+
+    def instructions(self, order: OrderView) -> PaymentInstructions:
+        s = self.settings
+        common = {"method": order.method, "reference": order.reference, "amount": order.total}
+        if order.method == "bonifico":
+            return PaymentInstructions(**common, iban=s.iban, holder=s.bank_holder)
+        if order.method == "bollettino":
+            return PaymentInstructions(**common, postal_account=s.postal_account,
+                                       holder=s.bank_holder)
+        if order.method == "paypal":
+            return PaymentInstructions(**common, paypal_address=s.paypal_address)
+        return PaymentInstructions(**common)
+
+    async def register_payment(self, order_ref: str, amount: Decimal, staff: str,
+                               method: str | None = None, bank_ref: str | None = None,
+                               key: str | None = None) -> OrderView:
+        """Support records a bank transfer, postal slip or PayPal payment received."""
+        order_id = parse_order_ref(order_ref)
+
+        async def work(ctx: Ctx) -> dict[str, Any]:
+            order = await billing.own_order(ctx, None, order_id)
+            used = method or order.method
+            if used not in OFFLINE_METHODS:
+                raise NotAllowed(reason="not_offline_method", method=used)
+            await billing.register_payment(ctx, order, used, amount, bank_ref)
+            return {"order_id": order.id, "customer_id": order.customer_id}
+
+        result = await self._write(key, "register_payment", Actor.support(staff), work)
+        return (await self.list_orders(result["customer_id"], order_ids=[order_id]))[0]
+
+    async def cancel_order(self, customer_id: int, order_id: int,
+                           key: str | None = None) -> OrderView:
+        async def work(ctx: Ctx) -> dict[str, Any]:
+            await billing.cancel_order(ctx, await billing.own_order(ctx, customer_id, order_id))
+            return {"order_id": order_id}
+        await self._write(key, "cancel_order", Actor.customer(customer_id), work)
+        return (await self.list_orders(customer_id, order_ids=[order_id]))[0]
+
+    async def list_orders(self, customer_id: int,
+                          order_ids: list[int] | None = None) -> list[OrderView]:
+        async def work(ctx: Ctx) -> list[OrderView]:
+            query = select(Order).where(Order.customer_id == customer_id)
+            if order_ids is not None:
+                query = query.where(Order.id.in_(order_ids))
+            orders = (await ctx.session.execute(
+                query.order_by(Order.id.desc()))).scalars().all()
+            if order_ids is not None and len(orders) != len(set(order_ids)):
+                raise NotFound(entity="order", id=order_ids)
+            return await billing.order_views(ctx, list(orders))
+        return await self._read(work)
+
+    async def list_invoices(self, customer_id: int) -> list[InvoiceView]:
+        async def work(ctx: Ctx) -> list[InvoiceView]:
+            rows = (await ctx.session.execute(
+                select(Invoice).where(Invoice.customer_id == customer_id)
+                .order_by(Invoice.year.desc(), Invoice.seq.desc()))).scalars().all()
+            return [invoice_view(i) for i in rows]
+        return await self._read(work)
+
+    # --- tickets ------------------------------------------------------------------------
+
+    async def open_ticket(self, customer_id: int, category: str, text: str,
+                          service_id: int | None = None, context: dict[str, Any] | None = None,
+                          subject: str | None = None, key: str | None = None) -> TicketView:
+        async def work(ctx: Ctx) -> dict[str, Any]:
+            ticket = await tickets.open_ticket(
+                ctx, customer_id, category, subject or text.strip()[:80] or category, text,
+                service_id, context)
+            return {"ticket_id": ticket.id}
+        result = await self._write(key, "open_ticket", Actor.customer(customer_id), work)
+        return await self.get_ticket(result["ticket_id"], customer_id)
+
+    async def get_ticket(self, ticket_id: int, customer_id: int | None = None) -> TicketView:
+        async def work(ctx: Ctx) -> TicketView:
+            return ticket_view(await tickets.get_ticket(ctx, ticket_id, customer_id))
+        return await self._read(work)
+
+    async def list_tickets(self, customer_id: int | None = None,
+                           open_only: bool = False) -> list[TicketView]:
+        async def work(ctx: Ctx) -> list[TicketView]:
+            from core.models import Ticket  # local: only listing needs the class here
+
+            query = select(Ticket).order_by(Ticket.id.desc())
+            if customer_id is not None:
+                query = query.where(Ticket.customer_id == customer_id)
+            if open_only:
+                query = query.where(Ticket.status.in_(tickets.OPEN_STATES))
+            return [ticket_view(t) for t in (await ctx.session.execute(query)).scalars()]
+        return await self._read(work)
+
+    async def add_ticket_message(self, ticket_id: int, text: str, actor: Actor,
+                                 key: str | None = None) -> TicketView:
+        """A customer (only on their own ticket) or a support member writes on a ticket."""
+        owner = int(actor.id) if actor.kind == "customer" else None
+
+        async def work(ctx: Ctx) -> dict[str, Any]:
+            ticket = await tickets.get_ticket(ctx, ticket_id, owner)
+            await tickets.add_message(ctx, ticket, text)
+            return {"ticket_id": ticket_id}
+        await self._write(key, "ticket_message", actor, work)
+        return await self.get_ticket(ticket_id, owner)
+
+    async def assign_ticket(self, ticket_id: int, staff: str,
+                            key: str | None = None) -> TicketView:
+        async def work(ctx: Ctx) -> dict[str, Any]:
+            await tickets.assign(ctx, await tickets.get_ticket(ctx, ticket_id), staff)
+            return {"ticket_id": ticket_id}
+        await self._write(key, "assign_ticket", Actor.support(staff), work)
+        return await self.get_ticket(ticket_id)
+
+    async def close_ticket(self, ticket_id: int, staff: str, reason: str | None = None,
+                           key: str | None = None) -> TicketView:
+        async def work(ctx: Ctx) -> dict[str, Any]:
+            await tickets.close(ctx, await tickets.get_ticket(ctx, ticket_id), reason)
+            return {"ticket_id": ticket_id}
+        await self._write(key, "close_ticket", Actor.support(staff), work)
+        return await self.get_ticket(ticket_id)
+
+    # --- lifecycle ----------------------------------------------------------------------
+
+    async def run_lifecycle(self, day: date | None = None) -> SweepResult:
+        """The daily sweep for `day` (default today); safe to run again for the same day."""
+        async with self.sessions() as session, session.begin():
+            ctx = Ctx(session, day or self.clock.today(), self.clock.now(), self.settings,
+                      SYSTEM)
+            return await lifecycle.sweep(ctx)
+
+    async def unsent_notices(self, limit: int = 500) -> list[NoticeView]:
+        async def work(ctx: Ctx) -> list[NoticeView]:
+            rows = (await ctx.session.execute(
+                select(Notice).where(Notice.sent_at.is_(None)).order_by(Notice.id)
+                .limit(limit))).scalars()
+            return [NoticeView(n.id, n.customer_id, n.service_id, n.kind, n.ref_date,
+                               n.order_id) for n in rows]
+        return await self._read(work)
+
+    async def mark_notice_sent(self, notice_id: int) -> None:
+        async with self._ctx(SYSTEM) as ctx:
+            await ctx.session.execute(
+                update(Notice).where(Notice.id == notice_id, Notice.sent_at.is_(None))
+                .values(sent_at=ctx.now))
+
+
+def parse_order_ref(ref: str) -> int:
+    """`SPT-000042`, `spt42` or `42` -> 42."""
+    cleaned = ref.strip().upper().removeprefix("SPT").lstrip("-").strip()
+    if not cleaned.isdigit():
+        raise NotFound(entity="order", ref=ref)
+    return int(cleaned)
+

@@ -1,0 +1,389 @@
+"""Orders, payments, invoices: turning a quote into money and a renewed or changed service.
+
+Guarantees, each backed by a database constraint rather than by care alone:
+- a quote becomes at most one order (`orders.quote_id` is unique);
+- a service period is renewed by at most one live order (`renewal_claims` primary key);
+- an order is applied once (`UPDATE ... WHERE status = 'pending'` and a unique succeeded
+  payment per order); a service line applies only if the service is still as quoted;
+- fatture get gap-free numbers per year from a counter row updated in the same transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from core.context import Ctx
+from core.errors import (
+    AmountMismatch,
+    NotAllowed,
+    NotFound,
+    QuoteExpired,
+    RenewalAlreadyOrdered,
+)
+from core.models import (
+    DocumentCounter,
+    Invoice,
+    Notice,
+    Order,
+    OrderLine,
+    Payment,
+    Plan,
+    PlanTransition,
+    QuoteRecord,
+    RenewalClaim,
+    Service,
+)
+from core.pricing import PlanTerms, Quote, ServiceTerms, change_quote, renewal_quote
+from core.states import ATTIVO, DISDETTO, SCADUTO, SOSPESO, recovery_deadline
+from core.views import OrderView, order_view
+
+RENEWABLE = (ATTIVO, DISDETTO, SCADUTO)
+
+
+def plan_terms(plan: Plan) -> PlanTerms:
+    return PlanTerms(
+        id=plan.id, code=plan.code, name=plan.name, category=plan.category, price=plan.price,
+        period_months=plan.period_months, change_fee=plan.change_fee,
+        limits={k: int(v) for k, v in (plan.limits or {}).items()},
+        features=tuple(plan.features or ()),
+    )
+
+
+def service_terms(service: Service) -> ServiceTerms:
+    return ServiceTerms(
+        id=service.id, customer_id=service.customer_id, name=service.name,
+        plan=plan_terms(service.plan), period_start=service.period_start,
+        expires_on=service.expires_on, paid_for_period=service.paid_for_period,
+        usage={k: int(v) for k, v in (service.usage or {}).items()},
+    )
+
+
+async def own_service(
+    ctx: Ctx, customer_id: int, service_id: int, include_deleted: bool = False
+) -> Service:
+    """The customer's service, or NotFound (also for someone else's: never tell which)."""
+    service = await ctx.session.get(Service, service_id)
+    deleted = service is not None and service.status == "eliminato" and not include_deleted
+    if service is None or service.customer_id != customer_id or deleted:
+        raise NotFound(entity="service", id=service_id)
+    return service
+
+
+async def own_order(ctx: Ctx, customer_id: int | None, order_id: int) -> Order:
+    order = await ctx.session.get(Order, order_id)
+    if order is None or (customer_id is not None and order.customer_id != customer_id):
+        raise NotFound(entity="order", id=order_id)
+    return order
+
+
+def check_renewable(service: Service, today: date, recovery_days: int) -> None:
+    if service.status not in RENEWABLE:
+        raise NotAllowed(reason="not_renewable", service_id=service.id, status=service.status)
+    if today > recovery_deadline(service.expires_on, recovery_days):
+        raise NotAllowed(reason="recovery_window_over", service_id=service.id)
+
+
+async def save_quote(ctx: Ctx, quote: Quote) -> Quote:
+    ctx.session.add(QuoteRecord(
+        id=quote.id, customer_id=quote.customer_id, kind=quote.kind,
+        computed_for=quote.computed_for, total=quote.total, payload=quote.to_dict(),
+        created_at=ctx.now,
+    ))
+    return quote
+
+
+async def quote_renewal(ctx: Ctx, customer_id: int, service_ids: list[int]) -> Quote:
+    services = []
+    for service_id in dict.fromkeys(service_ids):  # a cart lists each service once
+        service = await own_service(ctx, customer_id, service_id)
+        check_renewable(service, ctx.today, ctx.settings.recovery_days)
+        services.append(service_terms(service))
+    quote = renewal_quote(ctx.today, customer_id, services, ctx.settings.vat_rate)
+    return await save_quote(ctx, quote)
+
+
+async def change_targets(ctx: Ctx, service: Service) -> list[Plan]:
+    rows = await ctx.session.execute(
+        select(Plan).join(PlanTransition, PlanTransition.to_plan_id == Plan.id)
+        .where(PlanTransition.from_plan_id == service.plan_id, Plan.active.is_(True))
+        .order_by(Plan.price, Plan.code)
+    )
+    return list(rows.scalars())
+
+
+async def quote_change(ctx: Ctx, customer_id: int, service_id: int, plan_code: str) -> Quote:
+    service = await own_service(ctx, customer_id, service_id)
+    if service.status != ATTIVO:
+        raise NotAllowed(reason="change_needs_active", service_id=service_id)
+    target = next((p for p in await change_targets(ctx, service) if p.code == plan_code), None)
+    if target is None:
+        raise NotFound(entity="plan", code=plan_code)
+    quote = change_quote(ctx.settings.policy, ctx.today, service_terms(service),
+                         plan_terms(target), ctx.settings.vat_rate)
+    return await save_quote(ctx, quote)
+
+
+async def load_quote(ctx: Ctx, customer_id: int, quote_id: str) -> Quote:
+    record = await ctx.session.get(QuoteRecord, quote_id)
+    if record is None or record.customer_id != customer_id:
+        raise NotFound(entity="quote", id=quote_id)
+    return Quote.from_dict(record.payload)
+
+
+async def _still_as_quoted(ctx: Ctx, quote: Quote) -> bool:
+    """Whether every service is still as it was when the quote was computed."""
+    if quote.kind == "renewal":
+        for item in quote.renewals:
+            service = await ctx.session.get(Service, item["service_id"])
+            if service is None or service.expires_on.isoformat() != item["period_from"]:
+                return False
+            if service.status not in RENEWABLE:
+                return False
+        return True
+    service = await ctx.session.get(Service, quote.service_id)
+    return bool(service and service.plan.code == quote.from_plan and service.status == ATTIVO)
+
+
+async def _requote(ctx: Ctx, quote: Quote) -> Quote:
+    if quote.kind == "renewal":
+        ids = [item["service_id"] for item in quote.renewals]
+        return await quote_renewal(ctx, quote.customer_id, ids)
+    assert quote.service_id is not None and quote.to_plan is not None
+    return await quote_change(ctx, quote.customer_id, quote.service_id, quote.to_plan)
+
+
+async def order_from_quote(ctx: Ctx, customer_id: int, quote_id: str, method: str) -> Order:
+    """The order that executes `quote_id`: new, or the one already made from it."""
+    quote = await load_quote(ctx, customer_id, quote_id)
+    existing = (await ctx.session.execute(
+        select(Order).where(Order.quote_id == quote_id))).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    if quote.computed_for != ctx.today or not await _still_as_quoted(ctx, quote):
+        # Refused in the open: the caller shows the fresh quote, nothing is charged.
+        fresh = await _requote(ctx, quote)
+        raise QuoteExpired(quote=fresh, old_total=quote.total)
+    order = Order(
+        customer_id=customer_id, kind=quote.kind, status="pending", method=method,
+        quote_id=quote.id, subtotal=quote.subtotal, vat=quote.vat, total=quote.total,
+        created_on=ctx.today,
+    )
+    ctx.session.add(order)
+    await ctx.session.flush()
+    plans = {p.code: p.id for p in (await ctx.session.execute(select(Plan))).scalars()}
+    for line in quote.lines:
+        detail = dict(line.detail)
+        if quote.kind == "change":
+            detail.update(
+                from_plan=quote.from_plan, to_plan=quote.to_plan, direction=quote.direction,
+                new_expiry=quote.new_expiry.isoformat() if quote.new_expiry else None,
+                new_period_start=(quote.new_period_start.isoformat()
+                                  if quote.new_period_start else None),
+                effective_on=quote.effective_on.isoformat() if quote.effective_on else None,
+            )
+        ctx.session.add(OrderLine(
+            order_id=order.id, service_id=line.service_id, kind=line.kind, amount=line.amount,
+            plan_id=plans[line.plan_code], detail=detail,
+        ))
+    renewals = [(r["service_id"], r["period_from"]) for r in quote.renewals]
+    renewals += [(line.service_id, line.detail["period_from"])
+                 for line in quote.lines if line.kind == "renewal" and quote.kind == "change"]
+    for service_id, period_from in renewals:
+        await _claim(ctx, service_id, date.fromisoformat(period_from), order.id)
+    await ctx.audit("order", order.id, "created", quote_id=quote.id, method=method,
+                    total=quote.total)
+    return order
+
+
+async def _claim(ctx: Ctx, service_id: int, period_from: date, order_id: int) -> None:
+    holder = (await ctx.session.execute(
+        select(RenewalClaim.order_id).where(RenewalClaim.service_id == service_id,
+                                            RenewalClaim.period_from == period_from)
+    )).scalar_one_or_none()
+    if holder is not None:
+        held_by = await ctx.session.get(Order, holder)
+        raise RenewalAlreadyOrdered(service_id=service_id, order_id=holder,
+                                    reference=held_by.reference if held_by else None)
+    try:
+        async with ctx.session.begin_nested():
+            ctx.session.add(RenewalClaim(service_id=service_id, period_from=period_from,
+                                         order_id=order_id))
+    except IntegrityError:
+        raise RenewalAlreadyOrdered(service_id=service_id) from None
+
+
+async def next_number(ctx: Ctx, doc_type: str, year: int, count: int = 1) -> int:
+    """Reserve `count` progressive numbers; returns the first. Locks the counter row."""
+    counter = (await ctx.session.execute(
+        select(DocumentCounter).where(DocumentCounter.doc_type == doc_type,
+                                      DocumentCounter.year == year).with_for_update()
+    )).scalar_one_or_none()
+    if counter is None:
+        try:
+            async with ctx.session.begin_nested():
+                await ctx.session.execute(
+                    insert(DocumentCounter).values(doc_type=doc_type, year=year, last=0))
+        except IntegrityError:
+            pass  # created meanwhile by another transaction
+        counter = (await ctx.session.execute(
+            select(DocumentCounter).where(DocumentCounter.doc_type == doc_type,
+                                          DocumentCounter.year == year).with_for_update()
+        )).scalar_one()
+    first = counter.last + 1
+    counter.last += count
+    await ctx.session.flush()
+    return first
+
+
+async def register_payment(
+    ctx: Ctx, order: Order, method: str, amount: Decimal, gateway_ref: str | None = None,
+) -> bool:
+    """Record the money and apply the order. Returns False if it was already paid."""
+    if order.status == "cancelled":
+        raise NotAllowed(reason="order_cancelled", order_id=order.id)
+    if order.status == "paid":
+        return False
+    if amount != order.total:
+        raise AmountMismatch(order_id=order.id, expected=order.total, got=amount)
+    ctx.session.add(Payment(
+        order_id=order.id, method=method, amount=amount, status="succeeded",
+        gateway_ref=gateway_ref, registered_by=f"{ctx.actor.kind}:{ctx.actor.id}",
+        created_at=ctx.now,
+    ))
+    await ctx.session.flush()
+    await apply_order(ctx, order)
+    return True
+
+
+async def apply_order(ctx: Ctx, order: Order) -> None:
+    """Mark paid, renew or change the services, issue (or settle) the fattura. Runs once."""
+    marked = await ctx.session.execute(
+        update(Order).where(Order.id == order.id, Order.status == "pending")
+        .values(status="paid", paid_on=ctx.today).execution_options(synchronize_session=False)
+    )
+    if marked.rowcount != 1:
+        return
+    order.status, order.paid_on = "paid", ctx.today
+    unapplied = 0
+    if order.kind == "tacit":
+        await _settle_tacit(ctx, order)
+    else:
+        for line in order.lines:
+            if line.applied:
+                continue
+            applied = await _apply_line(ctx, order, line)
+            line.applied = applied
+            unapplied += 0 if applied else 1
+    if order.kind != "tacit" and order.total > 0:  # nothing to invoice for a free change
+        number = await next_number(ctx, "fattura", ctx.today.year)
+        ctx.session.add(Invoice(
+            doc_type="fattura", year=ctx.today.year, seq=number, customer_id=order.customer_id,
+            order_id=order.id, issued_on=ctx.today, due_on=ctx.today, subtotal=order.subtotal,
+            vat=order.vat, total=order.total, paid=True,
+        ))
+    if unapplied:
+        # Money arrived for a service that moved on (e.g. deleted meanwhile): support decides.
+        order.needs_review = True
+    await ctx.session.execute(
+        insert(Notice).values(
+            customer_id=order.customer_id, service_id=order.lines[0].service_id,
+            kind="order_paid", ref_date=ctx.today, dedup_key=f"order_paid:{order.id}",
+            created_on=ctx.today, order_id=order.id,
+        )
+    )
+    await ctx.audit("order", order.id, "paid", total=order.total, needs_review=bool(unapplied))
+
+
+async def _settle_tacit(ctx: Ctx, order: Order) -> None:
+    invoice = (await ctx.session.execute(
+        select(Invoice).where(Invoice.order_id == order.id))).scalar_one()
+    invoice.paid = True
+    for line in order.lines:
+        lifted = await ctx.session.execute(
+            update(Service).where(Service.id == line.service_id, Service.status == SOSPESO)
+            .values(status=ATTIVO, suspended_on=None)
+            .execution_options(synchronize_session=False)
+        )
+        if lifted.rowcount:
+            await ctx.audit("service", line.service_id, "reactivated", order_id=order.id)
+
+
+async def _apply_line(ctx: Ctx, order: Order, line: OrderLine) -> bool:
+    detail = line.detail or {}
+    if line.kind == "renewal":
+        start = date.fromisoformat(detail["period_from"])
+        end = date.fromisoformat(detail["period_to"])
+        values = dict(expires_on=end, period_start=start, status=ATTIVO, paid_for_period=line.amount,
+                      cancellation_reason=None, cancelled_on=None, suspended_on=None)
+        if order.kind == "change":
+            values["plan_id"] = line.plan_id
+        done = await ctx.session.execute(
+            update(Service).where(Service.id == line.service_id, Service.expires_on == start,
+                                  Service.status.in_(RENEWABLE))
+            .values(**values).execution_options(synchronize_session=False)
+        )
+        if done.rowcount == 1:
+            await ctx.audit("service", line.service_id, "renewed", order_id=order.id,
+                            period_from=start, period_to=end)
+        return done.rowcount == 1
+    if line.kind in ("debit", "change_fee", "upgrade"):
+        return await _apply_change(ctx, order, line)
+    return True  # credit lines travel with their debit line
+
+
+async def _apply_change(ctx: Ctx, order: Order, line: OrderLine) -> bool:
+    detail = line.detail or {}
+    service = await ctx.session.get(Service, line.service_id)
+    if service is None or service.plan.code != detail.get("from_plan"):
+        return False
+    effective = date.fromisoformat(detail["effective_on"])
+    if effective > ctx.today:
+        service.pending_plan_id, service.pending_change_on = line.plan_id, effective
+        await ctx.audit("service", service.id, "change_scheduled", order_id=order.id,
+                        to_plan=detail.get("to_plan"), effective_on=effective)
+        return True
+    service.plan_id = line.plan_id
+    if line.kind == "debit":
+        if detail["new_period_start"] != service.period_start.isoformat():
+            # A new period starts: it is worth the debit (money paid now plus credit used).
+            service.paid_for_period = line.amount
+        else:
+            credit = sum((ln.amount for ln in order.lines
+                          if ln.kind == "credit" and ln.service_id == service.id), Decimal(0))
+            service.paid_for_period += line.amount + credit
+        service.period_start = date.fromisoformat(detail["new_period_start"])
+        service.expires_on = date.fromisoformat(detail["new_expiry"])
+    service.pending_plan_id = service.pending_change_on = None
+    await ctx.audit("service", service.id, "plan_changed", order_id=order.id,
+                    from_plan=detail.get("from_plan"), to_plan=detail.get("to_plan"))
+    return True
+
+
+async def cancel_order(ctx: Ctx, order: Order) -> None:
+    if order.status != "pending" or order.kind == "tacit":
+        raise NotAllowed(reason="order_not_cancellable", order_id=order.id)
+    order.status = "cancelled"
+    await ctx.session.execute(delete(RenewalClaim).where(RenewalClaim.order_id == order.id))
+    await ctx.audit("order", order.id, "cancelled")
+
+
+async def order_views(ctx: Ctx, orders: list[Order]) -> list[OrderView]:
+    if not orders:
+        return []
+    service_ids = {line.service_id for order in orders for line in order.lines}
+    names = dict((await ctx.session.execute(
+        select(Service.id, Service.name).where(Service.id.in_(service_ids)))).tuples().all())
+    invoices = {inv.order_id: inv for inv in (await ctx.session.execute(
+        select(Invoice).where(Invoice.order_id.in_([o.id for o in orders])))).scalars()}
+    return [order_view(o, names, invoices.get(o.id)) for o in orders]
+
+
+async def pending_total(ctx: Ctx, customer_id: int) -> Decimal:
+    total = (await ctx.session.execute(
+        select(func.coalesce(func.sum(Order.total), 0))
+        .where(Order.customer_id == customer_id, Order.status == "pending"))).scalar_one()
+    return Decimal(total) / 100

@@ -1,0 +1,84 @@
+"""Engines, sessions and the schema: SQLite (aiosqlite) by default, PostgreSQL (asyncpg) by URL.
+
+The schema is applied by Alembic on start (`open_database`), never by `create_all`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import StaticPool
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def create_engine(url: str) -> AsyncEngine:
+    """An async engine; SQLite gets foreign keys, WAL and writer-serialising transactions."""
+    parsed = make_url(url)
+    if not is_sqlite(url):
+        return create_async_engine(url, pool_pre_ping=True)
+    database = parsed.database or ":memory:"
+    kwargs: dict[str, Any] = {}
+    if database == ":memory:":
+        kwargs["poolclass"] = StaticPool
+    else:
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+    _tune_sqlite(engine, in_memory=database == ":memory:")
+    return engine
+
+
+def _tune_sqlite(engine: AsyncEngine, in_memory: bool) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide where transactions begin (see "begin").
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # IMMEDIATE takes the write lock up front: two writers queue instead of one of them
+        # failing half-way when it upgrades a read lock.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def _upgrade(connection: Connection) -> None:
+    command.upgrade(alembic_config(connection), "head")
+
+
+async def migrate(engine: AsyncEngine) -> None:
+    """Bring the schema to the newest migration (safe to call on every start)."""
+    async with engine.begin() as conn:
+        await conn.run_sync(_upgrade)
+
+
+async def open_database(url: str) -> tuple[AsyncEngine, async_sessionmaker[Any]]:
+    engine = create_engine(url)
+    await migrate(engine)
+    return engine, async_sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,288 @@
+"""The daily lifecycle sweep: one call does a day's work for every service, set-based.
+
+Each step is a handful of `INSERT ... SELECT` / `UPDATE ... WHERE` statements over all
+services at once (no Python loop over services), in one transaction, in this order:
+
+1. scheduled plan changes (downgrades at period end) take effect;
+2. expiry reminders (30, 7, 1 days before by default) for active `Su richiesta` services;
+3. renewal on sight at expiry for `Automatico` services, and for `Su richiesta` ones when
+   tacit renewal is on: the service is renewed and a fattura payable on sight is issued;
+4. suspension of services whose on-sight fattura is unpaid past its due date;
+5. expiry: active services past `Scadenza` become `Scaduto` (suspended); cancelled ones are
+   suspended;
+6. deletion after the recovery window (10 days after expiry by default).
+
+Every step selects only rows not yet in their target state, and every notice has a unique
+`dedup_key`, so a second run for the same day finds nothing to do. The sweep returns the
+notices it created (an outbox: the bot sends them and marks them sent).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Integer,
+    String,
+    and_,
+    cast,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+    type_coerce,
+    update,
+)
+from sqlalchemy.sql import Select
+
+from core.billing import next_number
+from core.context import Ctx
+from core.dates import add_months
+from core.models import (
+    AuditEntry,
+    Customer,
+    Invoice,
+    Notice,
+    Order,
+    OrderLine,
+    Plan,
+    RenewalClaim,
+    Service,
+)
+from core.states import ATTIVO, DISDETTO, ELIMINATO, SCADUTO, SOSPESO
+from core.views import NoticeView, SweepResult
+
+
+def _lit(value: Any, type_: Any) -> Any:
+    return literal(value, type_)
+
+
+def _dedup(kind: str, service_id: Any, ref_date: Any) -> Any:
+    return (_lit(f"{kind}:", String) + cast(service_id, String) + _lit(":", String)
+            + cast(ref_date, String))
+
+
+async def _notify_and_audit(
+    ctx: Ctx, kind: str, action: str, rows: Select[Any], audit: bool = True
+) -> int:
+    """Insert one notice (and one audit entry) per row of `rows`; returns notices created.
+
+    `rows` yields (service_id, customer_id, ref_date, order_id).
+    """
+    sub = rows.subquery()
+    key = _dedup(kind, sub.c.service_id, sub.c.ref_date)
+    created = await ctx.session.execute(
+        insert(Notice).from_select(
+            ["customer_id", "service_id", "kind", "ref_date", "dedup_key", "created_on",
+             "order_id"],
+            select(sub.c.customer_id, sub.c.service_id, _lit(kind, String), sub.c.ref_date, key,
+                   _lit(ctx.today, Date), sub.c.order_id)
+            .where(~exists().where(Notice.dedup_key == key)),
+        )
+    )
+    if audit:
+        await ctx.session.execute(
+            insert(AuditEntry).from_select(
+                ["at", "actor_kind", "actor", "entity", "entity_id", "action"],
+                select(_lit(ctx.now, DateTime(timezone=True)), _lit("system", String),
+                       _lit("lifecycle", String), _lit("service", String),
+                       cast(sub.c.service_id, BigInteger), _lit(action, String)),
+            )
+        )
+    return created.rowcount or 0
+
+
+def _rows(*where: Any, ref_date: Any = Service.expires_on, order_id: Any = None) -> Select[Any]:
+    return select(
+        Service.id.label("service_id"), Service.customer_id.label("customer_id"),
+        ref_date.label("ref_date"),
+        (order_id if order_id is not None else _lit(None, Integer)).label("order_id"),
+    ).where(*where)
+
+
+async def _update(ctx: Ctx, where: Sequence[Any], **values: Any) -> int:
+    result = await ctx.session.execute(
+        update(Service).where(*where).values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+async def _scheduled_changes(ctx: Ctx) -> int:
+    where = (Service.pending_plan_id.is_not(None), Service.pending_change_on <= ctx.today,
+             Service.status.in_((ATTIVO, SOSPESO)))
+    await _notify_and_audit(ctx, "plan_changed", "plan_changed",
+                            _rows(*where, ref_date=Service.pending_change_on))
+    return await _update(ctx, where, plan_id=Service.pending_plan_id, pending_plan_id=None,
+                         pending_change_on=None)
+
+
+async def _reminders(ctx: Ctx) -> int:
+    thresholds = ctx.settings.reminder_days
+    created = 0
+    for i, days in enumerate(thresholds):
+        lower = thresholds[i + 1] if i + 1 < len(thresholds) else 0
+        where = (
+            Service.status == ATTIVO, Service.renewal_mode == "su_richiesta",
+            Service.expires_on > ctx.today + timedelta(days=lower),
+            Service.expires_on <= ctx.today + timedelta(days=days),
+        )
+        created += await _notify_and_audit(ctx, f"reminder_{days}", "reminder",
+                                           _rows(*where), audit=False)
+    return created
+
+
+async def _renew_on_sight(ctx: Ctx) -> int:
+    today, settings = ctx.today, ctx.settings
+    modes = ["automatico"] + (["su_richiesta"] if settings.tacit_renewal else [])
+    rate_bp = int(settings.vat_rate * 10000)
+    if Decimal(rate_bp) / 10000 != settings.vat_rate:
+        raise ValueError("VAT rate must have at most four decimals")
+    price = type_coerce(Plan.price, BigInteger)
+    vat = (price * rate_bp + 5000) // 10000  # half-up to the cent, in integer cents
+    due = (
+        select(
+            Service.customer_id, _lit("tacit", String), _lit("pending", String),
+            Customer.preferred_method, price, vat, price + vat, _lit(today, Date),
+            _lit(False, Boolean), Service.id, Service.expires_on,
+        )
+        .join(Plan, Plan.id == Service.plan_id).join(Customer, Customer.id == Service.customer_id)
+        .where(
+            Service.status == ATTIVO, Service.renewal_mode.in_(modes),
+            Service.expires_on <= today,
+            Service.expires_on >= today - timedelta(days=settings.recovery_days),
+            ~exists().where(RenewalClaim.service_id == Service.id,
+                            RenewalClaim.period_from == Service.expires_on),
+            ~exists().where(Order.source_service_id == Service.id,
+                            Order.source_period_from == Service.expires_on),
+        )
+    )
+    created = await ctx.session.execute(insert(Order).from_select(
+        ["customer_id", "kind", "status", "method", "subtotal", "vat", "total", "created_on",
+         "needs_review", "source_service_id", "source_period_from"], due))
+    if not created.rowcount:
+        return 0
+    new = (Order.kind == "tacit", Order.created_on == today)
+    await ctx.session.execute(insert(OrderLine).from_select(
+        ["order_id", "service_id", "kind", "amount", "plan_id", "applied"],
+        select(Order.id, Order.source_service_id, _lit("renewal", String), Order.subtotal,
+               Service.plan_id, _lit(True, Boolean))
+        .join(Service, Service.id == Order.source_service_id)
+        .where(*new, ~exists().where(OrderLine.order_id == Order.id)),
+    ))
+    await ctx.session.execute(insert(RenewalClaim).from_select(
+        ["service_id", "period_from", "order_id"],
+        select(Order.source_service_id, Order.source_period_from, Order.id)
+        .where(*new, ~exists().where(RenewalClaim.service_id == Order.source_service_id,
+                                     RenewalClaim.period_from == Order.source_period_from)),
+    ))
+    uninvoiced = (*new, ~exists().where(Invoice.order_id == Order.id))
+    count = (await ctx.session.execute(
+        select(func.count(Order.id)).where(*uninvoiced))).scalar_one()
+    if count:
+        first = await next_number(ctx, "fattura", today.year, count)
+        seq = _lit(first - 1, Integer) + func.row_number().over(order_by=Order.id)
+        await ctx.session.execute(insert(Invoice).from_select(
+            ["doc_type", "year", "seq", "customer_id", "order_id", "issued_on", "due_on",
+             "subtotal", "vat", "total", "paid"],
+            select(_lit("fattura", String), _lit(today.year, Integer), seq, Order.customer_id,
+                   Order.id, _lit(today, Date),
+                   _lit(today + timedelta(days=settings.tacit_payment_days), Date),
+                   Order.subtotal, Order.vat, Order.total, _lit(False, Boolean))
+            .where(*uninvoiced),
+        ))
+    moving = and_(Order.source_service_id == Service.id,
+                  Order.source_period_from == Service.expires_on, *new)
+    await _notify_and_audit(
+        ctx, "tacit_invoice", "renewed_on_sight",
+        _rows(exists().where(moving), order_id=select(Order.id).where(moving)
+              .scalar_subquery()),
+    )
+    # Extend by one period from the current expiry: one UPDATE per distinct
+    # (expiry, period length), since month arithmetic with clamping is done in Python.
+    groups = (await ctx.session.execute(
+        select(Service.expires_on, Plan.period_months).distinct()
+        .join(Plan, Plan.id == Service.plan_id).where(exists().where(moving))
+    )).all()
+    renewed = 0
+    for old_expiry, months in groups:
+        renewed += await _update(
+            ctx,
+            (Service.expires_on == old_expiry,
+             Service.plan_id.in_(select(Plan.id).where(Plan.period_months == months)),
+             Service.id.in_(select(Order.source_service_id).where(
+                 *new, Order.source_period_from == old_expiry))),
+            period_start=Service.expires_on, expires_on=add_months(old_expiry, months),
+            paid_for_period=select(Plan.price).where(Plan.id == Service.plan_id)
+            .scalar_subquery(),
+        )
+    return renewed
+
+
+async def _suspend_unpaid(ctx: Ctx) -> int:
+    overdue = and_(Order.source_service_id == Service.id, Order.kind == "tacit",
+                   Order.status == "pending", Invoice.order_id == Order.id,
+                   Invoice.due_on < ctx.today)
+    where = (Service.status == ATTIVO, exists().where(overdue))
+    await _notify_and_audit(
+        ctx, "suspended_unpaid", "suspended",
+        _rows(*where, order_id=select(Order.id).where(overdue).limit(1).scalar_subquery()),
+    )
+    return await _update(ctx, where, status=SOSPESO, suspended_on=ctx.today)
+
+
+async def _expire(ctx: Ctx) -> int:
+    lapsed = (Service.status == ATTIVO, Service.expires_on <= ctx.today)
+    await _notify_and_audit(ctx, "expired", "expired", _rows(*lapsed))
+    count = await _update(ctx, lapsed, status=SCADUTO, suspended_on=ctx.today)
+    ended = (Service.status == DISDETTO, Service.expires_on <= ctx.today,
+             Service.suspended_on.is_(None))
+    await _notify_and_audit(ctx, "cancelled_expired", "expired", _rows(*ended))
+    return count + await _update(ctx, ended, suspended_on=ctx.today)
+
+
+async def _delete(ctx: Ctx) -> int:
+    cutoff = ctx.today - timedelta(days=ctx.settings.recovery_days)
+    where = (Service.status.in_((SCADUTO, DISDETTO)), Service.expires_on < cutoff)
+    await _notify_and_audit(ctx, "deleted", "deleted", _rows(*where))
+    return await _update(ctx, where, status=ELIMINATO, deleted_on=ctx.today)
+
+
+async def _lock(ctx: Ctx) -> None:
+    """One sweep at a time: PostgreSQL advisory lock; SQLite's writer lock does it already."""
+    connection = await ctx.session.connection()
+    if connection.dialect.name == "postgresql":
+        await ctx.session.execute(text("SELECT pg_advisory_xact_lock(7470115)"))
+
+
+async def sweep(ctx: Ctx) -> SweepResult:
+    """Do the day's work; run twice for one day, the second run changes nothing."""
+    await _lock(ctx)
+    last = (await ctx.session.execute(
+        select(func.coalesce(func.max(Notice.id), 0)))).scalar_one()
+    counts = {
+        "plan_changes": await _scheduled_changes(ctx),
+        "reminders": await _reminders(ctx),
+        "renewed_on_sight": await _renew_on_sight(ctx),
+        "suspended_unpaid": await _suspend_unpaid(ctx),
+        "expired": await _expire(ctx),
+        "deleted": await _delete(ctx),
+    }
+    notices = (await ctx.session.execute(
+        select(Notice).where(Notice.id > last).order_by(Notice.id))).scalars().all()
+    return SweepResult(
+        day=ctx.today, counts=counts,
+        notices=tuple(NoticeView(n.id, n.customer_id, n.service_id, n.kind, n.ref_date,
+                                 n.order_id) for n in notices),
+    )
+

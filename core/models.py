@@ -1,0 +1,338 @@
+"""SQLAlchemy 2 models: the system of record.
+
+Money is stored as integer cents (`Money`) so that SQLite, which has no exact decimal type,
+and PostgreSQL hold the same exact values; Python sees `Decimal`. The schema itself is
+created only by the Alembic migrations in `core/migrations`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from core.money import from_cents, to_cents
+
+
+class Money(TypeDecorator[Decimal]):
+    """Decimal euro amount stored as integer cents."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Any) -> int | None:
+        return None if value is None else to_cents(Decimal(value))
+
+    def process_result_value(self, value: int | None, dialect: Any) -> Decimal | None:
+        return None if value is None else from_cents(int(value))
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}  # noqa: RUF012
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    nominativo: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    tax_code: Mapped[str | None] = mapped_column(String(32))  # codice fiscale
+    vat_number: Mapped[str | None] = mapped_column(String(32))  # partita IVA
+    preferred_method: Mapped[str] = mapped_column(String(16), default="bonifico")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Plan(Base):
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    category: Mapped[str] = mapped_column(String(16))
+    price: Mapped[Decimal] = mapped_column(Money)  # ex VAT, per billing period
+    period_months: Mapped[int] = mapped_column(Integer, default=12)
+    change_fee: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    limits: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    features: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class PlanTransition(Base):
+    """Which plans a plan may change to (the catalogue says, not the price)."""
+
+    __tablename__ = "plan_transitions"
+
+    from_plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), primary_key=True)
+    to_plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), primary_key=True)
+
+
+class Service(Base):
+    __tablename__ = "services"
+    __table_args__ = (
+        UniqueConstraint("customer_id", "name", name="uq_service_customer_name"),
+        Index("ix_services_status_expiry", "status", "expires_on"),
+        Index("ix_services_pending_change", "pending_change_on"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    started_on: Mapped[date] = mapped_column(Date)
+    period_start: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date] = mapped_column(Date)
+    renewal_mode: Mapped[str] = mapped_column(String(16), default="su_richiesta")
+    # attivo | disdetto | scaduto | sospeso | eliminato (see core.states)
+    status: Mapped[str] = mapped_column(String(16), default="attivo")
+    paid_for_period: Mapped[Decimal] = mapped_column(Money)
+    usage: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    cancellation_reason: Mapped[str | None] = mapped_column(Text)
+    cancelled_on: Mapped[date | None] = mapped_column(Date)
+    suspended_on: Mapped[date | None] = mapped_column(Date)
+    deleted_on: Mapped[date | None] = mapped_column(Date)
+    pending_plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
+    pending_change_on: Mapped[date | None] = mapped_column(Date)
+
+    plan: Mapped[Plan] = relationship(foreign_keys=[plan_id], lazy="joined")
+    customer: Mapped[Customer] = relationship(lazy="joined")
+
+
+class QuoteRecord(Base):
+    """A quote as shown to the customer; paying executes exactly this."""
+
+    __tablename__ = "quotes"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    computed_for: Mapped[date] = mapped_column(Date)
+    total: Mapped[Decimal] = mapped_column(Money)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Order(Base):
+    """A proforma until paid. `source_*` identify orders the lifecycle sweep created."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        UniqueConstraint("source_service_id", "source_period_from", name="uq_order_source"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # renewal | change | tacit
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|paid|cancelled
+    method: Mapped[str] = mapped_column(String(16))
+    quote_id: Mapped[str | None] = mapped_column(ForeignKey("quotes.id"), unique=True)
+    subtotal: Mapped[Decimal] = mapped_column(Money)
+    vat: Mapped[Decimal] = mapped_column(Money)
+    total: Mapped[Decimal] = mapped_column(Money)
+    created_on: Mapped[date] = mapped_column(Date)
+    paid_on: Mapped[date | None] = mapped_column(Date)
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    source_service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
+    source_period_from: Mapped[date | None] = mapped_column(Date)
+
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order", lazy="selectin", order_by="OrderLine.id"
+    )
+
+    @property
+    def reference(self) -> str:
+        """Payment reference (causale) customers quote on a bank transfer or slip."""
+        return f"SPT-{self.id:06d}"
+
+
+class OrderLine(Base):
+    __tablename__ = "order_lines"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    applied: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+
+
+class RenewalClaim(Base):
+    """At most one live order may renew a service for a given period: the primary key says so."""
+
+    __tablename__ = "renewal_claims"
+
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
+    period_from: Mapped[date] = mapped_column(Date, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+
+
+class DocumentCounter(Base):
+    """Gap-free progressive numbers per document type and year."""
+
+    __tablename__ = "document_counters"
+
+    doc_type: Mapped[str] = mapped_column(String(16), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Invoice(Base):
+    """A fattura, or a nota di credito (`doc_type`); numbered when issued, never reused."""
+
+    __tablename__ = "invoices"
+    __table_args__ = (UniqueConstraint("doc_type", "year", "seq", name="uq_invoice_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    doc_type: Mapped[str] = mapped_column(String(16), default="fattura")  # | nota_credito
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
+    issued_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    subtotal: Mapped[Decimal] = mapped_column(Money)
+    vat: Mapped[Decimal] = mapped_column(Money)
+    total: Mapped[Decimal] = mapped_column(Money)
+    paid: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    @property
+    def number(self) -> str:
+        prefix = "NC " if self.doc_type == "nota_credito" else ""
+        return f"{prefix}{self.year}/{self.seq:06d}"
+
+
+class Payment(Base):
+    """A payment attempt. A succeeded one is registered once per order (unique index)."""
+
+    __tablename__ = "payments"
+    __table_args__ = (
+        # One registered payment per order, and one card attempt in flight per order.
+        Index("uq_payment_succeeded", "order_id", unique=True,
+              sqlite_where=text("status = 'succeeded'"),
+              postgresql_where=text("status = 'succeeded'")),
+        Index("uq_payment_started", "order_id", unique=True,
+              sqlite_where=text("status = 'started'"),
+              postgresql_where=text("status = 'started'")),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    method: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    status: Mapped[str] = mapped_column(String(16))  # started | succeeded | failed
+    attempt_key: Mapped[str | None] = mapped_column(String(160), unique=True)
+    gateway_ref: Mapped[str | None] = mapped_column(String(64), unique=True)
+    failure: Mapped[str | None] = mapped_column(String(64))
+    registered_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SandboxCharge(Base):
+    """The sandbox card gateway's own ledger: one charge per idempotency key, like a real PSP."""
+
+    __tablename__ = "sandbox_charges"
+
+    idempotency_key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    charge_id: Mapped[str] = mapped_column(String(64), unique=True)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+    failure: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
+    category: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), default="aperto")  # | in_carico | chiuso
+    assigned_to: Mapped[str | None] = mapped_column(String(64))
+    context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    messages: Mapped[list[TicketMessage]] = relationship(
+        back_populates="ticket", lazy="selectin", order_by="TicketMessage.id"
+    )
+
+
+class TicketMessage(Base):
+    __tablename__ = "ticket_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    author_kind: Mapped[str] = mapped_column(String(16))  # customer | support | system
+    author: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    ticket: Mapped[Ticket] = relationship(back_populates="messages")
+
+
+class Notice(Base):
+    """Outbox of notices for customers; `dedup_key` (kind:service:date) makes each one once."""
+
+    __tablename__ = "notices"
+    __table_args__ = (Index("ix_notices_unsent", "sent_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    ref_date: Mapped[date] = mapped_column(Date)
+    dedup_key: Mapped[str] = mapped_column(String(96), unique=True)
+    created_on: Mapped[date] = mapped_column(Date)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEntry(Base):
+    """Append-only: the migration installs triggers that refuse UPDATE and DELETE."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor_kind: Mapped[str] = mapped_column(String(16))  # customer | support | system
+    actor: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(16))
+    entity_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class IdempotencyRecord(Base):
+    """One row per caller-supplied key: the second call with the key returns the first result."""
+
+    __tablename__ = "idempotency_keys"
+
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    operation: Mapped[str] = mapped_column(String(32))
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,456 @@
+"""Pricing policies as pure functions: (today, service, target plan) -> `Quote`.
+
+Nothing here touches the database or the clock. A `Quote` is a value: its lines say every
+credit and debit separately, and paying it later charges exactly its total (see
+`core.billing`). The four policies are those of RULES.md:
+
+- `mensilita-residue` (default): new annual price minus the old plan's unused whole months.
+- `pro-rata-giorni`: price difference pro rata of the days left; near expiry the full price
+  and one more year; downgrades cost a one-off change fee.
+- `mesi-arrotondati`: monthly difference times months left rounded half-up; under 15 days the
+  upgrade is free but the renewal on the new plan is required now.
+- `mese-intero`: refund of the unused days of the cycle, then a whole new cycle from today;
+  downgrades take effect at the end of the period.
+
+Rounding: each amount is rounded half-up to the cent once. Where a policy defines the net
+(e.g. "(new - old) x days / period"), the net is rounded as defined and the debit line is the
+net plus the credit, so the lines always add up to the total the rule gives.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from core.dates import add_months, days_between, whole_months_between
+from core.errors import ChangeNotAllowed, NotAllowed, SalesOnly
+from core.money import ZERO, money, vat_of
+
+DEFAULT_POLICY = "mensilita-residue"
+NEAR_EXPIRY_DAYS = 60  # pro-rata-giorni: "in scadenza"
+FREE_UPGRADE_DAYS = 15  # mesi-arrotondati: under this, upgrade free but renewal now
+ONE_MONTH_DAYS = 30  # mesi-arrotondati: 15..30 days counts one month
+
+# Limits compared on a downgrade: a number per plan; missing means "not included" (0).
+LIMIT_KEYS = ("web_space_mb", "databases", "mailboxes", "domains")
+
+
+@dataclass(frozen=True)
+class PlanTerms:
+    """What pricing needs to know of a plan."""
+
+    id: int
+    code: str
+    name: str
+    category: str
+    price: Decimal  # list price ex VAT for one billing period
+    period_months: int = 12
+    change_fee: Decimal = ZERO
+    limits: dict[str, int] = field(default_factory=dict)
+    features: tuple[str, ...] = ()
+
+    @property
+    def annual_price(self) -> Decimal:
+        return self.price * 12 / self.period_months
+
+    @property
+    def monthly_price(self) -> Decimal:
+        return self.price / self.period_months
+
+
+@dataclass(frozen=True)
+class ServiceTerms:
+    """What pricing needs to know of a service."""
+
+    id: int
+    customer_id: int
+    name: str
+    plan: PlanTerms
+    period_start: date
+    expires_on: date
+    paid_for_period: Decimal  # ex VAT, what was paid for period_start..expires_on
+    usage: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def period_days(self) -> int:
+        return max(days_between(self.period_start, self.expires_on), 1)
+
+
+@dataclass(frozen=True)
+class QuoteLine:
+    """One credit or debit. `amount` is ex VAT; credits are negative."""
+
+    kind: str  # renewal | debit | credit | change_fee | upgrade
+    service_id: int
+    amount: Decimal
+    plan_code: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RemovedItem:
+    """Something the target plan does not include, listed before a downgrade."""
+
+    key: str
+    kind: str  # limit | feature
+    current: int = 0
+    allowed: int = 0
+    returns_on_upgrade: bool = True
+
+
+@dataclass(frozen=True)
+class Quote:
+    id: str
+    kind: str  # renewal | change
+    customer_id: int
+    computed_for: date
+    policy: str
+    vat_rate: Decimal
+    lines: tuple[QuoteLine, ...]
+    subtotal: Decimal
+    vat: Decimal
+    total: Decimal
+    # change quotes only
+    service_id: int | None = None
+    from_plan: str | None = None
+    to_plan: str | None = None
+    direction: str | None = None  # upgrade | downgrade
+    new_expiry: date | None = None
+    new_period_start: date | None = None
+    effective_on: date | None = None
+    renewal_required: bool = False
+    forfeited_credit: Decimal = ZERO
+    removed: tuple[RemovedItem, ...] = ()
+    # renewal quotes: one entry per service, see renewal_quote
+    renewals: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def valid_on(self) -> date:
+        """A quote is valid until the end of the day it was computed for."""
+        return self.computed_for
+
+    def to_dict(self) -> dict[str, Any]:
+        return _encode(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Quote:
+        return _decode_quote(data)
+
+
+def _totals(
+    lines: list[QuoteLine], vat_rate: Decimal
+) -> tuple[tuple[QuoteLine, ...], Decimal, Decimal, Decimal]:
+    subtotal = money(sum((line.amount for line in lines), ZERO))
+    vat = vat_of(subtotal, vat_rate)
+    return tuple(lines), subtotal, vat, money(subtotal + vat)
+
+
+def _new_id() -> str:
+    return uuid.uuid4().hex
+
+
+# --- renewal -------------------------------------------------------------------------------
+
+
+def renewal_terms(service: ServiceTerms) -> tuple[date, date, Decimal]:
+    """One period from the current expiry (also when recovering late): (from, to, price)."""
+    start = service.expires_on
+    return start, add_months(start, service.plan.period_months), money(service.plan.price)
+
+
+def renewal_quote(
+    today: date, customer_id: int, services: list[ServiceTerms], vat_rate: Decimal
+) -> Quote:
+    """A cart: one renewal line per service, each for one billing period."""
+    if not services:
+        raise NotAllowed(reason="empty_cart")
+    lines: list[QuoteLine] = []
+    renewals: list[dict[str, Any]] = []
+    for service in services:
+        start, end, price = renewal_terms(service)
+        lines.append(
+            QuoteLine(
+                kind="renewal",
+                service_id=service.id,
+                amount=price,
+                plan_code=service.plan.code,
+                detail={"period_from": start.isoformat(), "period_to": end.isoformat(),
+                        "service_name": service.name},
+            )
+        )
+        renewals.append({"service_id": service.id, "period_from": start.isoformat(),
+                         "period_to": end.isoformat(), "plan_code": service.plan.code})
+    frozen, subtotal, vat, total = _totals(lines, vat_rate)
+    return Quote(
+        id=_new_id(), kind="renewal", customer_id=customer_id, computed_for=today,
+        policy="renewal", vat_rate=vat_rate, lines=frozen, subtotal=subtotal, vat=vat,
+        total=total, renewals=tuple(renewals),
+    )
+
+
+# --- plan changes --------------------------------------------------------------------------
+
+
+def removed_items(service: ServiceTerms, target: PlanTerms) -> tuple[RemovedItem, ...]:
+    """What the target plan lacks: limits below current usage, features it does not have."""
+    items: list[RemovedItem] = []
+    keys = [k for k in LIMIT_KEYS if k in service.plan.limits or k in service.usage]
+    keys += sorted(k for k in set(service.plan.limits) | set(service.usage) if k not in keys)
+    for key in keys:
+        used = int(service.usage.get(key, 0))
+        allowed = int(target.limits.get(key, 0))
+        if used > allowed:
+            items.append(RemovedItem(key=key, kind="limit", current=used, allowed=allowed))
+    for feature in service.plan.features:
+        if feature not in target.features:
+            items.append(RemovedItem(key=feature, kind="feature"))
+    return tuple(items)
+
+
+def paid_share(service: ServiceTerms, today: date) -> Decimal:
+    """What the customer paid for the time left: the ceiling of any credit or refund."""
+    left = max(days_between(today, service.expires_on), 0)
+    return money(service.paid_for_period * left / service.period_days)
+
+
+def _direction(service: ServiceTerms, target: PlanTerms) -> str:
+    return "downgrade" if target.annual_price < service.plan.annual_price else "upgrade"
+
+
+def change_quote(
+    policy: str, today: date, service: ServiceTerms, target: PlanTerms, vat_rate: Decimal
+) -> Quote:
+    """Quote a change of `service` to `target` under `policy` on `today`."""
+    if target.id == service.plan.id:
+        raise NotAllowed(reason="same_plan")
+    if "custom" in (service.plan.category, target.category):
+        raise SalesOnly(service_id=service.id, plan=target.code)
+    if service.expires_on <= today:
+        raise NotAllowed(reason="expired")
+    direction = _direction(service, target)
+    try:
+        compute = _POLICIES[policy]
+    except KeyError:
+        raise NotAllowed(reason="unknown_policy", policy=policy) from None
+    quote = compute(today, service, target, direction)
+    lines, subtotal, vat, total = _totals(list(quote.lines), vat_rate)
+    removed = removed_items(service, target) if direction == "downgrade" else ()
+    return replace(
+        quote, id=_new_id(), kind="change", customer_id=service.customer_id,
+        computed_for=today, policy=policy, vat_rate=vat_rate, lines=lines, subtotal=subtotal,
+        vat=vat, total=total, service_id=service.id, from_plan=service.plan.code,
+        to_plan=target.code, direction=direction, removed=removed,
+    )
+
+
+def _blank(lines: list[QuoteLine], **changes: Any) -> Quote:
+    """A partial quote the policy fills in; change_quote completes ids, totals and VAT."""
+    base = Quote(
+        id="", kind="change", customer_id=0, computed_for=date.min, policy="",
+        vat_rate=ZERO, lines=tuple(lines), subtotal=ZERO, vat=ZERO, total=ZERO,
+    )
+    return replace(base, **changes)
+
+
+def _line(kind: str, service: ServiceTerms, plan: PlanTerms, amount: Decimal,
+          **detail: Any) -> QuoteLine:
+    return QuoteLine(kind=kind, service_id=service.id, amount=money(amount),
+                     plan_code=plan.code, detail=detail)
+
+
+def _mensilita_residue(
+    today: date, service: ServiceTerms, target: PlanTerms, direction: str
+) -> Quote:
+    months = whole_months_between(today, service.expires_on)
+    listed = money(service.plan.annual_price / 12 * months)
+    credit = min(listed, paid_share(service, today))
+    price = money(target.annual_price)
+    applied = min(credit, price)  # never below zero: no refund
+    new_expiry = add_months(today, 12)
+    lines = [
+        _line("debit", service, target, price, months=12),
+        _line("credit", service, service.plan, -applied, unused_months=months),
+    ]
+    return _blank(
+        lines, new_expiry=new_expiry, new_period_start=today, effective_on=today,
+        forfeited_credit=money(credit - applied),
+    )
+
+
+def _pro_rata_giorni(
+    today: date, service: ServiceTerms, target: PlanTerms, direction: str
+) -> Quote:
+    left = days_between(today, service.expires_on)
+    period = service.period_days
+    near = left <= NEAR_EXPIRY_DAYS
+    if direction == "downgrade":
+        fee = money(target.change_fee)
+        lines = [_line("change_fee", service, target, fee)]
+        return _blank(
+            lines, new_expiry=service.expires_on, new_period_start=service.period_start,
+            effective_on=today, renewal_required=False,
+        )
+    if near:
+        price = money(target.annual_price)
+        lines = [_line("debit", service, target, price, months=12, days_left=left)]
+        return _blank(
+            lines, new_expiry=add_months(service.expires_on, 12),
+            new_period_start=service.period_start, effective_on=today,
+        )
+    share = Decimal(left) / Decimal(period)
+    credit_listed = money(service.plan.annual_price * share)
+    credit = min(credit_listed, paid_share(service, today))
+    if credit == credit_listed:
+        net = money((target.annual_price - service.plan.annual_price) * share)
+        debit = net + credit
+    else:
+        debit = money(target.annual_price * share)
+    lines = [
+        _line("debit", service, target, debit, days_left=left, period_days=period),
+        _line("credit", service, service.plan, -credit, days_left=left, period_days=period),
+    ]
+    return _blank(
+        lines, new_expiry=service.expires_on, new_period_start=service.period_start,
+        effective_on=today,
+    )
+
+
+def _months_rounded(days: int) -> int:
+    return int((Decimal(days) / ONE_MONTH_DAYS).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _mesi_arrotondati(
+    today: date, service: ServiceTerms, target: PlanTerms, direction: str
+) -> Quote:
+    left = days_between(today, service.expires_on)
+    if direction == "downgrade":
+        if service.plan.category == "dedicato":
+            raise ChangeNotAllowed(reason="dedicated_downgrade", service_id=service.id)
+        # No refund and no charge: the smaller plan applies now, renewals cost its price.
+        lines = [_line("debit", service, target, ZERO, months=0, days_left=left)]
+        return _blank(
+            lines, new_expiry=service.expires_on, new_period_start=service.period_start,
+            effective_on=today,
+        )
+    if left < FREE_UPGRADE_DAYS:
+        # Free until expiry, but the renewal with the upgrade must be paid now.
+        end = add_months(service.expires_on, target.period_months)
+        lines = [
+            _line("upgrade", service, target, ZERO, months=0, days_left=left),
+            _line("renewal", service, target, target.price,
+                  period_from=service.expires_on.isoformat(), period_to=end.isoformat()),
+        ]
+        return _blank(
+            lines, new_expiry=end, new_period_start=service.expires_on, effective_on=today,
+            renewal_required=True,
+        )
+    months = 1 if left <= ONE_MONTH_DAYS else _months_rounded(left)
+    # The months are a commercial rounding of the difference, not of the old plan's value,
+    # so the credit is the old monthly price for the same months (never above the debit).
+    net = money((target.monthly_price - service.plan.monthly_price) * months)
+    credit = money(service.plan.monthly_price * months)
+    lines = [
+        _line("debit", service, target, net + credit, months=months, days_left=left),
+        _line("credit", service, service.plan, -credit, months=months, days_left=left),
+    ]
+    return _blank(
+        lines, new_expiry=service.expires_on, new_period_start=service.period_start,
+        effective_on=today,
+    )
+
+
+def _mese_intero(
+    today: date, service: ServiceTerms, target: PlanTerms, direction: str
+) -> Quote:
+    if direction == "downgrade":
+        # Stays on the current plan until the end of the period, then the new rate applies.
+        lines = [_line("debit", service, target, ZERO, effective_on=service.expires_on.isoformat())]
+        return _blank(
+            lines, new_expiry=service.expires_on, new_period_start=service.period_start,
+            effective_on=service.expires_on,
+        )
+    left = days_between(today, service.expires_on)
+    period = service.period_days
+    refund_listed = money(service.plan.price * left / period)
+    refund = min(refund_listed, paid_share(service, today))
+    price = money(target.price)
+    applied = min(refund, price)
+    lines = [
+        _line("debit", service, target, price, period_months=target.period_months),
+        _line("credit", service, service.plan, -applied, days_left=left, period_days=period),
+    ]
+    return _blank(
+        lines, new_expiry=add_months(today, target.period_months), new_period_start=today,
+        effective_on=today, forfeited_credit=money(refund - applied),
+    )
+
+
+_POLICIES = {
+    "mensilita-residue": _mensilita_residue,
+    "pro-rata-giorni": _pro_rata_giorni,
+    "mesi-arrotondati": _mesi_arrotondati,
+    "mese-intero": _mese_intero,
+}
+
+
+# --- tacit renewal -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TacitRenewal:
+    """Seed 003: renewed at expiry with an invoice payable on sight."""
+
+    invoice_on: date
+    due_on: date
+    suspend_on: date
+
+
+def tacit_renewal_dates(expires_on: date, payment_days: int = 10) -> TacitRenewal:
+    due = expires_on + timedelta(days=payment_days)
+    return TacitRenewal(invoice_on=expires_on, due_on=due, suspend_on=due + timedelta(days=1))
+
+
+# --- serialisation (quotes are stored as JSON and paid later) ------------------------------
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    if hasattr(value, "__dataclass_fields__"):
+        return {name: _encode(getattr(value, name)) for name in value.__dataclass_fields__}
+    return value
+
+
+def _decode_quote(data: dict[str, Any]) -> Quote:
+    def dec(key: str) -> Decimal:
+        return Decimal(data[key])
+
+    def day(key: str) -> date | None:
+        return date.fromisoformat(data[key]) if data.get(key) else None
+
+    lines = tuple(
+        QuoteLine(kind=ln["kind"], service_id=ln["service_id"], amount=Decimal(ln["amount"]),
+                  plan_code=ln["plan_code"], detail=ln["detail"])
+        for ln in data["lines"]
+    )
+    removed = tuple(RemovedItem(**item) for item in data.get("removed", []))
+    return Quote(
+        id=data["id"], kind=data["kind"], customer_id=data["customer_id"],
+        computed_for=date.fromisoformat(data["computed_for"]), policy=data["policy"],
+        vat_rate=dec("vat_rate"), lines=lines, subtotal=dec("subtotal"), vat=dec("vat"),
+        total=dec("total"), service_id=data.get("service_id"), from_plan=data.get("from_plan"),
+        to_plan=data.get("to_plan"), direction=data.get("direction"),
+        new_expiry=day("new_expiry"), new_period_start=day("new_period_start"),
+        effective_on=day("effective_on"), renewal_required=data.get("renewal_required", False),
+        forfeited_credit=dec("forfeited_credit"), removed=removed,
+        renewals=tuple(data.get("renewals", [])),
+    )

@@ -1,0 +1,81 @@
+"""Tickets: every dead end becomes one, carrying what support needs to act without asking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from core.context import Ctx
+from core.errors import NotAllowed, NotFound, TicketClosed
+from core.models import Customer, Service, Ticket, TicketMessage
+
+OPEN_STATES = ("aperto", "in_carico")
+MAX_TEXT = 4000
+
+
+async def open_ticket(
+    ctx: Ctx, customer_id: int, category: str, subject: str, text: str,
+    service_id: int | None = None, context: dict[str, Any] | None = None,
+) -> Ticket:
+    if await ctx.session.get(Customer, customer_id) is None:
+        raise NotFound(entity="customer", id=customer_id)
+    if service_id is not None:
+        service = await ctx.session.get(Service, service_id)
+        if service is None or service.customer_id != customer_id:
+            raise NotFound(entity="service", id=service_id)
+    ticket = Ticket(
+        customer_id=customer_id, service_id=service_id, category=category,
+        subject=subject[:200], status="aperto", context=context or {}, created_at=ctx.now,
+        messages=[],
+    )
+    ctx.session.add(ticket)
+    await ctx.session.flush()
+    if text:
+        ctx.session.add(TicketMessage(ticket_id=ticket.id, author_kind=ctx.actor.kind,
+                                      author=ctx.actor.id, text=text[:MAX_TEXT],
+                                      created_at=ctx.now))
+    await ctx.audit("ticket", ticket.id, "opened", category=category, service_id=service_id)
+    return ticket
+
+
+async def open_ticket_for(ctx: Ctx, customer_id: int, service_id: int, category: str) -> Ticket | None:
+    """An open ticket of this category for this service, if there is one (avoid duplicates)."""
+    return (await ctx.session.execute(
+        select(Ticket).where(Ticket.customer_id == customer_id, Ticket.service_id == service_id,
+                             Ticket.category == category, Ticket.status.in_(OPEN_STATES))
+    )).scalars().first()
+
+
+async def get_ticket(ctx: Ctx, ticket_id: int, customer_id: int | None = None) -> Ticket:
+    """A ticket; with `customer_id`, only if it is theirs."""
+    ticket = await ctx.session.get(Ticket, ticket_id)
+    if ticket is None or (customer_id is not None and ticket.customer_id != customer_id):
+        raise NotFound(entity="ticket", id=ticket_id)
+    return ticket
+
+
+async def add_message(ctx: Ctx, ticket: Ticket, text: str) -> TicketMessage:
+    if ticket.status == "chiuso":
+        raise TicketClosed(ticket_id=ticket.id)
+    if not text.strip():
+        raise NotAllowed(reason="empty_message")
+    message = TicketMessage(ticket_id=ticket.id, author_kind=ctx.actor.kind,
+                            author=ctx.actor.id, text=text[:MAX_TEXT], created_at=ctx.now)
+    ctx.session.add(message)
+    await ctx.audit("ticket", ticket.id, "message", author_kind=ctx.actor.kind)
+    return message
+
+
+async def assign(ctx: Ctx, ticket: Ticket, staff: str) -> None:
+    if ticket.status == "chiuso":
+        raise TicketClosed(ticket_id=ticket.id)
+    ticket.status, ticket.assigned_to = "in_carico", staff
+    await ctx.audit("ticket", ticket.id, "assigned", staff=staff)
+
+
+async def close(ctx: Ctx, ticket: Ticket, reason: str | None = None) -> None:
+    if ticket.status == "chiuso":
+        return
+    ticket.status, ticket.closed_at = "chiuso", ctx.now
+    await ctx.audit("ticket", ticket.id, "closed", reason=reason)

@@ -1,0 +1,204 @@
+"""Read models returned to the conversation layer: plain facts, no ORM objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from core.models import Invoice, Order, Service, Ticket
+from core.pricing import Quote
+from core.states import actions_for, recovery_deadline, shown_state
+
+
+@dataclass(frozen=True)
+class ServiceView:
+    id: int
+    name: str
+    plan_code: str
+    plan_name: str
+    category: str
+    price: Decimal
+    period_months: int
+    annual_price: Decimal
+    expires_on: date
+    renewal_mode: str
+    status: str
+    state: str
+    days_left: int
+    recover_until: date
+    actions: tuple[str, ...]
+    cancellation_reason: str | None = None
+    pending_plan_code: str | None = None
+    pending_change_on: date | None = None
+
+
+def service_view(
+    service: Service, today: date, recovery_days: int = 10, reminder_window: int = 30,
+    pending_plan_code: str | None = None,
+) -> ServiceView:
+    plan = service.plan
+    return ServiceView(
+        id=service.id, name=service.name, plan_code=plan.code, plan_name=plan.name,
+        category=plan.category, price=plan.price, period_months=plan.period_months,
+        annual_price=(plan.price * 12 / plan.period_months).quantize(Decimal("0.01")),
+        expires_on=service.expires_on, renewal_mode=service.renewal_mode,
+        status=service.status,
+        state=shown_state(service.status, service.expires_on, today, reminder_window),
+        days_left=(service.expires_on - today).days,
+        recover_until=recovery_deadline(service.expires_on, recovery_days),
+        actions=actions_for(service.status, service.expires_on, today, recovery_days),
+        cancellation_reason=service.cancellation_reason,
+        pending_plan_code=pending_plan_code, pending_change_on=service.pending_change_on,
+    )
+
+
+@dataclass(frozen=True)
+class OrderLineView:
+    service_id: int
+    service_name: str
+    kind: str
+    amount: Decimal
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class OrderView:
+    id: int
+    reference: str
+    kind: str
+    status: str
+    method: str
+    subtotal: Decimal
+    vat: Decimal
+    total: Decimal
+    created_on: date
+    paid_on: date | None
+    invoice_number: str | None
+    needs_review: bool
+    lines: tuple[OrderLineView, ...]
+
+
+def order_view(order: Order, names: dict[int, str], invoice: Invoice | None) -> OrderView:
+    return OrderView(
+        id=order.id, reference=order.reference, kind=order.kind, status=order.status,
+        method=order.method, subtotal=order.subtotal, vat=order.vat, total=order.total,
+        created_on=order.created_on, paid_on=order.paid_on,
+        invoice_number=invoice.number if invoice else None, needs_review=order.needs_review,
+        lines=tuple(
+            OrderLineView(service_id=line.service_id, service_name=names.get(line.service_id, ""),
+                          kind=line.kind, amount=line.amount, detail=line.detail or {})
+            for line in order.lines
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class InvoiceView:
+    number: str
+    doc_type: str
+    issued_on: date
+    due_on: date
+    subtotal: Decimal
+    vat: Decimal
+    total: Decimal
+    paid: bool
+    order_reference: str
+
+
+def invoice_view(invoice: Invoice) -> InvoiceView:
+    return InvoiceView(
+        number=invoice.number, doc_type=invoice.doc_type, issued_on=invoice.issued_on,
+        due_on=invoice.due_on, subtotal=invoice.subtotal, vat=invoice.vat, total=invoice.total,
+        paid=invoice.paid, order_reference=f"SPT-{invoice.order_id:06d}",
+    )
+
+
+@dataclass(frozen=True)
+class PaymentInstructions:
+    """How to pay an order that stays pending (bank transfer, postal slip, PayPal)."""
+
+    method: str
+    reference: str
+    amount: Decimal
+    iban: str | None = None
+    holder: str | None = None
+    postal_account: str | None = None
+    paypal_address: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckoutResult:
+    outcome: str  # paid | pending | payment_failed | already_paid
+    order: OrderView
+    failure: str | None = None
+    instructions: PaymentInstructions | None = None
+
+
+@dataclass(frozen=True)
+class CancelResult:
+    service: ServiceView
+    active_until: date
+    recover_until: date
+
+
+@dataclass(frozen=True)
+class RecoveryResult:
+    outcome: str  # reinstated | renewal_quote | ticket
+    service: ServiceView
+    days_since_expiry: int
+    quote: Quote | None = None
+    ticket_id: int | None = None
+
+
+@dataclass(frozen=True)
+class TicketMessageView:
+    author_kind: str
+    author: str
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class TicketView:
+    id: int
+    customer_id: int
+    service_id: int | None
+    category: str
+    subject: str
+    status: str
+    assigned_to: str | None
+    context: dict[str, Any]
+    created_at: datetime
+    messages: tuple[TicketMessageView, ...] = field(default_factory=tuple)
+
+
+def ticket_view(ticket: Ticket) -> TicketView:
+    return TicketView(
+        id=ticket.id, customer_id=ticket.customer_id, service_id=ticket.service_id,
+        category=ticket.category, subject=ticket.subject, status=ticket.status,
+        assigned_to=ticket.assigned_to, context=ticket.context or {},
+        created_at=ticket.created_at,
+        messages=tuple(
+            TicketMessageView(m.author_kind, m.author, m.text, m.created_at)
+            for m in ticket.messages
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    id: int
+    customer_id: int
+    service_id: int
+    kind: str
+    ref_date: date
+    order_id: int | None
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    day: date
+    counts: dict[str, int]
+    notices: tuple[NoticeView, ...]
