@@ -22,7 +22,7 @@ from core.clock import Clock, SystemClock
 from core.config import Settings
 from core.context import SYSTEM, Actor, Ctx
 from core.db import open_database
-from core.errors import NotAllowed, NotFound
+from core.errors import NotAllowed, NotFound, QuoteExpired
 from core.models import Customer, IdempotencyRecord, Invoice, Notice, Order, Payment, Plan, Service
 from core.payments import OFFLINE_METHODS, CardGateway, SandboxCardGateway
 from core.pricing import Quote
@@ -149,7 +149,7 @@ class Sportello:
         if not wanted:
             return {}
         rows = await ctx.session.execute(select(Plan.id, Plan.code).where(Plan.id.in_(wanted)))
-        return dict(rows.tuples().all())
+        return dict(rows.all())
 
     async def change_options(self, customer_id: int, service_id: int) -> list[Plan]:
         """The plans this service may move to (its catalogue transitions)."""
@@ -223,7 +223,12 @@ class Sportello:
                 await billing.apply_order(ctx, order)
             return {"order_id": order.id}
 
-        result = await self._write(key, "checkout", Actor.customer(customer_id), work)
+        try:
+            result = await self._write(key, "checkout", Actor.customer(customer_id), work)
+        except QuoteExpired as expired:
+            stale: Quote = expired.facts["stale"]
+            fresh = await self._quote(customer_id, lambda ctx: billing.requote(ctx, stale))
+            raise QuoteExpired(quote=fresh, old_total=stale.total) from None
         order_id = result["order_id"]
         if method == "carta":
             return await self.pay_order(customer_id, order_id, card or "",

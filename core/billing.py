@@ -148,7 +148,8 @@ async def _still_as_quoted(ctx: Ctx, quote: Quote) -> bool:
     return bool(service and service.plan.code == quote.from_plan and service.status == ATTIVO)
 
 
-async def _requote(ctx: Ctx, quote: Quote) -> Quote:
+async def requote(ctx: Ctx, quote: Quote) -> Quote:
+    """The same request computed again for today."""
     if quote.kind == "renewal":
         ids = [item["service_id"] for item in quote.renewals]
         return await quote_renewal(ctx, quote.customer_id, ids)
@@ -164,9 +165,8 @@ async def order_from_quote(ctx: Ctx, customer_id: int, quote_id: str, method: st
     if existing is not None:
         return existing
     if quote.computed_for != ctx.today or not await _still_as_quoted(ctx, quote):
-        # Refused in the open: the caller shows the fresh quote, nothing is charged.
-        fresh = await _requote(ctx, quote)
-        raise QuoteExpired(quote=fresh, old_total=quote.total)
+        # Refused in the open: the caller shows a fresh quote, nothing is charged.
+        raise QuoteExpired(stale=quote)
     order = Order(
         customer_id=customer_id, kind=quote.kind, status="pending", method=method,
         quote_id=quote.id, subtotal=quote.subtotal, vat=quote.vat, total=quote.total,
@@ -268,6 +268,7 @@ async def apply_order(ctx: Ctx, order: Order) -> None:
     if marked.rowcount != 1:
         return
     order.status, order.paid_on = "paid", ctx.today
+    await ctx.session.refresh(order, ["lines"])  # lines may have been added in this session
     unapplied = 0
     if order.kind == "tacit":
         await _settle_tacit(ctx, order)
@@ -376,7 +377,7 @@ async def order_views(ctx: Ctx, orders: list[Order]) -> list[OrderView]:
         return []
     service_ids = {line.service_id for order in orders for line in order.lines}
     names = dict((await ctx.session.execute(
-        select(Service.id, Service.name).where(Service.id.in_(service_ids)))).tuples().all())
+        select(Service.id, Service.name).where(Service.id.in_(service_ids)))).all())
     invoices = {inv.order_id: inv for inv in (await ctx.session.execute(
         select(Invoice).where(Invoice.order_id.in_([o.id for o in orders])))).scalars()}
     return [order_view(o, names, invoices.get(o.id)) for o in orders]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -211,9 +211,15 @@ def removed_items(service: ServiceTerms, target: PlanTerms) -> tuple[RemovedItem
 
 
 def paid_share(service: ServiceTerms, today: date) -> Decimal:
-    """What the customer paid for the time left: the ceiling of any credit or refund."""
+    """What the customer paid for the days left: the ceiling of any credit or refund."""
     left = max(days_between(today, service.expires_on), 0)
     return money(service.paid_for_period * left / service.period_days)
+
+
+def paid_share_months(service: ServiceTerms, months: int) -> Decimal:
+    """The same ceiling counted in whole months, for policies that credit whole months."""
+    period = max(whole_months_between(service.period_start, service.expires_on), 1)
+    return money(service.paid_for_period * min(months, period) / period)
 
 
 def _direction(service: ServiceTerms, target: PlanTerms) -> str:
@@ -266,7 +272,7 @@ def _mensilita_residue(
 ) -> Quote:
     months = whole_months_between(today, service.expires_on)
     listed = money(service.plan.annual_price / 12 * months)
-    credit = min(listed, paid_share(service, today))
+    credit = min(listed, paid_share_months(service, months))
     price = money(target.annual_price)
     applied = min(credit, price)  # never below zero: no refund
     new_expiry = add_months(today, 12)
@@ -394,23 +400,6 @@ _POLICIES = {
     "mesi-arrotondati": _mesi_arrotondati,
     "mese-intero": _mese_intero,
 }
-
-
-# --- tacit renewal -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TacitRenewal:
-    """Seed 003: renewed at expiry with an invoice payable on sight."""
-
-    invoice_on: date
-    due_on: date
-    suspend_on: date
-
-
-def tacit_renewal_dates(expires_on: date, payment_days: int = 10) -> TacitRenewal:
-    due = expires_on + timedelta(days=payment_days)
-    return TacitRenewal(invoice_on=expires_on, due_on=due, suspend_on=due + timedelta(days=1))
 
 
 # --- serialisation (quotes are stored as JSON and paid later) ------------------------------
