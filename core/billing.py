@@ -318,8 +318,9 @@ async def _apply_line(ctx: Ctx, order: Order, line: OrderLine) -> bool:
     if line.kind == "renewal":
         start = date.fromisoformat(detail["period_from"])
         end = date.fromisoformat(detail["period_to"])
-        values = dict(expires_on=end, period_start=start, status=ATTIVO, paid_for_period=line.amount,
-                      cancellation_reason=None, cancelled_on=None, suspended_on=None)
+        values = dict(expires_on=end, period_start=start, status=ATTIVO,
+                      paid_for_period=line.amount, cancellation_reason=None,
+                      cancelled_on=None, suspended_on=None)
         if order.kind == "change":
             values["plan_id"] = line.plan_id
         done = await ctx.session.execute(

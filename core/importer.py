@@ -109,6 +109,11 @@ def _mapping_with_lines(loader: _LineLoader, node: yaml.MappingNode) -> dict[str
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_lines)
+# Dates stay text for pydantic to check, so that 2027-02-30 is reported with its line and field.
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def _strip_lines(value: Any) -> Any:
@@ -151,7 +156,7 @@ class Parsed:
 def load_yaml(text: str, source: str = "<input>") -> Any:
     """YAML (or JSON, which YAML reads too) with line numbers kept for error messages."""
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark else source

@@ -34,7 +34,9 @@ def recovery_deadline(expires_on: date, recovery_days: int = 10) -> date:
     return expires_on + timedelta(days=recovery_days)
 
 
-def actions_for(status: str, expires_on: date, today: date, recovery_days: int = 10) -> tuple[str, ...]:
+def actions_for(
+    status: str, expires_on: date, today: date, recovery_days: int = 10
+) -> tuple[str, ...]:
     """The operations that make sense now, in the order a menu should offer them."""
     state = shown_state(status, expires_on, today)
     within = today <= recovery_deadline(expires_on, recovery_days)

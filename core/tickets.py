@@ -39,7 +39,9 @@ async def open_ticket(
     return ticket
 
 
-async def open_ticket_for(ctx: Ctx, customer_id: int, service_id: int, category: str) -> Ticket | None:
+async def open_ticket_for(
+    ctx: Ctx, customer_id: int, service_id: int, category: str
+) -> Ticket | None:
     """An open ticket of this category for this service, if there is one (avoid duplicates)."""
     return (await ctx.session.execute(
         select(Ticket).where(Ticket.customer_id == customer_id, Ticket.service_id == service_id,

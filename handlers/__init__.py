@@ -1,0 +1,1 @@
+"""The Italian conversation layer: flows, free-text routing and the message catalogue."""

@@ -57,5 +57,7 @@ async def customer_id(app: Sportello, code: str) -> int:
             select(Customer.id).where(Customer.code == code))).scalar_one()
 
 
-def svc(name: str, plan: str, expires: date, customer: str = "C001", **extra: Any) -> dict[str, Any]:
+def svc(
+    name: str, plan: str, expires: date, customer: str = "C001", **extra: Any
+) -> dict[str, Any]:
     return {"customer": customer, "plan": plan, "name": name, "expires_on": expires, **extra}

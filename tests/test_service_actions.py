@@ -78,7 +78,8 @@ async def test_wrong_name_changes_nothing(app: Sportello) -> None:
 async def test_cannot_cancel_someone_elses_service(app: Sportello) -> None:
     ids = await seed(app, [svc("giulia.it", "DOM", date(2026, 12, 11), customer="C002")])
     with pytest.raises(NotFound):
-        await app.cancel_service(await customer_id(app, "C001"), ids["giulia.it"], "", "Mario Rossi")
+        await app.cancel_service(await customer_id(app, "C001"), ids["giulia.it"], "",
+                                 "Mario Rossi")
     assert (await service_row(app, ids["giulia.it"])).status == "attivo"
 
 

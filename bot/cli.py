@@ -1,0 +1,195 @@
+"""`sportello`: the command line (demo, import, lifecycle, payments, migrate).
+
+Global options (before or after the subcommand): `--db URL`, `--today YYYY-MM-DD`,
+`--policy NAME`. Everything else comes from `SPORTELLO_*` variables or `.env`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
+
+from core.app import Sportello
+from core.clock import FixedClock, SystemClock
+from core.config import POLICIES, Settings
+from core.demo import load_demo_if_empty
+from core.errors import ImportFailed, NotFound, SportelloError
+from core.importer import apply, parse, read_file
+from core.states import is_lapsed_list
+from handlers.i18n import t
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(t("cli.error.bad_date", value=value)) from None
+
+
+def _amount(value: str) -> Decimal:
+    try:
+        return Decimal(value.replace(",", "."))
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(value) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="database URL (default: SQLite in the user data dir)",
+                        default=argparse.SUPPRESS)
+    common.add_argument("--today", type=_date, help="pretend today is YYYY-MM-DD",
+                        default=argparse.SUPPRESS)
+    common.add_argument("--policy", choices=POLICIES, default=argparse.SUPPRESS)
+    parser = argparse.ArgumentParser(prog="sportello", parents=[common],
+                                     description="Sportello: helpdesk e fatturazione")
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo", parents=[common],
+                          help="load the demo data (first run) and show every customer's services")
+    demo.add_argument("--customer", help="only this customer code")
+    imp = sub.add_parser("import", parents=[common], help="import plans, customers, services")
+    imp.add_argument("file", type=Path)
+    sub.add_parser("lifecycle", parents=[common], help="run the daily lifecycle sweep")
+    sub.add_parser("migrate", parents=[common], help="apply database migrations")
+    pay = sub.add_parser("payments", parents=[common], help="payments received off line")
+    pay_sub = pay.add_subparsers(dest="action", required=True)
+    reg = pay_sub.add_parser("register", parents=[common],
+                             help="register a bank transfer, postal slip or PayPal payment")
+    reg.add_argument("order", help="order reference, e.g. SPT-000042")
+    reg.add_argument("--amount", type=_amount, required=True, help="amount received, VAT incl.")
+    reg.add_argument("--by", required=True, help="who registers it (support member)")
+    reg.add_argument("--bank-ref", help="the bank's transaction reference (CRO/TRN)")
+    return parser
+
+
+async def _with_app(args: argparse.Namespace, work: Callable[[Sportello], Awaitable[int]]) -> int:
+    overrides: dict[str, object] = {}
+    if "db" in args:
+        overrides["database_url"] = args.db
+    if "policy" in args:
+        overrides["policy"] = args.policy
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    clock = FixedClock(args.today) if "today" in args else SystemClock()
+    app = await Sportello.open(settings, clock)
+    try:
+        return await work(app)
+    finally:
+        await app.close()
+
+
+async def _demo(app: Sportello, customer: str | None) -> int:
+    async with app.sessions() as session, session.begin():
+        loaded = await load_demo_if_empty(session, app.clock.today())
+    if loaded:
+        print(t("cli.demo.loaded", plans=loaded.plans, customers=loaded.customers,
+                services=loaded.services))
+    print(t("cli.demo.today", today=app.clock.today(), policy=app.settings.policy))
+    from sqlalchemy import select
+
+    from core.models import Customer
+
+    async with app.sessions() as session:
+        query = select(Customer).order_by(Customer.code)
+        if customer:
+            query = query.where(Customer.code == customer)
+        customers = (await session.execute(query)).scalars().all()
+    if customer and not customers:
+        raise NotFound(entity="customer", code=customer)
+    for item in customers:
+        print()
+        print(t("cli.demo.customer", code=item.code, name=item.nominativo))
+        services = await app.list_services(item.id)
+        current = [s for s in services if not is_lapsed_list(s.state)]
+        lapsed = [s for s in services if is_lapsed_list(s.state)]
+        for view in current:
+            print(_service_line(view))
+        if lapsed:
+            print(t("cli.demo.lapsed_title"))
+            for view in lapsed:
+                print("  " + _service_line(view))
+    return 0
+
+
+def _service_line(view) -> str:  # type: ignore[no-untyped-def]
+    return t("cli.demo.service", name=view.name, plan=view.plan_name, price=view.annual_price,
+             expiry=view.expires_on, mode=t(f"labels.renewal_mode.{view.renewal_mode}"),
+             state=t(f"labels.state.{view.state}"))
+
+
+async def _import(app: Sportello, path: Path) -> int:
+    text, source = read_file(path)
+    parsed = parse(text, source)
+    async with app.sessions() as session, session.begin():
+        summary = await apply(session, parsed, app.clock.now())
+    print(t("cli.import.ok", plans=summary.plans, customers=summary.customers,
+            services=summary.services))
+    return 0
+
+
+async def _lifecycle(app: Sportello) -> int:
+    result = await app.run_lifecycle()
+    summary = ", ".join(t("cli.lifecycle.count", name=t(f"cli.counts.{k}"), count=v)
+                        for k, v in result.counts.items())
+    print(t("cli.lifecycle.done", today=result.day, summary=summary))
+    if not result.notices:
+        print(t("cli.lifecycle.none"))
+    for notice in result.notices:
+        print(t("cli.lifecycle.notice", kind=t(f"labels.notice.{notice.kind}"),
+                customer=notice.customer_id, service=notice.service_id, ref=notice.ref_date))
+    return 0
+
+
+async def _register(app: Sportello, args: argparse.Namespace) -> int:
+    order = await app.register_payment(args.order, args.amount, args.by,
+                                       bank_ref=args.bank_ref,
+                                       key=f"cli-register:{args.order}:{args.bank_ref or ''}")
+    print(t("cli.payments.registered", reference=order.reference, total=order.total,
+            status=t(f"labels.order_status.{order.status}")))
+    if order.needs_review:
+        print(t("cli.payments.review"))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    commands: dict[str, Callable[[Sportello], Awaitable[int]]] = {
+        "demo": lambda app: _demo(app, args.customer),
+        "import": lambda app: _import(app, args.file),
+        "lifecycle": _lifecycle,
+        "migrate": _migrated,
+        "payments": lambda app: _register(app, args),
+    }
+    try:
+        return asyncio.run(_with_app(args, commands[args.command]))
+    except ImportFailed as failed:
+        print(t("cli.import.failed"), file=sys.stderr)
+        for where, field, message in failed.facts["problems"]:
+            print(t("cli.import.problem", where=where, field=field, message=message),
+                  file=sys.stderr)
+        return 2
+    except ValidationError as invalid:
+        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in invalid.errors())
+        print(t("cli.error.config", detail=detail), file=sys.stderr)
+        return 2
+    except NotFound as missing:
+        what = ", ".join(f"{k} {v}" for k, v in missing.facts.items())
+        print(t("cli.error.not_found", what=what), file=sys.stderr)
+        return 1
+    except SportelloError as error:
+        print(t("cli.error.generic", detail=error.code), file=sys.stderr)
+        return 1
+    except (OperationalError, OSError) as error:
+        print(t("cli.error.database", detail=str(error).splitlines()[0]), file=sys.stderr)
+        return 1
+
+
+async def _migrated(app: Sportello) -> int:
+    print(t("cli.migrate.done"))  # Sportello.open already applied the migrations
+    return 0

@@ -1,0 +1,1 @@
+"""Message catalogues: `locales/it/*.yaml` holds every sentence customers and support read."""
