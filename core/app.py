@@ -308,15 +308,14 @@ class Sportello:
 
     def instructions(self, order: OrderView) -> PaymentInstructions:
         s = self.settings
-        common = {"method": order.method, "reference": order.reference, "amount": order.total}
-        if order.method == "bonifico":
-            return PaymentInstructions(**common, iban=s.iban, holder=s.bank_holder)
-        if order.method == "bollettino":
-            return PaymentInstructions(**common, postal_account=s.postal_account,
-                                       holder=s.bank_holder)
-        if order.method == "paypal":
-            return PaymentInstructions(**common, paypal_address=s.paypal_address)
-        return PaymentInstructions(**common)
+        method = order.method
+        return PaymentInstructions(
+            method=method, reference=order.reference, amount=order.total,
+            iban=s.iban if method == "bonifico" else None,
+            holder=s.bank_holder if method in ("bonifico", "bollettino") else None,
+            postal_account=s.postal_account if method == "bollettino" else None,
+            paypal_address=s.paypal_address if method == "paypal" else None,
+        )
 
     async def register_payment(self, order_ref: str, amount: Decimal, staff: str,
                                method: str | None = None, bank_ref: str | None = None,

@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.context import Ctx
+from core.db import rows_changed as _rows_changed
 from core.errors import (
     AmountMismatch,
     NotAllowed,
@@ -265,7 +266,7 @@ async def apply_order(ctx: Ctx, order: Order) -> None:
         update(Order).where(Order.id == order.id, Order.status == "pending")
         .values(status="paid", paid_on=ctx.today).execution_options(synchronize_session=False)
     )
-    if marked.rowcount != 1:
+    if _rows_changed(marked) != 1:
         return
     order.status, order.paid_on = "paid", ctx.today
     await ctx.session.refresh(order, ["lines"])  # lines may have been added in this session
@@ -309,7 +310,7 @@ async def _settle_tacit(ctx: Ctx, order: Order) -> None:
             .values(status=ATTIVO, suspended_on=None)
             .execution_options(synchronize_session=False)
         )
-        if lifted.rowcount:
+        if _rows_changed(lifted):
             await ctx.audit("service", line.service_id, "reactivated", order_id=order.id)
 
 
@@ -328,10 +329,10 @@ async def _apply_line(ctx: Ctx, order: Order, line: OrderLine) -> bool:
                                   Service.status.in_(RENEWABLE))
             .values(**values).execution_options(synchronize_session=False)
         )
-        if done.rowcount == 1:
+        if _rows_changed(done) == 1:
             await ctx.audit("service", line.service_id, "renewed", order_id=order.id,
                             period_from=start, period_to=end)
-        return done.rowcount == 1
+        return _rows_changed(done) == 1
     if line.kind in ("debit", "change_fee", "upgrade"):
         return await _apply_change(ctx, order, line)
     return True  # credit lines travel with their debit line

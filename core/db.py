@@ -18,6 +18,11 @@ from sqlalchemy.pool import StaticPool
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
+def rows_changed(result: Any) -> int:
+    """Rows matched by an UPDATE/INSERT/DELETE (a `CursorResult`'s rowcount)."""
+    return int(result.rowcount or 0)
+
+
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 

@@ -231,51 +231,54 @@ async def apply(session: AsyncSession, parsed: Parsed,
     document = parsed.document
     now = now or datetime.now().astimezone()
     plans = {p.code: p for p in (await session.execute(select(Plan))).scalars()}
-    for item in document.plans:
-        plan = plans.get(item.code) or Plan(code=item.code)
-        plan.name, plan.category, plan.price = item.name, item.category, item.price
-        plan.period_months, plan.change_fee = item.period_months, item.change_fee
-        plan.limits, plan.features, plan.active = dict(item.limits), list(item.features), True
+    for spec in document.plans:
+        plan = plans.get(spec.code) or Plan(code=spec.code)
+        plan.name, plan.category, plan.price = spec.name, spec.category, spec.price
+        plan.period_months, plan.change_fee = spec.period_months, spec.change_fee
+        plan.limits, plan.features, plan.active = dict(spec.limits), list(spec.features), True
         session.add(plan)
-        plans[item.code] = plan
+        plans[spec.code] = plan
     await session.flush()
-    for item in document.plans:
-        source = plans[item.code]
+    for spec in document.plans:
+        source = plans[spec.code]
         await session.execute(delete(PlanTransition).where(
             PlanTransition.from_plan_id == source.id))
-        for target in item.changes_to:
+        for target in spec.changes_to:
             session.add(PlanTransition(from_plan_id=source.id, to_plan_id=plans[target].id))
     customers = {c.code: c for c in (await session.execute(select(Customer))).scalars()}
-    for item in document.customers:
-        customer = customers.get(item.code) or Customer(code=item.code, created_at=now)
-        customer.nominativo, customer.email = item.name, item.email
-        customer.tax_code, customer.vat_number = item.tax_code, item.vat_number
-        customer.preferred_method = item.preferred_method
+    for person in document.customers:
+        customer = customers.get(person.code) or Customer(code=person.code, created_at=now)
+        customer.nominativo, customer.email = person.name, person.email
+        customer.tax_code, customer.vat_number = person.tax_code, person.vat_number
+        customer.preferred_method = person.preferred_method
         session.add(customer)
-        customers[item.code] = customer
+        customers[person.code] = customer
     await session.flush()
-    problems = []
-    for i, item in enumerate(document.services):
-        customer, plan = customers.get(item.customer), plans.get(item.plan)
-        if customer is None:
+    problems: list[tuple[str, str, str]] = []
+    for i, service_in in enumerate(document.services):
+        owner, catalogued = customers.get(service_in.customer), plans.get(service_in.plan)
+        if owner is None:
             problems.append((parsed.where("services", i, "customer"), f"services.{i}.customer",
-                             f"unknown customer {item.customer!r}"))
-        if plan is None:
+                             f"unknown customer {service_in.customer!r}"))
+        if catalogued is None:
             problems.append((parsed.where("services", i, "plan"), f"services.{i}.plan",
-                             f"unknown plan {item.plan!r}"))
-        if customer is None or plan is None:
+                             f"unknown plan {service_in.plan!r}"))
+        if owner is None or catalogued is None:
             continue
+        customer, plan = owner, catalogued
         existing = (await session.execute(select(Service).where(
-            Service.customer_id == customer.id, Service.name == item.name))).scalar_one_or_none()
-        period_start = item.period_start or add_months(item.expires_on, -plan.period_months)
-        service = existing or Service(customer_id=customer.id, name=item.name)
+            Service.customer_id == customer.id, Service.name == service_in.name)
+        )).scalar_one_or_none()
+        period_start = service_in.period_start or add_months(service_in.expires_on,
+                                                             -plan.period_months)
+        service = existing or Service(customer_id=customer.id, name=service_in.name)
         service.plan_id = plan.id
-        service.started_on = item.started_on or period_start
-        service.period_start, service.expires_on = period_start, item.expires_on
-        service.renewal_mode, service.status = item.renewal, item.status
-        service.cancellation_reason = item.cancellation_reason
-        service.paid_for_period = item.paid if item.paid is not None else plan.price
-        service.usage = dict(item.usage)
+        service.started_on = service_in.started_on or period_start
+        service.period_start, service.expires_on = period_start, service_in.expires_on
+        service.renewal_mode, service.status = service_in.renewal, service_in.status
+        service.cancellation_reason = service_in.cancellation_reason
+        service.paid_for_period = service_in.paid if service_in.paid is not None else plan.price
+        service.usage = dict(service_in.usage)
         session.add(service)
     if problems:
         raise ImportFailed(problems=problems)

@@ -47,6 +47,7 @@ from sqlalchemy.sql import Select
 from core.billing import next_number
 from core.context import Ctx
 from core.dates import add_months
+from core.db import rows_changed as _rows_changed
 from core.models import (
     AuditEntry,
     Customer,
@@ -98,7 +99,7 @@ async def _notify_and_audit(
                        cast(sub.c.service_id, BigInteger), _lit(action, String)),
             )
         )
-    return created.rowcount or 0
+    return _rows_changed(created)
 
 
 def _rows(*where: Any, ref_date: Any = Service.expires_on, order_id: Any = None) -> Select[Any]:
@@ -114,7 +115,7 @@ async def _update(ctx: Ctx, where: Sequence[Any], **values: Any) -> int:
         update(Service).where(*where).values(**values)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
+    return _rows_changed(result)
 
 
 async def _scheduled_changes(ctx: Ctx) -> int:
@@ -169,7 +170,7 @@ async def _renew_on_sight(ctx: Ctx) -> int:
     created = await ctx.session.execute(insert(Order).from_select(
         ["customer_id", "kind", "status", "method", "subtotal", "vat", "total", "created_on",
          "needs_review", "source_service_id", "source_period_from"], due))
-    if not created.rowcount:
+    if not _rows_changed(created):
         return 0
     new = (Order.kind == "tacit", Order.created_on == today)
     await ctx.session.execute(insert(OrderLine).from_select(
