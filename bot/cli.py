@@ -1,4 +1,4 @@
-"""`sportello`: the command line (demo, import, lifecycle, payments, migrate).
+"""`sportello`: the command line (demo, import, lifecycle, payments, invoices, migrate).
 
 Global options (before or after the subcommand): `--db URL`, `--today YYYY-MM-DD`,
 `--policy NAME`. Everything else comes from `SPORTELLO_*` variables or `.env`.
@@ -21,7 +21,7 @@ from core.app import Sportello
 from core.clock import FixedClock, SystemClock
 from core.config import POLICIES, Settings
 from core.demo import load_demo_if_empty
-from core.errors import ImportFailed, NotFound, SportelloError
+from core.errors import AmountMismatch, ImportFailed, NotFound, SportelloError
 from core.importer import apply, parse, read_file
 from core.states import is_lapsed_list
 from handlers.i18n import t
@@ -66,6 +66,14 @@ def build_parser() -> argparse.ArgumentParser:
     reg.add_argument("--amount", type=_amount, required=True, help="amount received, VAT incl.")
     reg.add_argument("--by", required=True, help="who registers it (support member)")
     reg.add_argument("--bank-ref", help="the bank's transaction reference (CRO/TRN)")
+    inv = sub.add_parser("invoices", parents=[common], help="fatture and note di credito")
+    inv_sub = inv.add_subparsers(dest="action", required=True)
+    note = inv_sub.add_parser("credit-note", parents=[common],
+                              help="issue a nota di credito against a fattura (money returned)")
+    note.add_argument("invoice", help="fattura number, e.g. 2026/000123")
+    note.add_argument("--amount", type=_amount, required=True, help="amount ex VAT")
+    note.add_argument("--by", required=True, help="who issues it (support member)")
+    note.add_argument("--reason", required=True)
     return parser
 
 
@@ -157,6 +165,13 @@ async def _register(app: Sportello, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _credit_note(app: Sportello, args: argparse.Namespace) -> int:
+    note = await app.issue_credit_note(args.invoice, args.amount, args.by, args.reason)
+    print(t("cli.invoices.credit_note", number=note.number, invoice=args.invoice,
+            subtotal=note.subtotal, vat=note.vat, total=note.total))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     commands: dict[str, Callable[[Sportello], Awaitable[int]]] = {
@@ -165,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         "lifecycle": _lifecycle,
         "migrate": _migrated,
         "payments": lambda app: _register(app, args),
+        "invoices": lambda app: _credit_note(app, args),
     }
     try:
         return asyncio.run(_with_app(args, commands[args.command]))
@@ -181,6 +197,10 @@ def main(argv: list[str] | None = None) -> int:
     except NotFound as missing:
         what = ", ".join(f"{k} {v}" for k, v in missing.facts.items())
         print(t("cli.error.not_found", what=what), file=sys.stderr)
+        return 1
+    except AmountMismatch as wrong:
+        print(t("cli.error.amount", expected=wrong.facts.get("expected"),
+                got=wrong.facts.get("got")), file=sys.stderr)
         return 1
     except SportelloError as error:
         print(t("cli.error.generic", detail=error.code), file=sys.stderr)

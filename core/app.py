@@ -363,6 +363,20 @@ class Sportello:
             return [invoice_view(i) for i in rows]
         return await self._read(work)
 
+    async def issue_credit_note(self, invoice_number: str, amount: Decimal, staff: str,
+                                reason: str, key: str | None = None) -> InvoiceView:
+        """Support returns money: a nota di credito against a fattura, never above it."""
+        async def work(ctx: Ctx) -> dict[str, Any]:
+            note = await billing.issue_credit_note(ctx, invoice_number, amount, reason)
+            return {"invoice_id": note.id}
+        result = await self._write(key, "credit_note", Actor.support(staff), work)
+
+        async def read(ctx: Ctx) -> InvoiceView:
+            note = await ctx.session.get(Invoice, result["invoice_id"])
+            assert note is not None
+            return invoice_view(note)
+        return await self._read(read)
+
     # --- tickets ------------------------------------------------------------------------
 
     async def open_ticket(self, customer_id: int, category: str, text: str,

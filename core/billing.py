@@ -38,6 +38,7 @@ from core.models import (
     RenewalClaim,
     Service,
 )
+from core.money import vat_of
 from core.pricing import PlanTerms, Quote, ServiceTerms, change_quote, renewal_quote
 from core.states import ATTIVO, DISDETTO, SCADUTO, SOSPESO, recovery_deadline
 from core.views import OrderView, order_view
@@ -385,8 +386,49 @@ async def order_views(ctx: Ctx, orders: list[Order]) -> list[OrderView]:
     return [order_view(o, names, invoices.get(o.id)) for o in orders]
 
 
-async def pending_total(ctx: Ctx, customer_id: int) -> Decimal:
-    total = (await ctx.session.execute(
-        select(func.coalesce(func.sum(Order.total), 0))
-        .where(Order.customer_id == customer_id, Order.status == "pending"))).scalar_one()
-    return Decimal(total) / 100
+def parse_invoice_number(number: str) -> tuple[int, int]:
+    """`2026/000123` -> (2026, 123)."""
+    year, _, seq = number.strip().partition("/")
+    if not (year.isdigit() and seq.isdigit()):
+        raise NotFound(entity="invoice", number=number)
+    return int(year), int(seq)
+
+
+async def issue_credit_note(ctx: Ctx, number: str, amount: Decimal, reason: str) -> Invoice:
+    """A nota di credito reversing part or all of a fattura (money going back).
+
+    Never a negative fattura; and all the notes on one fattura together never exceed it.
+    """
+    year, seq = parse_invoice_number(number)
+    invoice = (await ctx.session.execute(select(Invoice).where(
+        Invoice.doc_type == "fattura", Invoice.year == year, Invoice.seq == seq)
+        .with_for_update())).scalar_one_or_none()
+    if invoice is None:
+        raise NotFound(entity="invoice", number=number)
+    if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        raise AmountMismatch(expected="> 0", got=amount)
+    credited = (await ctx.session.execute(
+        select(func.coalesce(func.sum(Invoice.subtotal), 0))
+        .where(Invoice.credits_invoice_id == invoice.id))).scalar_one()
+    already = Decimal(credited)  # the Money type already turned cents into euro
+    if already + amount > invoice.subtotal:
+        raise AmountMismatch(expected=invoice.subtotal - already, got=amount)
+    vat = vat_of(amount, ctx.settings.vat_rate)
+    if already + amount == invoice.subtotal:
+        # The last note takes exactly the IVA left, so fattura minus notes is zero to the cent.
+        notes_vat = (await ctx.session.execute(
+            select(func.coalesce(func.sum(Invoice.vat), 0))
+            .where(Invoice.credits_invoice_id == invoice.id))).scalar_one()
+        vat = invoice.vat - Decimal(notes_vat)
+    note = Invoice(
+        doc_type="nota_credito", year=ctx.today.year,
+        seq=await next_number(ctx, "nota_credito", ctx.today.year),
+        customer_id=invoice.customer_id, order_id=None, credits_invoice_id=invoice.id,
+        reason=reason, issued_on=ctx.today, due_on=ctx.today, subtotal=amount, vat=vat,
+        total=amount + vat, paid=False,
+    )
+    ctx.session.add(note)
+    await ctx.session.flush()
+    await ctx.audit("invoice", note.id, "credit_note", reason=reason, credits=invoice.number,
+                    amount=amount)
+    return note

@@ -104,14 +104,16 @@ class InvoiceView:
     vat: Decimal
     total: Decimal
     paid: bool
-    order_reference: str
+    order_reference: str | None
+    reason: str | None = None
 
 
 def invoice_view(invoice: Invoice) -> InvoiceView:
     return InvoiceView(
         number=invoice.number, doc_type=invoice.doc_type, issued_on=invoice.issued_on,
         due_on=invoice.due_on, subtotal=invoice.subtotal, vat=invoice.vat, total=invoice.total,
-        paid=invoice.paid, order_reference=f"SPT-{invoice.order_id:06d}",
+        paid=invoice.paid, reason=invoice.reason,
+        order_reference=f"SPT-{invoice.order_id:06d}" if invoice.order_id else None,
     )
 
 

@@ -286,3 +286,30 @@ def test_order_references_parse() -> None:
     assert parse_order_ref("SPT-000042") == parse_order_ref("spt42") == parse_order_ref("42") == 42
     with pytest.raises(NotFound):
         parse_order_ref("ordine 42")
+
+
+async def test_credit_notes_never_exceed_the_fattura(app, mario) -> None:
+    cid, ids = mario
+    quote = await app.quote_renewal(cid, [ids["www.mariorossi.it"]])
+    await app.checkout(cid, quote.id, "carta", card=SUCCESS_TEST_CARD)
+    [fattura] = await app.list_invoices(cid)
+    assert (fattura.number, fattura.subtotal, fattura.vat) == ("2026/000001", D("60.00"),
+                                                               D("13.20"))
+    first = await app.issue_credit_note("2026/000001", D("20.00"), "anna", "rimborso parziale",
+                                        key="nc-1")
+    assert (first.number, first.doc_type, first.subtotal, first.vat, first.total) == (
+        "NC 2026/000001", "nota_credito", D("20.00"), D("4.40"), D("24.40"))
+    again = await app.issue_credit_note("2026/000001", D("20.00"), "anna", "x", key="nc-1")
+    assert again.number == first.number  # the same request twice issues one note
+    with pytest.raises(AmountMismatch):
+        await app.issue_credit_note("2026/000001", D("40.01"), "anna", "troppo")
+    with pytest.raises(AmountMismatch):
+        await app.issue_credit_note("2026/000001", D("-5"), "anna", "negativo")
+    with pytest.raises(NotFound):
+        await app.issue_credit_note("2026/000099", D("1"), "anna", "non esiste")
+    last = await app.issue_credit_note("2026/000001", D("40.00"), "anna", "saldo")
+    assert last.number == "NC 2026/000002" and last.vat == D("8.80")
+    documents = await app.list_invoices(cid)
+    notes = [d for d in documents if d.doc_type == "nota_credito"]
+    assert sum(n.total for n in notes) == fattura.total
+    assert all(d.total > 0 for d in documents)  # never a negative fattura

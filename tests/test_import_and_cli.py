@@ -195,3 +195,41 @@ def test_cli_rejects_bad_options_without_traceback(cli_db: str) -> None:
     assert result.returncode == 2 and "Data non valida" in result.stderr
     result = run("demo", "--policy", "a-caso", db=cli_db)
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_cli_registers_a_transfer_and_issues_a_credit_note(cli_db: str, tmp_path: Path) -> None:
+    import asyncio
+
+    from core.app import Sportello
+    from core.clock import FixedClock
+    from core.config import Settings
+
+    assert run("demo", "--today", "2026-11-21", db=cli_db).returncode == 0
+
+    async def order_a_renewal() -> str:
+        app = await Sportello.open(Settings(_env_file=None, database_url=cli_db),  # type: ignore[call-arg]
+                                   FixedClock(date(2026, 11, 21)))
+        try:
+            mario = await app.customer_by_code("C001")
+            service = next(s for s in await app.list_services(mario.id)
+                           if s.name == "mariorossi.it")
+            quote = await app.quote_renewal(mario.id, [service.id])
+            return (await app.checkout(mario.id, quote.id, "bonifico")).order.reference
+        finally:
+            await app.close()
+
+    reference = asyncio.run(order_a_renewal())
+    wrong = run("payments", "register", reference, "--amount", "12", "--by", "anna", db=cli_db)
+    assert wrong.returncode == 1 and "Importo non accettato: € 12,00" in wrong.stderr
+    ok = run("payments", "register", reference, "--amount", "12,08", "--by", "anna",
+             "--today", "2026-11-21", db=cli_db)
+    assert ok.returncode == 0, ok.stderr
+    assert f"Pagamento registrato per l'ordine {reference} (€ 12,08): stato Pagato." in ok.stdout
+    note = run("invoices", "credit-note", "2026/000001", "--amount", "9,90", "--by", "anna",
+               "--reason", "doppio addebito", "--today", "2026-11-21", db=cli_db)
+    assert note.returncode == 0, note.stderr
+    assert ("Emessa la nota di credito NC 2026/000001 sulla fattura 2026/000001: "
+            "€ 9,90 + IVA € 2,18 = € 12,08.") in note.stdout
+    again = run("invoices", "credit-note", "2026/000001", "--amount", "0,01", "--by", "anna",
+                "--reason", "x", db=cli_db)
+    assert again.returncode == 1 and "Importo non accettato" in again.stderr

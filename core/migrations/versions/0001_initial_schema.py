@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-21 20:58:10.215667
+Create Date: 2026-11-21 21:05:52.950050
 """
 from __future__ import annotations
 
@@ -181,13 +181,16 @@ def upgrade() -> None:
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('customer_id', sa.Integer(), nullable=False),
-    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=True),
+    sa.Column('credits_invoice_id', sa.Integer(), nullable=True),
+    sa.Column('reason', sa.Text(), nullable=True),
     sa.Column('issued_on', sa.Date(), nullable=False),
     sa.Column('due_on', sa.Date(), nullable=False),
     sa.Column('subtotal', core.models.Money(), nullable=False),
     sa.Column('vat', core.models.Money(), nullable=False),
     sa.Column('total', core.models.Money(), nullable=False),
     sa.Column('paid', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['credits_invoice_id'], ['invoices.id'], ),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], ),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], ),
     sa.PrimaryKeyConstraint('id'),
