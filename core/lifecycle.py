@@ -4,13 +4,14 @@ Each step is a handful of `INSERT ... SELECT` / `UPDATE ... WHERE` statements ov
 services at once (no Python loop over services), in one transaction, in this order:
 
 1. scheduled plan changes (downgrades at period end) take effect;
-2. expiry reminders (30, 7, 1 days before by default) for active `Su richiesta` services;
-3. renewal on sight at expiry for `Automatico` services, and for `Su richiesta` ones when
+2. renewal on sight at expiry for `Automatico` services, and for `Su richiesta` ones when
    tacit renewal is on: the service is renewed and a fattura payable on sight is issued;
-4. suspension of services whose on-sight fattura is unpaid past its due date;
-5. expiry: active services past `Scadenza` become `Scaduto` (suspended); cancelled ones are
+3. suspension of services whose on-sight fattura is unpaid past its due date;
+4. expiry: active services past `Scadenza` become `Scaduto` (suspended); cancelled ones are
    suspended;
-6. deletion after the recovery window (10 days after expiry by default).
+5. deletion after the recovery window (10 days after expiry by default);
+6. expiry reminders (30, 7, 1 days before by default) for active `Su richiesta` services,
+   last, so that an expiry set by step 2 gets its reminder in the same run.
 
 Every step selects only rows not yet in their target state, and every notice has a unique
 `dedup_key`, so a second run for the same day finds nothing to do. The sweep returns the
@@ -272,11 +273,12 @@ async def sweep(ctx: Ctx) -> SweepResult:
         select(func.coalesce(func.max(Notice.id), 0)))).scalar_one()
     counts = {
         "plan_changes": await _scheduled_changes(ctx),
-        "reminders": await _reminders(ctx),
         "renewed_on_sight": await _renew_on_sight(ctx),
         "suspended_unpaid": await _suspend_unpaid(ctx),
         "expired": await _expire(ctx),
         "deleted": await _delete(ctx),
+        # Last: a renewal above may have set an expiry that is already within a window.
+        "reminders": await _reminders(ctx),
     }
     notices = (await ctx.session.execute(
         select(Notice).where(Notice.id > last).order_by(Notice.id))).scalars().all()

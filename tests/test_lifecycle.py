@@ -111,12 +111,14 @@ async def test_expiry_then_deletion_after_ten_days(app: Sportello) -> None:
 
 async def test_second_run_for_the_same_day_changes_nothing(app: Sportello) -> None:
     app.settings = app.settings.model_copy(update={"tacit_renewal": True})
-    await seed(app, [
+    ids = await seed(app, [
         svc("a", "DOM", date(2026, 11, 21)), svc("b", "V50", date(2026, 11, 21),
                                                   renewal="automatico"),
         svc("c", "DOM", date(2026, 12, 21)), svc("d", "DOM", date(2026, 11, 5),
                                                   status="scaduto"),
         svc("e", "DOM", date(2026, 11, 10), status="disdetto"),
+        # Renewed on sight for one month: its new expiry is already within 30 days.
+        svc("f", "C29", date(2026, 11, 15), period_start=date(2026, 10, 15)),
     ])
 
     async def snapshot() -> tuple[object, ...]:
@@ -131,6 +133,8 @@ async def test_second_run_for_the_same_day_changes_nothing(app: Sportello) -> No
 
     first = await app.run_lifecycle(date(2026, 11, 21))
     assert sum(first.counts.values()) > 0
+    assert {"tacit_invoice", "reminder_30"} <= {n.kind for n in first.notices
+                                                if n.service_id == ids["f"]}
     before = await snapshot()
     second = await app.run_lifecycle(date(2026, 11, 21))
     assert second.notices == () and sum(second.counts.values()) == 0
