@@ -31,7 +31,7 @@ def _date(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(t("cli.error.bad_date", value=value)) from None
+        raise argparse.ArgumentTypeError(t("cli-error-bad_date", value=value)) from None
 
 
 def _amount(value: str) -> Decimal:
@@ -96,9 +96,9 @@ async def _demo(app: Sportello, customer: str | None) -> int:
     async with app.sessions() as session, session.begin():
         loaded = await load_demo_if_empty(session, app.clock.today())
     if loaded:
-        print(t("cli.demo.loaded", plans=loaded.plans, customers=loaded.customers,
+        print(t("cli-demo-loaded", plans=loaded.plans, customers=loaded.customers,
                 services=loaded.services))
-    print(t("cli.demo.today", today=app.clock.today(), policy=app.settings.policy))
+    print(t("cli-demo-today", today=app.clock.today(), policy=app.settings.policy))
     from sqlalchemy import select
 
     from core.models import Customer
@@ -112,23 +112,23 @@ async def _demo(app: Sportello, customer: str | None) -> int:
         raise NotFound(entity="customer", code=customer)
     for item in customers:
         print()
-        print(t("cli.demo.customer", code=item.code, name=item.nominativo))
+        print(t("cli-demo-customer", code=item.code, name=item.nominativo))
         services = await app.list_services(item.id)
         current = [s for s in services if not is_lapsed_list(s.state)]
         lapsed = [s for s in services if is_lapsed_list(s.state)]
         for view in current:
-            print(_service_line(view))
+            print("  " + _service_line(view))
         if lapsed:
-            print(t("cli.demo.lapsed_title"))
+            print("  " + t("cli-demo-lapsed_title"))
             for view in lapsed:
-                print("  " + _service_line(view))
+                print("    " + _service_line(view))
     return 0
 
 
 def _service_line(view) -> str:  # type: ignore[no-untyped-def]
-    return t("cli.demo.service", name=view.name, plan=view.plan_name, price=view.annual_price,
-             expiry=view.expires_on, mode=t(f"labels.renewal_mode.{view.renewal_mode}"),
-             state=t(f"labels.state.{view.state}"))
+    return t("cli-demo-service", name=view.name, plan=view.plan_name, price=view.annual_price,
+             expiry=view.expires_on, mode=t(f"renewal_mode-{view.renewal_mode}"),
+             state=t(f"state-{view.state}"))
 
 
 async def _import(app: Sportello, path: Path) -> int:
@@ -136,21 +136,22 @@ async def _import(app: Sportello, path: Path) -> int:
     parsed = parse(text, source)
     async with app.sessions() as session, session.begin():
         summary = await apply(session, parsed, app.clock.now())
-    print(t("cli.import.ok", plans=summary.plans, customers=summary.customers,
+    print(t("cli-import-ok", plans=summary.plans, customers=summary.customers,
             services=summary.services))
     return 0
 
 
 async def _lifecycle(app: Sportello) -> int:
     result = await app.run_lifecycle()
-    summary = ", ".join(t("cli.lifecycle.count", name=t(f"cli.counts.{k}"), count=v)
+    summary = ", ".join(t("cli-lifecycle-count", name=t(f"cli-counts-{k}"), count=v)
                         for k, v in result.counts.items())
-    print(t("cli.lifecycle.done", today=result.day, summary=summary))
+    print(t("cli-lifecycle-done", today=result.day, summary=summary))
     if not result.notices:
-        print(t("cli.lifecycle.none"))
+        print(t("cli-lifecycle-none"))
     for notice in result.notices:
-        print(t("cli.lifecycle.notice", kind=t(f"labels.notice.{notice.kind}"),
-                customer=notice.customer_id, service=notice.service_id, ref=notice.ref_date))
+        print("  " + t("cli-lifecycle-notice", kind=t(f"notice-{notice.kind}"),
+                customer=str(notice.customer_id), service=str(notice.service_id),
+                ref=notice.ref_date))
     return 0
 
 
@@ -158,16 +159,16 @@ async def _register(app: Sportello, args: argparse.Namespace) -> int:
     order = await app.register_payment(args.order, args.amount, args.by,
                                        bank_ref=args.bank_ref,
                                        key=f"cli-register:{args.order}:{args.bank_ref or ''}")
-    print(t("cli.payments.registered", reference=order.reference, total=order.total,
-            status=t(f"labels.order_status.{order.status}")))
+    print(t("cli-payments-registered", reference=order.reference, total=order.total,
+            status=t(f"order_status-{order.status}")))
     if order.needs_review:
-        print(t("cli.payments.review"))
+        print(t("cli-payments-review"))
     return 0
 
 
 async def _credit_note(app: Sportello, args: argparse.Namespace) -> int:
     note = await app.issue_credit_note(args.invoice, args.amount, args.by, args.reason)
-    print(t("cli.invoices.credit_note", number=note.number, invoice=args.invoice,
+    print(t("cli-invoices-credit_note", number=note.number, invoice=args.invoice,
             subtotal=note.subtotal, vat=note.vat, total=note.total))
     return 0
 
@@ -185,31 +186,31 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return asyncio.run(_with_app(args, commands[args.command]))
     except ImportFailed as failed:
-        print(t("cli.import.failed"), file=sys.stderr)
+        print(t("cli-import-failed"), file=sys.stderr)
         for where, field, message in failed.facts["problems"]:
-            print(t("cli.import.problem", where=where, field=field, message=message),
+            print("  " + t("cli-import-problem", where=where, field=field, message=message),
                   file=sys.stderr)
         return 2
     except ValidationError as invalid:
         detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in invalid.errors())
-        print(t("cli.error.config", detail=detail), file=sys.stderr)
+        print(t("cli-error-config", detail=detail), file=sys.stderr)
         return 2
     except NotFound as missing:
         what = ", ".join(f"{k} {v}" for k, v in missing.facts.items())
-        print(t("cli.error.not_found", what=what), file=sys.stderr)
+        print(t("cli-error-not_found", what=what), file=sys.stderr)
         return 1
     except AmountMismatch as wrong:
-        print(t("cli.error.amount", expected=wrong.facts.get("expected"),
+        print(t("cli-error-amount", expected=wrong.facts.get("expected"),
                 got=wrong.facts.get("got")), file=sys.stderr)
         return 1
     except SportelloError as error:
-        print(t("cli.error.generic", detail=error.code), file=sys.stderr)
+        print(t("cli-error-generic", detail=error.code), file=sys.stderr)
         return 1
     except (OperationalError, OSError) as error:
-        print(t("cli.error.database", detail=str(error).splitlines()[0]), file=sys.stderr)
+        print(t("cli-error-database", detail=str(error).splitlines()[0]), file=sys.stderr)
         return 1
 
 
 async def _migrated(app: Sportello) -> int:
-    print(t("cli.migrate.done"))  # Sportello.open already applied the migrations
+    print(t("cli-migrate-done"))  # Sportello.open already applied the migrations
     return 0

@@ -1,7 +1,8 @@
-"""The Italian catalogue (`locales/it/*.yaml`) and Italian formatting of money and dates.
+"""The Italian catalogue (Fluent, `locales/it/*.ftl`) and Italian money and dates (Babel).
 
-Every sentence a customer or support member reads comes from the catalogue, looked up by a
-dotted key; Python code holds keys, never sentences.
+Every sentence a customer or support member reads comes from the catalogue by message id;
+Python code holds ids, never sentences. Fluent gives us Italian plurals and variables;
+amounts and dates are formatted here with Babel before they reach a message.
 """
 
 from __future__ import annotations
@@ -12,40 +13,44 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
-import yaml
 from babel.dates import format_date
 from babel.numbers import format_decimal
+from fluent.runtime import FluentBundle, FluentResource
 
 LOCALE = "it_IT"
 
 
+class MissingMessage(KeyError):
+    """A message id used in code that the catalogue lacks (a test guards against it)."""
+
+
 @lru_cache(maxsize=1)
-def catalogue() -> dict[str, str]:
-    """All sentences of `locales/it`, flattened to dotted keys (`cli.import.ok`)."""
-    flat: dict[str, str] = {}
-    folder = files("locales").joinpath("it")
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".yaml"):
-            _flatten(yaml.safe_load(entry.read_text("utf-8")) or {}, entry.name[:-5], flat)
-    return flat
+def bundle() -> FluentBundle:
+    result = FluentBundle(["it"], use_isolating=False)
+    for entry in sorted(files("locales").joinpath("it").iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".ftl"):
+            result.add_resource(FluentResource(entry.read_text("utf-8")))
+    return result
 
 
-def _flatten(node: Any, prefix: str, into: dict[str, str]) -> None:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            _flatten(value, f"{prefix}.{key}", into)
-    else:
-        into[prefix] = str(node)
+def message_ids() -> set[str]:
+    return set(bundle()._messages)  # noqa: SLF001 - FluentBundle exposes no listing
 
 
 def t(key: str, **values: Any) -> str:
-    """The sentence for `key` with `values` filled in (dates and money pre-formatted)."""
-    template = catalogue()[key]
-    return template.format(**{k: _fmt(v) for k, v in values.items()}) if values else template
+    """The sentence for message id `key`, with `values` filled in.
 
-
-def has(key: str) -> bool:
-    return key in catalogue()
+    Decimals become `€ 1.234,56` and dates `21 novembre 2026`; ints stay numbers so that
+    Fluent can choose the Italian plural.
+    """
+    found = bundle()
+    if not found.has_message(key):
+        raise MissingMessage(key)
+    text, errors = found.format_pattern(found.get_message(key).value,
+                                        {k: _fmt(v) for k, v in values.items()})
+    if errors:
+        raise MissingMessage(f"{key}: {errors[0]}")
+    return text
 
 
 def euro(amount: Decimal) -> str:
@@ -64,4 +69,6 @@ def _fmt(value: Any) -> Any:
         return euro(value)
     if isinstance(value, date):
         return day(value)
+    if value is None:
+        return ""
     return value

@@ -1,0 +1,35 @@
+# The command line (provider and support staff).
+
+cli-demo-loaded = Dati dimostrativi caricati: { $plans } piani, { $customers } clienti, { $services } servizi.
+cli-demo-customer = Cliente { $code } · { $name }
+cli-demo-service = { $name } · { $plan } · { $price }/anno IVA esclusa · Scadenza { $expiry } · Rinnovo { $mode } · { $state }
+cli-demo-lapsed_title = Prodotti scaduti o disdetti
+cli-demo-today = Oggi è il { $today }. Politica di cambio piano: { $policy }.
+
+cli-import-ok = Importati { $plans } piani, { $customers } clienti e { $services } servizi.
+cli-import-failed = Importazione non riuscita: nessun dato è stato importato.
+cli-import-problem = { $where } · { $field }: { $message }
+
+cli-lifecycle-done = Ciclo di vita del { $today }: { $summary }.
+cli-lifecycle-count = { $name } { $count }
+cli-lifecycle-notice = { $kind } · cliente { $customer } · servizio { $service } · { $ref }
+cli-lifecycle-none = Nessun avviso da inviare.
+
+cli-counts-plan_changes = cambi piano
+cli-counts-reminders = promemoria
+cli-counts-renewed_on_sight = rinnovi automatici
+cli-counts-suspended_unpaid = sospensioni per mancato pagamento
+cli-counts-expired = scadenze
+cli-counts-deleted = eliminazioni
+
+cli-payments-registered = Pagamento registrato per l'ordine { $reference } ({ $total }): stato { $status }.
+cli-payments-review = Attenzione: l'ordine va verificato dal supporto (servizio non più rinnovabile).
+cli-invoices-credit_note = Emessa la nota di credito { $number } sulla fattura { $invoice }: { $subtotal } + IVA { $vat } = { $total }.
+cli-migrate-done = Schema del database aggiornato.
+
+cli-error-not_found = Non trovato: { $what }.
+cli-error-bad_date = Data non valida: { $value } (usa AAAA-MM-GG).
+cli-error-config = Configurazione non valida: { $detail }
+cli-error-database = Database non raggiungibile: { $detail }
+cli-error-amount = Importo non accettato: { $got } (atteso: { $expected }).
+cli-error-generic = Operazione non riuscita: { $detail }

@@ -1,0 +1,48 @@
+# Names of things as customers and support read them.
+
+state-attivo = Attivo
+state-in_scadenza = In scadenza
+state-scaduto = Scaduto
+state-disdetto = Disdetto
+state-sospeso = Sospeso
+state-eliminato = Eliminato
+
+renewal_mode-su_richiesta = Su richiesta
+renewal_mode-automatico = Automatico
+
+method-carta = Carta di credito
+method-paypal = PayPal
+method-bonifico = Bonifico bancario
+method-bollettino = Bollettino postale
+
+category-dominio = Dominio
+category-hosting = Hosting
+category-pec = PEC
+category-vps = VPS
+category-cloud = Cloud
+category-dedicato = Server dedicato
+category-colocation = Colocation
+category-custom = Soluzione personalizzata
+
+order_status-pending = In attesa di pagamento
+order_status-paid = Pagato
+order_status-cancelled = Annullato
+
+order_kind-renewal = Rinnovo
+order_kind-change = Cambio piano
+order_kind-tacit = Rinnovo automatico
+
+ticket_status-aperto = Aperto
+ticket_status-in_carico = In carico
+ticket_status-chiuso = Chiuso
+
+notice-reminder_30 = Promemoria di scadenza (30 giorni)
+notice-reminder_7 = Promemoria di scadenza (7 giorni)
+notice-reminder_1 = Promemoria di scadenza (1 giorno)
+notice-tacit_invoice = Rinnovo automatico con fattura da saldare
+notice-suspended_unpaid = Sospeso per fattura non saldata
+notice-expired = Scaduto e sospeso
+notice-cancelled_expired = Disdetto giunto a scadenza
+notice-deleted = Eliminato
+notice-plan_changed = Cambio piano applicato
+notice-order_paid = Pagamento registrato
