@@ -34,7 +34,7 @@ def bundle() -> FluentBundle:
 
 
 def message_ids() -> set[str]:
-    return set(bundle()._messages)  # noqa: SLF001 - FluentBundle exposes no listing
+    return set(bundle()._messages)
 
 
 def t(key: str, **values: Any) -> str:
