@@ -1,0 +1,310 @@
+"""Free-text routing: which intent an Italian message expresses, and which service it names.
+
+The phrases live in `locales/it/intents.yaml`. A message is folded (case, accents,
+punctuation), split into words, filler words are dropped, and each intent phrase matches
+when all its words appear in the message, exactly, as a stem (`rinnov*`) or with a typo
+(rapidfuzz ratio >= 85 for words of five letters or more). Longer phrases beat shorter
+ones; greetings and help count only for the share of the message they explain, so
+"ciao, vorrei rinnovare" is a renewal. For intents that act (renew, cancel, change plan,
+recover), a phrase whose words all follow a negation does not count: "non voglio
+rinnovare" is not a renewal (the cancel phrases list it).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+import yaml
+from rapidfuzz import fuzz, process
+
+INTENTS = ("products", "renew", "cancel", "recover", "change_plan", "orders", "ticket",
+           "operator", "help", "greeting")
+UNKNOWN = "unknown"
+THRESHOLD = 0.85  # a whole phrase matched, allowing typos
+TYPO_CUTOFF = 85
+NEGATION_WINDOW = 3
+# Ties go to the more specific, more consequential reading.
+PRIORITY = {name: i for i, name in enumerate(
+    ("operator", "cancel", "recover", "renew", "change_plan", "orders", "ticket", "products",
+     "help", "greeting"))}
+COVERAGE_INTENTS = ("greeting",)
+
+
+def fold(text: str, keep: str = "") -> str:
+    """Lower case, no accents, apostrophes and punctuation to spaces (dots kept in names)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"\s+", " ", re.sub(rf"[^\w@.\-{re.escape(keep)}]+", " ", plain)).strip()
+
+
+def words(text: str, keep: str = "") -> list[str]:
+    """Folded words without edge punctuation: `mariorossi.it?` -> `mariorossi.it`."""
+    return [w.strip(".-") for w in fold(text, keep).split() if w.strip(".-")]
+
+
+def clauses(text: str) -> list[int]:
+    """For each word of `words(text)`, the number of its clause (split at , ; : ! ? and
+    sentence-ending dots), so that a negation does not reach into the next clause."""
+    result: list[int] = []
+    for number, part in enumerate(re.split(r"[,;:!?]+|\.(?:\s|$)", text)):
+        result.extend([number] * len(words(part)))
+    return result
+
+
+@dataclass(frozen=True)
+class Phrase:
+    intent: str
+    tokens: tuple[str, ...]  # a token ending in * is a stem
+    has_negation: bool
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    phrases: tuple[Phrase, ...]
+    vocabulary: tuple[str, ...]  # exact words of all phrases (stems without the *)
+    stems: tuple[str, ...]
+    stopwords: frozenset[str]
+    negations: frozenset[str]
+    carriers: frozenset[str]
+    negatable: frozenset[str]
+    emoji: dict[str, str]
+    service_words: dict[str, tuple[tuple[str, ...], ...]]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    raw = yaml.safe_load(files("locales").joinpath("it/intents.yaml").read_text("utf-8"))
+    stop = frozenset(fold(w) for w in raw["stopwords"])
+    negations = frozenset(fold(w) for w in raw["negations"])
+    phrases = []
+    for intent, items in raw["intents"].items():
+        if intent not in INTENTS:
+            raise ValueError(f"unknown intent {intent!r} in intents.yaml")
+        for item in items:
+            spelled = words(str(item), keep="*")
+            tokens = [w for w in spelled if w not in stop] or spelled
+            phrases.append(Phrase(intent, tuple(tokens), any(t in negations for t in tokens)))
+    vocabulary = sorted({t for p in phrases for t in p.tokens if not t.endswith("*")})
+    stems = sorted({t[:-1] for p in phrases for t in p.tokens if t.endswith("*")})
+    service_words = {
+        category: tuple(tuple(words(alias)) for alias in aliases)
+        for category, aliases in raw["service_words"].items()
+    }
+    return Lexicon(tuple(phrases), tuple(vocabulary), tuple(stems), stop, negations,
+                   frozenset(fold(w) for w in raw["negation_carriers"]),
+                   frozenset(raw["negatable"]), dict(raw["emoji"]), service_words)
+
+
+@dataclass(frozen=True)
+class ServiceRef:
+    """What the router needs of a customer's service."""
+
+    id: int
+    name: str
+    category: str
+    plans: tuple[str, ...] = ()  # its plan's name and the names of plans it may change to
+
+
+@dataclass(frozen=True)
+class Routed:
+    intent: str
+    score: float
+    runner_up: str
+    runner_up_score: float
+    service_id: int | None = None
+    service_name: str | None = None
+    category: str | None = None  # named by category only ("l'hosting"), if no single service
+    negated: tuple[str, ...] = ()
+
+    @property
+    def confident(self) -> bool:
+        return self.intent != UNKNOWN
+
+
+def route(text: str, services: Iterable[ServiceRef] = ()) -> Routed:
+    """The intent of `text` and the service of `services` it names, if any."""
+    lex = lexicon()
+    for symbol, meaning in lex.emoji.items():
+        text = text.replace(symbol, f" {meaning} ")
+    tokens = words(text)
+    clause = clauses(text)
+    if len(clause) != len(tokens):  # a name with a dot split differently: one clause
+        clause = [0] * len(tokens)
+    content = [i for i, w in enumerate(tokens) if w not in lex.stopwords]
+    scopes = _negation_scopes(tokens, content, clause, lex)
+    negated = {p for scope in scopes.values() for p in scope}
+    matches = _token_matches(tokens, content, lex)
+    countable = [i for i in content if tokens[i] not in lex.negations]
+    scores: dict[str, float] = {}
+    covered: dict[str, set[int]] = {}
+    evidence: dict[str, set[frozenset[int]]] = {}
+    refused: set[str] = set()
+    for phrase in lex.phrases:
+        found = _match_phrase(phrase, matches, scopes)
+        if found is None:
+            continue
+        positions, similarity = found
+        if (phrase.intent in lex.negatable and not phrase.has_negation
+                and min(positions) in negated):
+            refused.add(phrase.intent)
+            continue
+        spots = covered.setdefault(phrase.intent, set())
+        evidence.setdefault(phrase.intent, set()).add(frozenset(positions))
+        spots.update(p for token in phrase.tokens for p, _ in matches.get(token, ()))
+        score = similarity * (1 + 0.15 * (len(phrase.tokens) - 1))
+        if score > scores.get(phrase.intent, 0.0):
+            scores[phrase.intent] = score
+    for intent, found_sets in evidence.items():
+        # Several separate pieces of evidence for one intent add up a little.
+        separate = len({p for group in found_sets for p in group}) - max(map(len, found_sets))
+        scores[intent] += 0.1 * min(separate, 3)
+    for intent in COVERAGE_INTENTS:
+        # A greeting or a call for help counts for the share of the message it explains.
+        if intent in scores and countable:
+            scores[intent] *= len(covered[intent] & set(countable)) / len(countable)
+    ranked = sorted(scores.items(), key=lambda kv: (-round(kv[1], 6), PRIORITY[kv[0]]))
+    best, best_score = ranked[0] if ranked else (UNKNOWN, 0.0)
+    runner, runner_score = ranked[1] if len(ranked) > 1 else (UNKNOWN, 0.0)
+    if best_score < THRESHOLD:
+        runner, runner_score = best, best_score
+        best, best_score = UNKNOWN, best_score
+    service, category = pick_service(text, list(services))
+    if best == UNKNOWN and (service or category) and not refused:
+        # Only a service named ("e rossipizzeria.it?"): show it.
+        best, best_score = "products", THRESHOLD
+    return Routed(
+        intent=best, score=round(min(best_score, 1.0) * 100, 1), runner_up=runner,
+        runner_up_score=round(min(runner_score, 1.0) * 100, 1),
+        service_id=service.id if service else None,
+        service_name=service.name if service else None, category=category,
+        negated=tuple(sorted(refused - set(scores))),
+    )
+
+
+def _negation_scopes(
+    tokens: list[str], content: list[int], clause: list[int], lex: Lexicon
+) -> dict[int, list[int]]:
+    """For each negation, the content words it governs, within its clause: carriers, then
+    the next word. "non voglio rinnovare" -> rinnovare; "non mi serve cambiare" -> serve,
+    cambiare; "non riesco a disdire" -> riesco only (the wish to cancel stands).
+    """
+    scopes: dict[int, list[int]] = {}
+    for n, i in enumerate(content):
+        if tokens[i] not in lex.negations:
+            continue
+        scope: list[int] = []
+        for j in content[n + 1:]:
+            if tokens[j] in lex.negations or clause[j] != clause[i]:
+                break
+            scope.append(j)
+            if tokens[j] not in lex.carriers or tokens[j] == "riesco":
+                break
+        scopes[i] = scope
+    return scopes
+
+
+def _token_matches(tokens: list[str], content: list[int],
+                   lex: Lexicon) -> dict[str, list[tuple[int, float]]]:
+    """For each phrase word (or stem*), the message positions it matches and how well."""
+    found: dict[str, list[tuple[int, float]]] = {}
+    for i in content:
+        word = tokens[i]
+        if len(word) >= 5:
+            hits = process.extract(word, lex.vocabulary, scorer=fuzz.ratio,
+                                   score_cutoff=TYPO_CUTOFF, limit=None)
+            for candidate, similarity, _ in hits:
+                found.setdefault(candidate, []).append((i, similarity / 100))
+        else:
+            found.setdefault(word, []).append((i, 1.0))
+        for stem in lex.stems:
+            similarity = _stem_similarity(word, stem)
+            if similarity:
+                found.setdefault(f"{stem}*", []).append((i, similarity))
+    return found
+
+
+def _stem_similarity(word: str, stem: str) -> float:
+    """1.0 if `word` starts with `stem`; for stems of five letters or more, a typo in the
+    stem part is tolerated ("rinovare" ~ rinnov*, "disdre" ~ disdi*)."""
+    if word.startswith(stem):
+        return 1.0
+    if len(stem) < 5 or len(word) < len(stem):
+        return 0.0
+    best = max(fuzz.ratio(stem, word[:n]) for n in range(len(stem) - 1, len(stem) + 2))
+    return best / 100 if best >= 80 else 0.0
+
+
+def _match_phrase(
+    phrase: Phrase, matches: dict[str, list[tuple[int, float]]],
+    scopes: dict[int, list[int]],
+) -> tuple[list[int], float] | None:
+    positions: list[int] = []
+    total = 0.0
+    for token in phrase.tokens:
+        options = [(p, s) for p, s in matches.get(token, ()) if p not in positions]
+        if not options:
+            return None
+        position, similarity = max(options, key=lambda o: o[1])
+        positions.append(position)
+        total += similarity
+    if len(positions) > 1 and max(positions) - min(positions) > 2 * len(positions):
+        return None  # the words are there, but too far apart to be this phrase
+    if phrase.has_negation:
+        # "non X": X must be the word the negation governs ("non ho capito come funziona"
+        # is not "non funziona").
+        for k, token in enumerate(phrase.tokens[:-1]):
+            if token in scopes or positions[k] in scopes:
+                governed = scopes.get(positions[k], [])
+                if not governed or positions[k + 1] != governed[-1]:
+                    return None
+    return positions, total / len(phrase.tokens)
+
+
+def pick_service(text: str, services: list[ServiceRef]) -> tuple[ServiceRef | None, str | None]:
+    """The service the message names: by name (typos tolerated, or a distinctive part of
+    it: "la pizzeria" for rossipizzeria.it), else by a category word when the customer has
+    one service of that category, else by a plan name only one service has or can take."""
+    if not services:
+        return None, None
+    tokens = words(text)
+    best: tuple[float, int, ServiceRef] | None = None
+    for service in services:
+        name = fold(service.name)
+        bare = name.split(".")[0] if "." in name and "@" not in name else name
+        for token in tokens:
+            similarity = max(fuzz.ratio(token, name),
+                             fuzz.ratio(token, bare) if len(bare) >= 6 else 0,
+                             90 if len(token) >= 6 and token in bare else 0)
+            if similarity >= 85 and (best is None or (similarity, len(name)) > best[:2]):
+                best = (similarity, len(name), service)
+    if best is not None:
+        return best[2], best[2].category
+    lex = lexicon()
+    joined = f" {' '.join(tokens)} "
+    for category, aliases in lex.service_words.items():
+        if any(f" {' '.join(alias)} " in joined for alias in aliases):
+            of_kind = [s for s in services if s.category == category]
+            if len(of_kind) == 1:
+                return of_kind[0], category
+            return None, category
+    generic = lex.stopwords | {w for aliases in lex.service_words.values()
+                               for alias in aliases for w in alias}
+    distinctive = {w for w in tokens if len(w) >= 4 and w not in generic}
+    holders = [s for s in services
+               if distinctive & {w for plan in s.plans for w in words(plan)}]
+    if len(holders) == 1:
+        return holders[0], holders[0].category
+    return None, None
+
+
+def describe(routed: Routed) -> dict[str, Any]:
+    """A plain dict for `sportello intent` and the tuning tests."""
+    return {"intent": routed.intent, "score": routed.score, "runner_up": routed.runner_up,
+            "runner_up_score": routed.runner_up_score, "service": routed.service_name,
+            "category": routed.category}
