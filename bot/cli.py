@@ -1,4 +1,5 @@
-"""`sportello`: the command line (demo, import, lifecycle, payments, invoices, migrate).
+"""`sportello`: the command line (chat, intent, demo, import, lifecycle, payments, invoices,
+migrate).
 
 Global options (before or after the subcommand): `--db URL`, `--today YYYY-MM-DD`,
 `--policy NAME`. Everything else comes from `SPORTELLO_*` variables or `.env`.
@@ -15,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from core.app import Sportello
@@ -23,6 +25,7 @@ from core.config import POLICIES, Settings
 from core.demo import load_demo_if_empty
 from core.errors import AmountMismatch, ImportFailed, NotFound, SportelloError
 from core.importer import apply, parse, read_file
+from core.models import Customer
 from core.states import is_lapsed_list
 from handlers.i18n import t
 
@@ -54,6 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", parents=[common],
                           help="load the demo data (first run) and show every customer's services")
     demo.add_argument("--customer", help="only this customer code")
+    chat = sub.add_parser("chat", parents=[common],
+                          help="chat with the bot in the terminal (demo data on first run)")
+    chat.add_argument("--customer", help="customer code to chat as (default: the first one)")
+    intent = sub.add_parser("intent", parents=[common],
+                            help="show how the free-text router reads a message")
+    intent.add_argument("text")
+    intent.add_argument("--customer", help="pick services among this customer's")
     imp = sub.add_parser("import", parents=[common], help="import plans, customers, services")
     imp.add_argument("file", type=Path)
     sub.add_parser("lifecycle", parents=[common], help="run the daily lifecycle sweep")
@@ -99,10 +109,6 @@ async def _demo(app: Sportello, customer: str | None) -> int:
         print(t("cli-demo-loaded", plans=loaded.plans, customers=loaded.customers,
                 services=loaded.services))
     print(t("cli-demo-today", today=app.clock.today(), policy=app.settings.policy))
-    from sqlalchemy import select
-
-    from core.models import Customer
-
     async with app.sessions() as session:
         query = select(Customer).order_by(Customer.code)
         if customer:
@@ -173,10 +179,49 @@ async def _credit_note(app: Sportello, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _first_customer(app: Sportello, code: str | None) -> Customer:
+    if code:
+        return await app.customer_by_code(code)
+    async with app.sessions() as session:
+        found = (await session.execute(select(Customer).order_by(Customer.code))).scalars().first()
+    if found is None:
+        raise NotFound(entity="customer")
+    return found
+
+
+async def _chat(app: Sportello, code: str | None) -> int:
+    from bot.terminal import chat
+    from handlers.engine import Engine
+
+    async with app.sessions() as session, session.begin():
+        await load_demo_if_empty(session, app.clock.today())
+    customer = await _first_customer(app, code)
+    return await chat(Engine(app), customer.id, f"terminal:{customer.code}")
+
+
+async def _intent(app: Sportello, text: str, code: str | None) -> int:
+    from handlers.flows.common import service_refs
+    from handlers.router import route
+
+    refs = []
+    if code:
+        customer = await app.customer_by_code(code)
+        refs = service_refs(await app.list_services(customer.id),
+                            await app.plan_names(customer.id))
+    routed = route(text, refs)
+    print(t("cli-intent-result", intent=routed.intent, score=str(routed.score)))
+    print(t("cli-intent-runner", intent=routed.runner_up, score=str(routed.runner_up_score)))
+    print(t("cli-intent-service", service=routed.service_name) if routed.service_name
+          else t("cli-intent-no-service"))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     commands: dict[str, Callable[[Sportello], Awaitable[int]]] = {
         "demo": lambda app: _demo(app, args.customer),
+        "chat": lambda app: _chat(app, args.customer),
+        "intent": lambda app: _intent(app, args.text, args.customer),
         "import": lambda app: _import(app, args.file),
         "lifecycle": _lifecycle,
         "migrate": _migrated,

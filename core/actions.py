@@ -40,7 +40,8 @@ async def cancel(
         .where(RenewalClaim.service_id == service_id, Order.status == "pending")
     )).scalars().first()
     if pending is not None:
-        raise PendingOrderExists(order_id=pending.id, reference=pending.reference)
+        raise PendingOrderExists(order_id=pending.id, reference=pending.reference,
+                                 service_id=service_id)
     service.status = DISDETTO
     service.cancellation_reason = reason.strip()[:500] or None
     service.cancelled_on = ctx.today

@@ -23,7 +23,17 @@ from core.config import Settings
 from core.context import SYSTEM, Actor, Ctx
 from core.db import open_database
 from core.errors import NotAllowed, NotFound, QuoteExpired
-from core.models import Customer, IdempotencyRecord, Invoice, Notice, Order, Payment, Plan, Service
+from core.models import (
+    Customer,
+    IdempotencyRecord,
+    Invoice,
+    Notice,
+    Order,
+    Payment,
+    Plan,
+    PlanTransition,
+    Service,
+)
 from core.payments import OFFLINE_METHODS, CardGateway, SandboxCardGateway
 from core.pricing import Quote
 from core.states import PAYMENT_METHODS
@@ -156,6 +166,23 @@ class Sportello:
         async def work(ctx: Ctx) -> list[Plan]:
             service = await billing.own_service(ctx, customer_id, service_id)
             return await billing.change_targets(ctx, service)
+        return await self._read(work)
+
+    async def plan_names(self, customer_id: int) -> dict[int, tuple[str, ...]]:
+        """Per service: its plan's name, then the names of the plans it may change to."""
+        async def work(ctx: Ctx) -> dict[int, tuple[str, ...]]:
+            current = await ctx.session.execute(
+                select(Service.id, Plan.name).join(Plan, Plan.id == Service.plan_id)
+                .where(Service.customer_id == customer_id))
+            names: dict[int, list[str]] = {sid: [name] for sid, name in current.all()}
+            targets = await ctx.session.execute(
+                select(Service.id, Plan.name)
+                .join(PlanTransition, PlanTransition.from_plan_id == Service.plan_id)
+                .join(Plan, Plan.id == PlanTransition.to_plan_id)
+                .where(Service.customer_id == customer_id, Plan.active.is_(True)))
+            for sid, name in targets.all():
+                names.setdefault(sid, []).append(name)
+            return {sid: tuple(found) for sid, found in names.items()}
         return await self._read(work)
 
     async def set_renewal_mode(self, customer_id: int, service_id: int, mode: str,

@@ -339,3 +339,34 @@ class IdempotencyRecord(Base):
     operation: Mapped[str] = mapped_column(String(32))
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Conversation(Base):
+    """Where a chat is in its conversation: flow, step, data, live buttons, history.
+
+    `version` makes concurrent handling of one chat safe: a save only succeeds on the
+    version it read.
+    """
+
+    __tablename__ = "conversations"
+
+    chat_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    flow: Mapped[str | None] = mapped_column(String(32))
+    step: Mapped[str | None] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    history: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ProcessedUpdate(Base):
+    """An update (message or button press) already handled, with the replies it produced:
+    the same update delivered again gets the same replies and changes nothing."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: Mapped[str] = mapped_column(String(96), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(64), index=True)
+    replies: Mapped[list[Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -16,6 +16,7 @@ from typing import Any
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from fluent.runtime import FluentBundle, FluentResource
+from fluent.runtime.types import FluentType
 
 LOCALE = "it_IT"
 
@@ -24,9 +25,38 @@ class MissingMessage(KeyError):
     """A message id used in code that the catalogue lacks (a test guards against it)."""
 
 
+class ItalianDate(FluentType):
+    """A date in a message: `21 novembre 2026`; the functions below add the article."""
+
+    def __init__(self, value: date) -> None:
+        self.value = value
+
+    def format(self, locale: Any) -> str:
+        return day(self.value)
+
+
+def _with_article(bare: str, elided: str) -> Any:
+    """Fluent function giving "il 12", "l'11", "il 1°" (and al/dal/del forms)."""
+    def function(value: Any) -> str:
+        if not isinstance(value, ItalianDate):
+            return str(value)
+        when = value.value
+        text = day(when)
+        if when.day == 1:
+            return f"{bare} 1°{text[1:]}"
+        if when.day in (8, 11):
+            return f"{elided}{text}"
+        return f"{bare} {text}"
+    return function
+
+
+FUNCTIONS = {"IL": _with_article("il", "l'"), "AL": _with_article("al", "all'"),
+             "DAL": _with_article("dal", "dall'"), "DEL": _with_article("del", "dell'")}
+
+
 @lru_cache(maxsize=1)
 def bundle() -> FluentBundle:
-    result = FluentBundle(["it"], use_isolating=False)
+    result = FluentBundle(["it"], use_isolating=False, functions=FUNCTIONS)
     for entry in sorted(files("locales").joinpath("it").iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".ftl"):
             result.add_resource(FluentResource(entry.read_text("utf-8")))
@@ -40,7 +70,8 @@ def message_ids() -> set[str]:
 def t(key: str, **values: Any) -> str:
     """The sentence for message id `key`, with `values` filled in.
 
-    Decimals become `€ 1.234,56` and dates `21 novembre 2026`; ints stay numbers so that
+    Decimals become `€ 1.234,56` and dates `21 novembre 2026` (with `IL()`, `AL()`, `DAL()`,
+    `DEL()` in the catalogue for "l'11", "all'11", "dal 12"...); ints stay numbers so that
     Fluent can choose the Italian plural.
     """
     found = bundle()
@@ -51,6 +82,10 @@ def t(key: str, **values: Any) -> str:
     if errors:
         raise MissingMessage(f"{key}: {errors[0]}")
     return text
+
+
+def has(key: str) -> bool:
+    return bundle().has_message(key)
 
 
 def euro(amount: Decimal) -> str:
@@ -68,7 +103,7 @@ def _fmt(value: Any) -> Any:
     if isinstance(value, Decimal):
         return euro(value)
     if isinstance(value, date):
-        return day(value)
+        return ItalianDate(value)
     if value is None:
         return ""
     return value

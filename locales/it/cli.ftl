@@ -4,13 +4,13 @@ cli-demo-loaded = Dati dimostrativi caricati: { $plans } piani, { $customers } c
 cli-demo-customer = Cliente { $code } · { $name }
 cli-demo-service = { $name } · { $plan } · { $price }/anno IVA esclusa · Scadenza { $expiry } · Rinnovo { $mode } · { $state }
 cli-demo-lapsed_title = Prodotti scaduti o disdetti
-cli-demo-today = Oggi è il { $today }. Politica di cambio piano: { $policy }.
+cli-demo-today = Oggi è { IL($today) }. Politica di cambio piano: { $policy }.
 
 cli-import-ok = Importati { $plans } piani, { $customers } clienti e { $services } servizi.
 cli-import-failed = Importazione non riuscita: nessun dato è stato importato.
 cli-import-problem = { $where } · { $field }: { $message }
 
-cli-lifecycle-done = Ciclo di vita del { $today }: { $summary }.
+cli-lifecycle-done = Ciclo di vita { DEL($today) }: { $summary }.
 cli-lifecycle-count = { $name } { $count }
 cli-lifecycle-notice = { $kind } · cliente { $customer } · servizio { $service } · { $ref }
 cli-lifecycle-none = Nessun avviso da inviare.
@@ -33,3 +33,10 @@ cli-error-config = Configurazione non valida: { $detail }
 cli-error-database = Database non raggiungibile: { $detail }
 cli-error-amount = Importo non accettato: { $got } (atteso: { $expected }).
 cli-error-generic = Operazione non riuscita: { $detail }
+
+terminal-hint = Chat di prova di Sportello. Scrivi il numero o il nome di un pulsante per premerlo, oppure un messaggio. /esci o Ctrl-D per uscire.
+cli-intent-result = Intento: { $intent } (punteggio { $score })
+cli-intent-runner = Seconda ipotesi: { $intent } (punteggio { $score })
+cli-intent-service = Servizio individuato: { $service }
+cli-intent-no-service = Servizio individuato: nessuno
+cli-chat-customer = Cliente: { $code } · { $name }

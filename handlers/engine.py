@@ -1,0 +1,347 @@
+"""The conversation engine: `Incoming` in, `Reply` list out, state kept in the database.
+
+A flow is a set of actions (button presses) and text steps (typed answers) registered by
+name; the conversation row says which flow and step a chat is in, with the flow's data and
+the buttons currently on screen. Buttons carry short random tokens, never ids: a press is
+looked up in the chat's own live buttons, so a forged or stale payload finds nothing and
+changes nothing, and every action re-checks ownership through `core` anyway.
+
+Each update is handled once: its replies are stored with its id in the same transaction
+as the new conversation state, and a repeat gets the stored replies back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from core.app import Sportello
+from core.errors import SportelloError
+from core.models import Conversation, Customer, ProcessedUpdate
+from core.views import ServiceView
+from handlers.i18n import t
+from handlers.ui import MAX_TEXT, Button, Incoming, Reply, split_long
+
+log = logging.getLogger("sportello.engine")
+
+Action = Callable[["Turn", dict[str, Any]], Awaitable[None]]
+TextStep = Callable[["Turn", str], Awaitable[None]]
+
+ACTIONS: dict[str, Action] = {}
+ENTRY_ACTIONS: set[str] = set()
+TEXT_STEPS: dict[str, TextStep] = {}
+# Steps where the customer's text is content (a ticket description, a card number), not a
+# request to route: "operatore" typed there is just text.
+VERBATIM_STEPS: set[str] = set()
+
+ENTRY_SCREENS_KEPT = 5  # menu-like buttons stay valid this many screens back
+HISTORY_KEPT = 40
+
+
+def action(name: str, entry: bool = False) -> Callable[[Action], Action]:
+    """Register a button action. `entry` actions start a flow and stay valid on older
+    screens; the others are valid only on the screen that showed them."""
+    def register(func: Action) -> Action:
+        ACTIONS[name] = func
+        if entry:
+            ENTRY_ACTIONS.add(name)
+        return func
+    return register
+
+
+def text_step(name: str, verbatim: bool = False) -> Callable[[TextStep], TextStep]:
+    def register(func: TextStep) -> TextStep:
+        TEXT_STEPS[name] = func
+        if verbatim:
+            VERBATIM_STEPS.add(name)
+        return func
+    return register
+
+
+@dataclass
+class State:
+    flow: str | None
+    step: str | None
+    data: dict[str, Any]
+    buttons: dict[str, dict[str, Any]]
+    screen: int
+    misses: int
+    history: list[dict[str, str]]
+
+    @classmethod
+    def load(cls, row: Conversation) -> State:
+        raw = dict(row.data or {})
+        return cls(row.flow, row.step, raw.get("flow", {}), raw.get("buttons", {}),
+                   raw.get("screen", 0), raw.get("misses", 0), list(row.history or []))
+
+    def dump(self) -> dict[str, Any]:
+        return {"flow": self.data, "buttons": self.buttons, "screen": self.screen,
+                "misses": self.misses}
+
+
+@dataclass
+class Turn:
+    """One update being handled: what flows read and write."""
+
+    engine: Engine
+    app: Sportello
+    incoming: Incoming
+    customer_id: int
+    customer_name: str
+    state: State
+    key_base: str
+    replies: list[Reply] = field(default_factory=list)
+    _rows: list[list[Button]] = field(default_factory=list)
+    _services: list[ServiceView] | None = None
+
+    # --- output ---------------------------------------------------------------------
+
+    def btn(self, label: str, name: str, **params: Any) -> Button:
+        """A button on the screen being built; `name` is a registered action."""
+        if name not in ACTIONS:
+            raise KeyError(f"unknown action {name}")
+        token = secrets.token_urlsafe(6)
+        self.state.buttons[token] = {"a": name, "p": params, "s": self.state.screen + 1,
+                                     "l": label[:64]}
+        return Button(label, token)
+
+    def say(self, text: str, *rows: list[Button] | Button) -> None:
+        """Add a message; each positional row is a list of buttons (or one button)."""
+        keyboard = tuple(tuple(row) if isinstance(row, list) else (row,) for row in rows)
+        self.replies.append(Reply(text, keyboard))
+
+    def key(self, operation: str) -> str:
+        """Idempotency key for a core write made while handling this update."""
+        return f"{self.key_base}:{operation}"
+
+    # --- state ----------------------------------------------------------------------
+
+    def goto(self, flow: str, step: str, **data: Any) -> None:
+        self.state.flow, self.state.step = flow, step
+        self.state.data = data
+
+    def step(self, step: str, **changes: Any) -> None:
+        self.state.step = step
+        self.state.data.update(changes)
+
+    def leave(self) -> None:
+        self.state.flow = self.state.step = None
+        self.state.data = {}
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.state.data
+
+    async def services(self) -> list[ServiceView]:
+        if self._services is None:
+            self._services = await self.app.list_services(self.customer_id)
+        return self._services
+
+    def forget_services(self) -> None:
+        self._services = None
+
+
+class Engine:
+    """Handles updates for every chat; one at a time per chat within this process."""
+
+    def __init__(self, app: Sportello) -> None:
+        self.app = app
+        self._locks: dict[str, asyncio.Lock] = {}
+        from handlers import flows  # noqa: F401 - registers the actions
+
+    async def link(self, chat_id: str, customer_id: int) -> None:
+        """Bind a chat to a customer (the terminal chat does it on start)."""
+        async with self.app.sessions() as session, session.begin():
+            row = await session.get(Conversation, chat_id)
+            if row is None:
+                session.add(Conversation(chat_id=chat_id, customer_id=customer_id, data={},
+                                         history=[], version=0,
+                                         updated_at=self.app.clock.now()))
+            elif row.customer_id != customer_id:
+                row.customer_id, row.flow, row.step = customer_id, None, None
+                row.data, row.history, row.version = {}, [], row.version + 1
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        lock = self._locks.setdefault(incoming.chat_id, asyncio.Lock())
+        async with lock:
+            key_base = incoming.update_id or uuid.uuid4().hex
+            for _attempt in range(3):
+                try:
+                    return await self._handle_once(incoming, key_base)
+                except _Conflict:
+                    continue  # another worker moved the conversation on: read it again
+                except (OperationalError, ConnectionError, OSError):
+                    log.exception("database unavailable", extra={"chat": incoming.chat_id})
+                    return [Reply(t("err-retry-later"))]
+            return [Reply(t("err-retry-later"))]
+
+    async def _handle_once(self, incoming: Incoming, key_base: str) -> list[Reply]:
+        async with self.app.sessions() as session:
+            if incoming.update_id:
+                done = await session.get(ProcessedUpdate, incoming.update_id)
+                if done is not None:
+                    return [Reply.from_dict(r) for r in done.replies]
+            row = await session.get(Conversation, incoming.chat_id)
+            customer = (await session.get(Customer, row.customer_id)
+                        if row is not None and row.customer_id else None)
+        if row is None or customer is None:
+            replies = [Reply(t("link-needed"))]
+            await self._remember(incoming, replies)
+            return replies
+        state = State.load(row)
+        turn = Turn(self, self.app, incoming, customer.id, customer.nominativo, state, key_base)
+        await self._dispatch(turn)
+        if not turn.replies:
+            turn.say(t("menu-prompt"), *menu_rows(turn))
+        state.screen += 1
+        _expire_buttons(state)
+        _record(state, incoming, turn)
+        replies = [part for reply in turn.replies for part in split_long(reply)]
+        await self._save(row.version, state, incoming, replies)
+        return replies
+
+    async def _dispatch(self, turn: Turn) -> None:
+        incoming = turn.incoming
+        try:
+            if incoming.command:
+                await _command(turn, incoming.command)
+            elif incoming.payload is not None:
+                await _press(turn, incoming.payload)
+            elif incoming.text is not None:
+                await _text(turn, incoming.text)
+        except SportelloError as error:
+            from handlers.flows.common import explain_error
+
+            await explain_error(turn, error)
+
+    async def _save(self, version: int, state: State, incoming: Incoming,
+                    replies: list[Reply]) -> None:
+        async with self.app.sessions() as session, session.begin():
+            saved = await session.execute(
+                update(Conversation)
+                .where(Conversation.chat_id == incoming.chat_id,
+                       Conversation.version == version)
+                .values(flow=state.flow, step=state.step, data=state.dump(),
+                        history=state.history[-HISTORY_KEPT:], version=version + 1,
+                        updated_at=self.app.clock.now())
+                .execution_options(synchronize_session=False))
+            if saved.rowcount != 1:
+                raise _Conflict
+            if incoming.update_id:
+                session.add(ProcessedUpdate(
+                    update_id=incoming.update_id, chat_id=incoming.chat_id,
+                    replies=[r.to_dict() for r in replies], created_at=self.app.clock.now()))
+                try:
+                    await session.flush()
+                except IntegrityError:
+                    raise _Conflict from None
+
+    async def _remember(self, incoming: Incoming, replies: list[Reply]) -> None:
+        if not incoming.update_id:
+            return
+        async with self.app.sessions() as session, session.begin():
+            if await session.get(ProcessedUpdate, incoming.update_id) is None:
+                session.add(ProcessedUpdate(
+                    update_id=incoming.update_id, chat_id=incoming.chat_id,
+                    replies=[r.to_dict() for r in replies], created_at=self.app.clock.now()))
+
+    async def history(self, chat_id: str) -> list[dict[str, str]]:
+        async with self.app.sessions() as session:
+            row = (await session.execute(select(Conversation).where(
+                Conversation.chat_id == chat_id))).scalar_one_or_none()
+            return list(row.history or []) if row else []
+
+
+class _Conflict(Exception):
+    """The conversation changed under us (another worker): handle the update again."""
+
+
+def _expire_buttons(state: State) -> None:
+    """Keep the buttons just shown, and entry buttons of the last few screens."""
+    state.buttons = {
+        token: spec for token, spec in state.buttons.items()
+        if spec["s"] == state.screen
+        or (spec["a"] in ENTRY_ACTIONS and spec["s"] > state.screen - ENTRY_SCREENS_KEPT)
+    }
+
+
+def _record(state: State, incoming: Incoming, turn: Turn) -> None:
+    if incoming.command:
+        said = f"/{incoming.command}"
+    elif incoming.payload is not None:
+        said = f"[{turn.data.get('_pressed', '')}]" if turn.data.get("_pressed") else "[?]"
+    else:
+        said = (incoming.text or "")[:500]
+        if turn.data.get("_mask_input"):
+            said = t("history-masked")
+    turn.data.pop("_pressed", None)
+    turn.data.pop("_mask_input", None)
+    state.history.append({"d": "in", "t": said})
+    for reply in turn.replies:
+        state.history.append({"d": "out", "t": reply.text[:500]})
+    state.history = state.history[-HISTORY_KEPT:]
+
+
+async def _command(turn: Turn, command: str) -> None:
+    from handlers.flows import common
+
+    handler = common.COMMANDS.get(command.lower())
+    if handler is None:
+        turn.say(t("err-unknown-command", command=command[:32]), *menu_rows(turn))
+        return
+    await handler(turn)
+
+
+async def _press(turn: Turn, payload: str) -> None:
+    spec = turn.state.buttons.get(payload) if len(payload) <= 64 else None
+    if spec is None:
+        turn.say(t("err-stale-button"), *menu_rows(turn))
+        return
+    turn.data["_pressed"] = spec.get("l", "")
+    await ACTIONS[spec["a"]](turn, dict(spec["p"]))
+
+
+async def _text(turn: Turn, text: str) -> None:
+    from handlers.flows import common
+
+    if len(text) > MAX_TEXT:
+        turn.say(t("err-too-long", limit=MAX_TEXT), *menu_rows(turn))
+        return
+    if not text.strip():
+        turn.say(t("menu-prompt"), *menu_rows(turn))
+        return
+    step = f"{turn.state.flow}.{turn.state.step}"
+    handler = TEXT_STEPS.get(step)
+    if handler is not None and step in VERBATIM_STEPS:
+        await handler(turn, text)
+        return
+    if common.asks_for_operator(text):
+        await common.open_operator_ticket(turn, text)
+        return
+    if handler is not None:
+        await handler(turn, text)
+        return
+    await common.free_text(turn, text)
+
+
+def menu_rows(turn: Turn) -> list[list[Button]]:
+    """The main menu as buttons, two per row."""
+    items = [("btn-products", "products.list"), ("btn-renew", "renew.start"),
+             ("btn-cancel", "cancel.start"), ("btn-recover", "recover.start"),
+             ("btn-change", "change.start"), ("btn-orders", "orders.list"),
+             ("btn-support", "support.menu")]
+    buttons = [turn.btn(t(label), name) for label, name in items]
+    return [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+
+
+def now_stamp(turn: Turn) -> datetime:
+    return turn.app.clock.now()

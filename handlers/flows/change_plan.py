@@ -1,0 +1,73 @@
+"""Upgrade / cambio piano: the plans a service can move to, the exact quote, payment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.errors import SalesOnly
+from handlers.engine import Turn, action
+from handlers.flows import pay
+from handlers.flows.common import menu_button
+from handlers.i18n import t
+from handlers.router import fold, words
+
+
+@action("change.start", entry=True)
+async def start(turn: Turn, params: dict[str, Any]) -> None:
+    options = [s for s in await turn.services() if "change_plan" in s.actions]
+    turn.leave()
+    if not options:
+        turn.say(t("change-none"), menu_button(turn))
+        return
+    rows = [[turn.btn(f"{s.name} · {s.plan_name}", "change.for", sid=s.id)] for s in options]
+    turn.say(t("change-pick"), *rows, [menu_button(turn)])
+
+
+@action("change.for", entry=True)
+async def options(turn: Turn, params: dict[str, Any]) -> None:
+    view = await turn.app.get_service(turn.customer_id, int(params["sid"]))
+    turn.leave()
+    if view.category == "custom":
+        raise SalesOnly(service_id=view.id)
+    if "change_plan" not in view.actions:
+        turn.say(t("err-not-allowed"), menu_button(turn))
+        return
+    plans = await turn.app.change_options(turn.customer_id, view.id)
+    hint = str(params.get("hint") or "")
+    named = [p for p in plans if hint and _names(p.name, hint)]
+    if len(named) == 1:
+        await quote(turn, {"sid": view.id, "plan": named[0].code})
+        return
+    if not plans:
+        turn.say(t("change-no-options", name=view.name),
+                 turn.btn(t("btn-ticket"), "operator.open"), menu_button(turn))
+        return
+    rows = [[turn.btn(t("change-option", plan=p.name, price=p.price * 12 / p.period_months),
+                      "change.quote", sid=view.id, plan=p.code)] for p in plans]
+    turn.say(t("change-options", name=view.name, plan=view.plan_name, price=view.annual_price),
+             *rows, [menu_button(turn)])
+
+
+def _names(plan_name: str, text: str) -> bool:
+    """Whether the text names this plan by its distinctive word ("business", "pro")."""
+    said = set(words(text))
+    distinctive = [w for w in words(plan_name) if w not in {"hosting", "pec", "vps", "cloud",
+                                                              "server", "dominio", "piano"}]
+    return bool(distinctive) and all(fold(w) in said for w in distinctive)
+
+
+@action("change.quote")
+async def quote(turn: Turn, params: dict[str, Any]) -> None:
+    found = await turn.app.quote_change(turn.customer_id, int(params["sid"]), str(params["plan"]))
+    await pay.offer(turn, found)
+
+
+@action("change.sales")
+async def sales_ticket(turn: Turn, params: dict[str, Any]) -> None:
+    view = await turn.app.get_service(turn.customer_id, int(params["sid"]))
+    ticket = await turn.app.open_ticket(
+        turn.customer_id, "commerciale", t("btn-sales-ticket"), service_id=view.id,
+        context={"action": "change_plan", "service": view.name, "plan": view.plan_code},
+        subject=view.name, key=turn.key("sales"))
+    turn.leave()
+    turn.say(t("change-sales-opened", ticket=str(ticket.id)), menu_button(turn))

@@ -1,0 +1,221 @@
+"""Commands, the main menu, help, free text, errors: what every flow shares."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+
+from babel.numbers import format_decimal
+
+from core.errors import (
+    ChangeNotAllowed,
+    NotAllowed,
+    NotFound,
+    PendingOrderExists,
+    RenewalAlreadyOrdered,
+    SalesOnly,
+    SportelloError,
+    TicketClosed,
+)
+from core.views import ServiceView
+from handlers.engine import Turn, action, menu_rows
+from handlers.i18n import t
+from handlers.router import ServiceRef, fold, route
+
+COMMANDS: dict[str, Callable[[Turn], Awaitable[None]]] = {}
+
+
+def command(name: str) -> Callable[[Callable[[Turn], Awaitable[None]]],
+                                   Callable[[Turn], Awaitable[None]]]:
+    def register(func: Callable[[Turn], Awaitable[None]]) -> Callable[[Turn], Awaitable[None]]:
+        COMMANDS[name] = func
+        return func
+    return register
+
+
+def first_name(full: str) -> str:
+    return full.split()[0] if full.split() else full
+
+
+@command("start")
+@command("menu")
+async def show_menu(turn: Turn) -> None:
+    turn.leave()
+    turn.say(t("menu-greeting", name=first_name(turn.customer_name)), *menu_rows(turn))
+
+
+@action("menu.show", entry=True)
+async def menu_action(turn: Turn, params: dict[str, object]) -> None:
+    turn.leave()
+    turn.say(t("menu-prompt"), *menu_rows(turn))
+
+
+@command("aiuto")
+@command("help")
+async def show_help(turn: Turn) -> None:
+    turn.say(t("help-text"), *menu_rows(turn))
+
+
+@command("annulla")
+async def abort(turn: Turn) -> None:
+    """Leave any flow from any step; nothing was written before its confirmation."""
+    busy = turn.state.flow is not None
+    turn.leave()
+    turn.state.misses = 0
+    turn.say(t("cancelled-flow" if busy else "nothing-to-cancel"), *menu_rows(turn))
+
+
+@action("flow.abort", entry=False)
+async def abort_action(turn: Turn, params: dict[str, object]) -> None:
+    await abort(turn)
+
+
+@command("ticket")
+async def ticket_command(turn: Turn) -> None:
+    from handlers.flows.support import new_ticket
+
+    await new_ticket(turn, {})
+
+
+def stale(turn: Turn) -> None:
+    """A button that no longer fits where the conversation is: say so, change nothing."""
+    turn.leave()
+    turn.say(t("err-stale-button"), *menu_rows(turn))
+
+
+def abort_button(turn: Turn):  # type: ignore[no-untyped-def]
+    return turn.btn(t("btn-abort"), "flow.abort")
+
+
+def menu_button(turn: Turn):  # type: ignore[no-untyped-def]
+    return turn.btn(t("btn-menu"), "menu.show")
+
+
+def vat_percent(rate: Decimal) -> str:
+    return format_decimal(rate * 100, format="#,##0.##", locale="it_IT")
+
+
+def service_refs(services: list[ServiceView], plan_names: dict[int, tuple[str, ...]]
+                 ) -> list[ServiceRef]:
+    return [ServiceRef(s.id, s.name, s.category, plan_names.get(s.id, (s.plan_name,)))
+            for s in services]
+
+
+# --- free text ------------------------------------------------------------------------
+
+
+def asks_for_operator(text: str) -> bool:
+    """An explicit request for a person, recognised even in the middle of a flow."""
+    folded = fold(text)
+    return route(text).intent == "operator" and any(
+        word in folded for word in ("operator", "umano", "persona", "qualcuno"))
+
+
+async def open_operator_ticket(turn: Turn, text: str) -> None:
+    history = await turn.engine.history(turn.incoming.chat_id)
+    ticket = await turn.app.open_ticket(
+        turn.customer_id, "operatore", text or t("btn-operator"),
+        context={"flow": turn.state.flow, "step": turn.state.step,
+                 "conversation": [f"{h['d']}: {h['t']}" for h in history[-20:]]},
+        key=turn.key("operator"))
+    turn.leave()
+    turn.state.misses = 0
+    turn.say(t("operator-opened", ticket=str(ticket.id)), menu_button(turn))
+
+
+@action("operator.open", entry=True)
+async def operator_action(turn: Turn, params: dict[str, object]) -> None:
+    await open_operator_ticket(turn, "")
+
+
+async def free_text(turn: Turn, text: str) -> None:
+    from handlers.flows import cancel as cancel_flow
+    from handlers.flows import change_plan, products, recover, renew, support
+
+    services = await turn.services()
+    plan_names = await turn.app.plan_names(turn.customer_id)
+    routed = route(text, service_refs(services, plan_names))
+    sid = routed.service_id
+    if routed.intent == "unknown":
+        turn.state.misses += 1
+        if turn.state.misses >= 2:
+            turn.say(t("router-offer-ticket"),
+                     turn.btn(t("btn-ticket"), "operator.open"), menu_button(turn))
+        else:
+            turn.say(t("router-unsure"), *menu_rows(turn))
+        return
+    turn.state.misses = 0
+    turn.leave()
+    if routed.intent == "products":
+        if sid is not None:
+            await products.detail(turn, {"sid": sid})
+        else:
+            await products.listing(turn, {})
+    elif routed.intent == "renew":
+        if sid is not None:
+            await renew.review(turn, {"sids": [sid]})
+        else:
+            await renew.start(turn, {"category": routed.category})
+    elif routed.intent == "cancel":
+        if sid is not None:
+            await cancel_flow.explain(turn, {"sid": sid})
+        else:
+            await cancel_flow.start(turn, {})
+    elif routed.intent == "recover":
+        if sid is not None:
+            await recover.ask(turn, {"sid": sid})
+        else:
+            await recover.start(turn, {})
+    elif routed.intent == "change_plan":
+        if sid is not None:
+            await change_plan.options(turn, {"sid": sid, "hint": text})
+        else:
+            await change_plan.start(turn, {})
+    elif routed.intent == "orders":
+        from handlers.flows.orders import listing
+
+        await listing(turn, {})
+    elif routed.intent == "ticket":
+        await support.new_ticket(turn, {"text": text})
+    elif routed.intent == "operator":
+        await open_operator_ticket(turn, text)
+    elif routed.intent == "help":
+        await show_help(turn)
+    else:
+        await show_menu(turn)
+
+
+# --- errors ---------------------------------------------------------------------------
+
+
+async def explain_error(turn: Turn, error: SportelloError) -> None:
+    """Every refusal in Italian, never a dead end: a ticket or the menu is one tap away."""
+    if isinstance(error, PendingOrderExists):
+        view = await turn.app.get_service(turn.customer_id, error.facts["service_id"])
+        turn.say(t("err-pending-order", service=view.name, reference=error.facts["reference"]),
+                 turn.btn(t("btn-orders"), "orders.list"), menu_button(turn))
+    elif isinstance(error, RenewalAlreadyOrdered):
+        turn.say(t("err-renewal-ordered", reference=error.facts.get("reference") or ""),
+                 turn.btn(t("btn-orders"), "orders.list"), menu_button(turn))
+    elif isinstance(error, ChangeNotAllowed):
+        turn.say(t("err-change-dedicated"), turn.btn(t("btn-ticket"), "operator.open"),
+                 menu_button(turn))
+    elif isinstance(error, SalesOnly):
+        turn.say(t("err-sales-only"),
+                 turn.btn(t("btn-sales-ticket"), "change.sales", sid=error.facts["service_id"]),
+                 menu_button(turn))
+    elif isinstance(error, TicketClosed):
+        turn.say(t("err-ticket-closed"), turn.btn(t("btn-new-ticket"), "support.new"),
+                 menu_button(turn))
+    elif isinstance(error, NotFound):
+        turn.say(t("err-not-found"), *menu_rows(turn))
+    elif isinstance(error, NotAllowed) and error.facts.get("reason") == "recovery_window_over":
+        turn.say(t("err-recovery-over"), turn.btn(t("btn-recover"), "recover.start"),
+                 menu_button(turn))
+    elif isinstance(error, NotAllowed):
+        turn.say(t("err-not-allowed"), turn.btn(t("btn-ticket"), "operator.open"),
+                 menu_button(turn))
+    else:
+        turn.say(t("err-generic"), turn.btn(t("btn-ticket"), "operator.open"),
+                 menu_button(turn))
+    turn.leave()

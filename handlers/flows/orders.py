@@ -1,0 +1,98 @@
+"""Ordini e fatture: orders with their state, pending ones to pay or cancel, fatture."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.payments import OFFLINE_METHODS
+from handlers.engine import Turn, action, text_step
+from handlers.flows import pay
+from handlers.flows.common import abort_button, menu_button, stale
+from handlers.i18n import t
+
+SHOWN = 10
+
+
+@action("orders.list", entry=True)
+async def listing(turn: Turn, params: dict[str, Any]) -> None:
+    turn.leave()
+    orders = await turn.app.list_orders(turn.customer_id)
+    invoices = await turn.app.list_invoices(turn.customer_id)
+    text = [t("orders-title")]
+    text += [t("orders-line", reference=o.reference, date=o.created_on,
+               kind=t(f"order_kind-{o.kind}"), total=o.total,
+               status=t(f"order_status-{o.status}")) for o in orders[:SHOWN]] or [t("orders-none")]
+    text.append("")
+    text.append(t("invoices-title"))
+    for doc in invoices[:SHOWN]:
+        if doc.doc_type == "nota_credito":
+            text.append(t("credit-note-line", number=doc.number, date=doc.issued_on,
+                          total=doc.total))
+        else:
+            paid = t("invoice-paid") if doc.paid else t("invoice-unpaid", due=doc.due_on)
+            text.append(t("invoices-line", number=doc.number, date=doc.issued_on,
+                          total=doc.total, paid=paid))
+    if not invoices:
+        text.append(t("invoices-none"))
+    rows = [[turn.btn(t("btn-pay-order", reference=o.reference), "orders.pay", oid=o.id)]
+            for o in orders if o.status == "pending"][:SHOWN]
+    turn.say("\n".join(text), *rows, [menu_button(turn)])
+
+
+@action("orders.pay", entry=True)
+async def pay_order(turn: Turn, params: dict[str, Any]) -> None:
+    order = (await turn.app.list_orders(turn.customer_id, order_ids=[int(params["oid"])]))[0]
+    turn.leave()
+    if order.status != "pending":
+        turn.say(t("order-not-pending", reference=order.reference,
+                   status=t(f"order_status-{order.status}")), menu_button(turn))
+        return
+    text = [t("order-detail", reference=order.reference, total=order.total,
+              status=t(f"order_status-{order.status}"))]
+    if order.method in OFFLINE_METHODS:
+        text.append(pay.instructions_text(turn.app.instructions(order)))
+    rows: list[list[Any]] = [[turn.btn(t("order-pay-card"), "orders.card", oid=order.id)]]
+    if order.kind != "tacit":
+        rows.append([turn.btn(t("btn-cancel-order", reference=order.reference),
+                              "orders.cancel", oid=order.id)])
+    rows.append([turn.btn(t("btn-orders"), "orders.list"), menu_button(turn)])
+    turn.say("\n".join(text), *rows)
+
+
+@action("orders.card", entry=True)
+async def card(turn: Turn, params: dict[str, Any]) -> None:
+    turn.goto("orders", "card", oid=int(params["oid"]))
+    turn.say(t("pay-card-ask"), abort_button(turn))
+
+
+@text_step("orders.card", verbatim=True)
+async def card_number(turn: Turn, text: str) -> None:
+    turn.data["_mask_input"] = True
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) < 12 or len(digits) > 19 or any(not (c.isdigit() or c in " -") for c in text):
+        turn.say(t("pay-card-invalid"), abort_button(turn))
+        return
+    result = await turn.app.pay_order(turn.customer_id, int(turn.data["oid"]), digits,
+                                      key=turn.key("pay"))
+    turn.leave()
+    await pay.outcome(turn, result)
+
+
+@action("orders.cancel")
+async def cancel_ask(turn: Turn, params: dict[str, Any]) -> None:
+    order = (await turn.app.list_orders(turn.customer_id, order_ids=[int(params["oid"])]))[0]
+    turn.goto("orders", "cancel", oid=order.id)
+    turn.say(t("order-cancel-ask", reference=order.reference, total=order.total),
+             [turn.btn(t("btn-yes-cancel-order"), "orders.cancel_ok"), abort_button(turn)])
+
+
+@action("orders.cancel_ok")
+async def cancel_ok(turn: Turn, params: dict[str, Any]) -> None:
+    if turn.state.flow != "orders" or turn.state.step != "cancel":
+        stale(turn)
+        return
+    order = await turn.app.cancel_order(turn.customer_id, int(turn.data["oid"]),
+                                        key=turn.key("cancel-order"))
+    turn.leave()
+    turn.say(t("order-cancelled", reference=order.reference),
+             turn.btn(t("btn-orders"), "orders.list"), menu_button(turn))

@@ -1,0 +1,228 @@
+"""Payment screens shared by renewals, recoveries and plan changes.
+
+The quote is shown, a method chosen, and only then «Procedi al pagamento» is offered.
+Paying executes the stored quote (core refuses a stale one and hands back a fresh one).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from core.errors import QuoteExpired
+from core.pricing import Quote
+from core.states import PAYMENT_METHODS
+from core.views import CheckoutResult, PaymentInstructions
+from handlers.engine import Turn, action, text_step
+from handlers.flows.common import abort_button, menu_button, stale, vat_percent
+from handlers.i18n import has, t
+
+
+def totals(quote: Quote) -> list[str]:
+    return [t("quote-subtotal", amount=quote.subtotal),
+            t("quote-vat", rate=vat_percent(quote.vat_rate), amount=quote.vat),
+            t("quote-total", amount=quote.total)]
+
+
+async def describe(turn: Turn, quote: Quote) -> str:
+    """Every line of a quote, as the customer must see it before paying."""
+    if quote.kind == "renewal":
+        names = {s.id: s.name for s in await turn.services()}
+        lines = [t("renew-review-title")]
+        for line in quote.lines:
+            lines.append(t("renew-review-line", name=names.get(line.service_id, ""),
+                           amount=line.amount, **_period(line.detail)))
+        return "\n".join(lines + totals(quote))
+    assert quote.service_id is not None
+    view = await turn.app.get_service(turn.customer_id, quote.service_id)
+    return "\n".join(await change_lines(turn, quote) + totals(quote)
+                     + change_footer(quote, view.expires_on))
+
+
+def _period(detail: dict[str, Any]) -> dict[str, Any]:
+    return {"from": date.fromisoformat(detail["period_from"]),
+            "to": date.fromisoformat(detail["period_to"])}
+
+
+async def change_lines(turn: Turn, quote: Quote) -> list[str]:
+    assert quote.service_id is not None
+    view = await turn.app.get_service(turn.customer_id, quote.service_id)
+    options = {p.code: p for p in await turn.app.change_options(turn.customer_id, view.id)}
+    target = options.get(quote.to_plan or "")
+    lines = [t("quote-change-title", service=view.name, **{"from": view.plan_name},
+               to=target.name if target else quote.to_plan,
+               price=target.price * 12 / target.period_months if target else 0)]
+    for line in quote.lines:
+        if line.kind == "debit" and line.amount:
+            lines.append(t("quote-debit", plan=target.name if target else "", amount=line.amount))
+        elif line.kind == "credit" and line.amount:
+            lines.append(t("quote-credit", amount=line.amount))
+        elif line.kind == "change_fee":
+            lines.append(t("quote-fee", amount=line.amount))
+        elif line.kind == "upgrade":
+            lines.append(t("quote-upgrade-free"))
+        elif line.kind == "renewal":
+            lines.append(t("quote-renewal-included", amount=line.amount,
+                           to=date.fromisoformat(line.detail["period_to"])))
+    return lines
+
+
+def change_footer(quote: Quote, current_expiry: date) -> list[str]:
+    lines = []
+    if quote.effective_on and quote.effective_on > quote.computed_for:
+        lines.append(t("quote-effective", date=quote.effective_on))
+    elif quote.new_expiry and quote.new_expiry != current_expiry:
+        lines.append(t("quote-new-expiry", date=quote.new_expiry))
+    else:
+        lines.append(t("quote-expiry-unchanged", date=current_expiry))
+    if quote.renewal_required:
+        lines.append(t("quote-renewal-required"))
+    if quote.forfeited_credit:
+        lines.append(t("quote-forfeited", amount=quote.forfeited_credit))
+    if quote.removed:
+        lines.append(t("quote-removed-title"))
+        for item in quote.removed:
+            label = f"limit-{item.key}"
+            what = t(label) if has(label) else item.key
+            if item.kind == "limit":
+                lines.append(t("quote-removed-limit", what=what, current=item.current,
+                               allowed=item.allowed))
+            else:
+                lines.append(t("quote-removed-feature", what=what))
+        lines.append(t("quote-removed-hint"))
+    lines.append(t("quote-valid"))
+    return lines
+
+
+async def offer(turn: Turn, quote: Quote, intro: str | None = None) -> None:
+    """Show the quote and the payment methods (step 1 of paying)."""
+    turn.goto("pay", "method", quote_id=quote.id)
+    text = await describe(turn, quote)
+    if intro:
+        text = f"{intro}\n\n{text}"
+    if quote.total == 0:
+        turn.say(text, [turn.btn(t("btn-confirm-free"), "pay.free")], abort_button(turn))
+        return
+    methods = [turn.btn(t(f"method-{m}"), "pay.method", method=m) for m in PAYMENT_METHODS]
+    turn.say(f"{text}\n\n{t('pay-choose')}", methods[:2], methods[2:], abort_button(turn))
+
+
+@action("pay.method")
+async def choose(turn: Turn, params: dict[str, Any]) -> None:
+    method = str(params["method"])
+    if method not in PAYMENT_METHODS or turn.state.flow != "pay":
+        stale(turn)
+        return
+    turn.step("confirm", method=method)
+    turn.say(t("pay-chosen", method=t(f"method-{method}")),
+             turn.btn(t("btn-pay"), "pay.go"),
+             [turn.btn(t("btn-change-method"), "pay.methods"), abort_button(turn)])
+
+
+@action("pay.methods")
+async def methods_again(turn: Turn, params: dict[str, Any]) -> None:
+    if turn.state.flow != "pay":
+        stale(turn)
+        return
+    quote = await turn.app.get_quote(turn.customer_id, turn.data["quote_id"])
+    await offer(turn, quote)
+
+
+@action("pay.go")
+async def go(turn: Turn, params: dict[str, Any]) -> None:
+    method = turn.data.get("method")
+    if turn.state.flow != "pay" or method not in PAYMENT_METHODS:
+        stale(turn)
+        return
+    if method == "carta":
+        turn.step("card")
+        turn.say(t("pay-card-ask"), abort_button(turn))
+        return
+    await checkout(turn, str(method), None)
+
+
+@action("pay.free")
+async def free(turn: Turn, params: dict[str, Any]) -> None:
+    if turn.state.flow != "pay":
+        stale(turn)
+        return
+    await checkout(turn, "bonifico", None)
+
+
+@text_step("pay.card", verbatim=True)
+async def card_number(turn: Turn, text: str) -> None:
+    turn.data["_mask_input"] = True
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) < 12 or len(digits) > 19 or any(not (c.isdigit() or c in " -") for c in text):
+        turn.say(t("pay-card-invalid"), abort_button(turn))
+        return
+    await checkout(turn, "carta", digits)
+
+
+async def checkout(turn: Turn, method: str, card: str | None) -> None:
+    quote_id = turn.data["quote_id"]
+    try:
+        result = await turn.app.checkout(turn.customer_id, quote_id, method,
+                                         key=turn.key("checkout"), card=card)
+    except QuoteExpired as expired:
+        await offer(turn, expired.facts["quote"], t("pay-quote-expired"))
+        return
+    turn.forget_services()
+    turn.leave()
+    await outcome(turn, result)
+
+
+async def outcome(turn: Turn, result: CheckoutResult) -> None:
+    """What happened, for each method: paid, pending with instructions, or failed."""
+    order = result.order
+    if result.outcome == "paid":
+        head = (t("pay-paid", total=order.total, invoice=order.invoice_number)
+                if order.invoice_number else t("pay-paid-free"))
+        lines = [head] + await applied_lines(turn, order.lines)
+        turn.say("\n".join(lines), turn.btn(t("btn-products"), "products.list"),
+                 menu_button(turn))
+    elif result.outcome == "pending" and result.instructions:
+        turn.say(t("pay-pending", reference=order.reference, total=order.total) + "\n"
+                 + instructions_text(result.instructions),
+                 turn.btn(t("btn-orders"), "orders.list"), menu_button(turn))
+    else:
+        reason_key = f"pay-failure-{result.failure}"
+        reason = t(reason_key) if has(reason_key) else t("pay-failure-other")
+        turn.say(t("pay-failed", reason=reason, reference=order.reference),
+                 turn.btn(t("btn-retry-payment"), "orders.card", oid=order.id),
+                 [turn.btn(t("btn-orders"), "orders.list"),
+                  turn.btn(t("btn-ticket"), "operator.open")])
+
+
+async def applied_lines(turn: Turn, lines: Any) -> list[str]:
+    turn.forget_services()
+    services = {s.id: s for s in await turn.services()}
+    result = []
+    for line in lines:
+        view = services.get(line.service_id)
+        if view is None:
+            continue
+        detail = line.detail or {}
+        if line.kind == "renewal":
+            result.append(t("pay-renewed", name=view.name,
+                            until=date.fromisoformat(detail["period_to"])))
+        elif line.kind in ("debit", "change_fee", "upgrade") and detail.get("to_plan"):
+            effective = date.fromisoformat(detail["effective_on"])
+            if view.pending_plan_code and effective > turn.app.clock.today():
+                result.append(t("pay-scheduled", name=view.name, plan=view.pending_plan_code,
+                                date=effective))
+            else:
+                result.append(t("pay-changed", name=view.name, plan=view.plan_name))
+    return result
+
+
+def instructions_text(how: PaymentInstructions) -> str:
+    """How to pay an order that waits for an off-line payment."""
+    if how.method == "bonifico":
+        return t("pay-instructions-bonifico", holder=how.holder, iban=how.iban,
+                 total=how.amount, reference=how.reference)
+    if how.method == "bollettino":
+        return t("pay-instructions-bollettino", account=how.postal_account, holder=how.holder,
+                 total=how.amount, reference=how.reference)
+    return t("pay-instructions-paypal", address=how.paypal_address, total=how.amount,
+             reference=how.reference)

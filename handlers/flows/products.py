@@ -1,0 +1,115 @@
+"""I miei prodotti: the customer's services, soonest expiry first; per service, its actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.states import is_lapsed_list
+from core.views import ServiceView
+from handlers.engine import Turn, action
+from handlers.flows.common import menu_button
+from handlers.i18n import t
+
+PAGE = 8  # services per message: well within Telegram's 4,096 characters
+
+
+def line(view: ServiceView) -> str:
+    return t("products-line", name=view.name, plan=view.plan_name, price=view.annual_price,
+             expiry=view.expires_on, mode=t(f"renewal_mode-{view.renewal_mode}"),
+             state=t(f"state-{view.state}"))
+
+
+@action("products.list", entry=True)
+async def listing(turn: Turn, params: dict[str, Any]) -> None:
+    services = await turn.services()
+    turn.leave()
+    if not services:
+        turn.say(t("products-empty"), menu_button(turn))
+        return
+    current = [s for s in services if not is_lapsed_list(s.state)]
+    lapsed = [s for s in services if is_lapsed_list(s.state)]
+    ordered = current + lapsed
+    pages = max(1, -(-len(ordered) // PAGE))
+    page = min(max(int(params.get("page", 0)), 0), pages - 1)
+    shown = ordered[page * PAGE:(page + 1) * PAGE]
+    parts = []
+    if any(s in current for s in shown):
+        parts.append(t("products-title"))
+        parts += [line(s) for s in shown if s in current]
+    if any(s in lapsed for s in shown):
+        parts.append(t("products-lapsed-title"))
+        parts += [line(s) for s in shown if s in lapsed]
+    if pages > 1:
+        parts.append(t("products-page", page=page + 1, pages=pages))
+    parts.append(t("products-pick"))
+    rows: list[list[Any]] = [[turn.btn(s.name, "products.detail", sid=s.id)] for s in shown]
+    paging = []
+    if page > 0:
+        paging.append(turn.btn(t("btn-back"), "products.list", page=page - 1))
+    if page < pages - 1:
+        paging.append(turn.btn(t("btn-next"), "products.list", page=page + 1))
+    if paging:
+        rows.append(paging)
+    rows.append([menu_button(turn)])
+    turn.say("\n".join(parts), *rows)
+
+
+@action("products.detail", entry=True)
+async def detail(turn: Turn, params: dict[str, Any]) -> None:
+    view = await turn.app.get_service(turn.customer_id, int(params["sid"]))
+    turn.leave()
+    text = [t("product-detail", name=view.name, plan=view.plan_name,
+              category=t(f"category-{view.category}"), price=view.price,
+              months=view.period_months, annual=view.annual_price, expiry=view.expires_on,
+              mode=t(f"renewal_mode-{view.renewal_mode}"), state=t(f"state-{view.state}"))]
+    days = -view.days_left
+    if view.state in ("attivo", "in_scadenza") and view.days_left <= 30:
+        text.append(t("product-detail-days-left", days=view.days_left))
+    if view.state == "disdetto":
+        text.append(t("product-detail-cancelled", expiry=view.expires_on,
+                      until=view.recover_until))
+    elif view.state in ("scaduto", "eliminato"):
+        late = "recover_ticket" in view.actions
+        text.append(t("product-detail-expired-late", days=days) if late else
+                    t("product-detail-expired", days=days, until=view.recover_until))
+    elif view.state == "sospeso":
+        text.append(t("product-detail-suspended"))
+    if view.pending_plan_code and view.pending_change_on:
+        text.append(t("product-detail-pending-change", date=view.pending_change_on,
+                      plan=view.pending_plan_code))
+    rows = [[button] for button in action_buttons(turn, view)]
+    rows.append([turn.btn(t("btn-all-products"), "products.list"), menu_button(turn)])
+    turn.say("\n".join(text), *rows)
+
+
+def action_buttons(turn: Turn, view: ServiceView) -> list[Any]:
+    """Only the actions that make sense in the service's state."""
+    buttons = []
+    for name in view.actions:
+        if name == "renew":
+            buttons.append(turn.btn(t("btn-renew-now"), "renew.for", sid=view.id))
+        elif name == "set_renewal_mode":
+            target = "su_richiesta" if view.renewal_mode == "automatico" else "automatico"
+            label = "btn-mode-manual" if target == "su_richiesta" else "btn-mode-auto"
+            buttons.append(turn.btn(t(label), "products.mode", sid=view.id, mode=target))
+        elif name == "change_plan":
+            buttons.append(turn.btn(t("btn-change"), "change.for", sid=view.id))
+        elif name == "cancel":
+            buttons.append(turn.btn(t("btn-cancel"), "cancel.for", sid=view.id))
+        elif name in ("recover", "recover_ticket"):
+            buttons.append(turn.btn(t("btn-recover"), "recover.do", sid=view.id))
+        elif name == "orders":
+            buttons.append(turn.btn(t("btn-orders"), "orders.list"))
+        elif name == "ticket":
+            buttons.append(turn.btn(t("btn-ticket"), "support.new"))
+    return buttons
+
+
+@action("products.mode")
+async def set_mode(turn: Turn, params: dict[str, Any]) -> None:
+    view = await turn.app.set_renewal_mode(turn.customer_id, int(params["sid"]),
+                                           str(params["mode"]), key=turn.key("mode"))
+    turn.forget_services()
+    turn.say(t("mode-set", name=view.name, mode=t(f"renewal_mode-{view.renewal_mode}")) + "\n"
+             + t(f"mode-explain-{view.renewal_mode}"),
+             turn.btn(t("btn-all-products"), "products.list"), menu_button(turn))

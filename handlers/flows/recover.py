@@ -1,0 +1,60 @@
+"""Recupera prodotto: undo a cancellation, recover within 10 days by paying the renewal,
+or, later than that, a ticket for support (restoration costs apply)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handlers.engine import Turn, action
+from handlers.flows import pay
+from handlers.flows.common import abort_button, menu_button
+from handlers.i18n import t
+
+
+@action("recover.start", entry=True)
+async def start(turn: Turn, params: dict[str, Any]) -> None:
+    options = [s for s in await turn.services()
+               if "recover" in s.actions or "recover_ticket" in s.actions]
+    turn.leave()
+    if not options:
+        turn.say(t("recover-none"), menu_button(turn))
+        return
+    rows = [[turn.btn(f"{s.name} · {t(f'state-{s.state}')}", "recover.do", sid=s.id)]
+            for s in options]
+    turn.say(t("recover-pick"), *rows, [menu_button(turn)])
+
+
+@action("recover.ask", entry=True)
+async def ask(turn: Turn, params: dict[str, Any]) -> None:
+    """Free text asked to recover: confirm with a button before changing anything."""
+    view = await turn.app.get_service(turn.customer_id, int(params["sid"]))
+    if not {"recover", "recover_ticket"} & set(view.actions):
+        turn.leave()
+        turn.say(t("err-not-allowed"), menu_button(turn))
+        return
+    turn.say(t("recover-ask", name=view.name),
+             [turn.btn(t("btn-recover"), "recover.do", sid=view.id), abort_button(turn)])
+
+
+@action("recover.do", entry=True)
+async def recover(turn: Turn, params: dict[str, Any]) -> None:
+    result = await turn.app.recover(turn.customer_id, int(params["sid"]),
+                                    key=turn.key("recover"))
+    turn.forget_services()
+    view = result.service
+    if result.outcome == "reinstated":
+        turn.leave()
+        turn.say(t("recover-reinstated", name=view.name, expiry=view.expires_on),
+                 turn.btn(t("btn-products"), "products.list"), menu_button(turn))
+    elif result.outcome == "renewal_quote" and result.quote is not None:
+        from datetime import date
+
+        line = result.quote.lines[0].detail
+        intro = t("recover-renewal", name=view.name, days=result.days_since_expiry,
+                  **{"from": date.fromisoformat(line["period_from"])},
+                  to=date.fromisoformat(line["period_to"]), until=view.recover_until)
+        await pay.offer(turn, result.quote, intro)
+    else:
+        turn.leave()
+        turn.say(t("recover-ticket", name=view.name, days=result.days_since_expiry,
+                   ticket=str(result.ticket_id)), menu_button(turn))

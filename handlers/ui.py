@@ -1,0 +1,73 @@
+"""What goes in and out of the conversation engine: plain values, no transport.
+
+A Telegram door turns an update into an `Incoming` and each `Reply` into a message with an
+inline keyboard; the terminal door prints the same replies with numbered buttons.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+MAX_TEXT = 4096  # Telegram's limit for one message
+MAX_PAYLOAD = 64  # Telegram's limit for callback data, in bytes
+
+
+@dataclass(frozen=True)
+class Incoming:
+    chat_id: str
+    text: str | None = None
+    payload: str | None = None  # the opaque token of a pressed button
+    command: str | None = None  # "start", "menu", "aiuto", "annulla", "ticket"
+    argument: str = ""  # what follows the command ("/start CODE")
+    update_id: str | None = None  # idempotency: the same update is handled once
+    user_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text,
+                "buttons": [[[b.label, b.payload] for b in row] for row in self.buttons]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Reply:
+        return cls(data["text"], tuple(tuple(Button(label, payload) for label, payload in row)
+                                       for row in data["buttons"]))
+
+    @property
+    def flat_buttons(self) -> list[Button]:
+        return [b for row in self.buttons for b in row]
+
+
+def split_long(reply: Reply) -> list[Reply]:
+    """Keep each message within Telegram's 4,096 characters, cutting at line ends; the
+    buttons go with the last part."""
+    if len(reply.text) <= MAX_TEXT:
+        return [reply]
+    parts: list[str] = []
+    current = ""
+    for line in reply.text.split("\n"):
+        while len(line) > MAX_TEXT:
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:MAX_TEXT])
+            line = line[MAX_TEXT:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > MAX_TEXT:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    parts.append(current)
+    return [Reply(p) for p in parts[:-1]] + [Reply(parts[-1], reply.buttons)]

@@ -1,0 +1,250 @@
+# The conversation with the customer.
+
+## Menu, help, commands
+
+menu-greeting = Ciao { $name }! Sono Sportello, l'assistente clienti. Cosa vuoi fare?
+menu-prompt = Cosa vuoi fare?
+menu-back = Torno al menu principale.
+help-text =
+    Posso aiutarti con i tuoi servizi:
+    • I miei prodotti: scadenze, piani, stato e rinnovo di ogni servizio
+    • Rinnova: rinnovare uno o più servizi e pagare
+    • Non rinnovare: disdire un servizio
+    • Recupera prodotto: riattivare un servizio disdetto o scaduto
+    • Upgrade / cambio piano: preventivi esatti e cambio di piano
+    • Ordini e fatture: pagamenti in sospeso, fatture emesse
+    • Assistenza: ticket per il supporto
+    Puoi anche scrivermi, per esempio «vorrei rinnovare mariorossi.it» o «quanto costa passare al piano Pro?».
+    Comandi: /menu, /aiuto, /annulla (esce da qualsiasi operazione), /ticket.
+    Se preferisci una persona, scrivi «voglio parlare con un operatore».
+cancelled-flow = Operazione annullata: non è stato modificato nulla.
+nothing-to-cancel = Non c'è nessuna operazione in corso.
+link-needed = Questa chat non è ancora collegata a un cliente. Chiedi al tuo fornitore il codice di collegamento.
+history-masked = (dato riservato)
+
+btn-products = I miei prodotti
+btn-renew = Rinnova
+btn-cancel = Non rinnovare
+btn-recover = Recupera prodotto
+btn-change = Upgrade / cambio piano
+btn-orders = Ordini e fatture
+btn-support = Assistenza
+btn-menu = Menu principale
+btn-abort = Annulla
+btn-back = ◀ Indietro
+btn-next = Avanti ▶
+btn-ticket = Apri un ticket
+btn-operator = Parla con un operatore
+
+## Errors and refusals
+
+err-stale-button = Questa azione non è più valida: nulla è stato modificato. Ecco il menu aggiornato.
+err-too-long = Il messaggio è troppo lungo (massimo { $limit } caratteri): non l'ho elaborato.
+err-unknown-command = Non conosco il comando /{ $command }. Prova /aiuto.
+err-retry-later = Il servizio è momentaneamente non disponibile: riprova tra poco. Nulla è stato modificato.
+err-not-found = Non trovo quello che hai chiesto tra i tuoi servizi: nulla è stato modificato.
+err-not-allowed = Questa operazione non è possibile per questo servizio nel suo stato attuale.
+err-generic = Qualcosa non è andato a buon fine e nulla è stato modificato. Vuoi aprire un ticket per il supporto?
+err-change-dedicated = Il downgrade dei server dedicati non è previsto. Per ridurre le risorse puoi aprire un ticket: un commerciale ti proporrà una soluzione.
+err-sales-only = Le soluzioni personalizzate si modificano con il tuo commerciale di riferimento. Vuoi che apra un ticket per l'ufficio commerciale?
+err-pending-order = Per { $service } c'è già l'ordine { $reference } in attesa di pagamento: pagalo o annullalo da Ordini e fatture prima di disdire.
+err-renewal-ordered = Per questo periodo c'è già l'ordine { $reference } in attesa di pagamento: lo trovi in Ordini e fatture.
+err-ticket-closed = Il ticket è chiuso: se serve, aprine uno nuovo.
+err-recovery-over = Sono passati più di 10 giorni dalla scadenza: il recupero lo gestisce il supporto. Usa «Recupera prodotto» per aprire la richiesta.
+
+## Free text
+
+router-unsure = Non sono sicuro di aver capito. Intendevi una di queste cose?
+router-offer-ticket = Non riesco a capire la richiesta. Vuoi che apra un ticket per un operatore, con la nostra conversazione?
+router-which-service = Per quale servizio?
+
+## I miei prodotti
+
+products-title = I miei prodotti
+products-empty = Non hai servizi attivi.
+products-lapsed-title = Prodotti scaduti o disdetti
+products-line = • { $name } · { $plan }
+    {"  "}{ $price }/anno + IVA · Scadenza { $expiry } · Rinnovo { $mode } · { $state }
+products-page = Pagina { $page } di { $pages }
+products-pick = Scegli un servizio per vedere cosa puoi fare.
+product-detail =
+    { $name }
+    Piano: { $plan } ({ $category })
+    Costo: { $price } ogni { $months ->
+        [one] mese
+        [12] anno
+       *[other] { $months } mesi
+    } + IVA ({ $annual }/anno)
+    Scadenza: { $expiry }
+    Rinnovo: { $mode }
+    Stato: { $state }
+product-detail-days-left = { $days ->
+    [0] Scade oggi.
+    [one] Scade domani.
+   *[other] Scade tra { $days } giorni.
+    }
+product-detail-expired = Scaduto da { $days ->
+    [one] un giorno
+   *[other] { $days } giorni
+    }: recuperabile senza costi aggiuntivi fino { AL($until) }.
+product-detail-expired-late = Scaduto da { $days } giorni: il recupero richiede l'intervento del supporto.
+product-detail-cancelled = Disdetto: resta attivo fino { AL($expiry) }; puoi ancora recuperarlo fino { AL($until) }.
+product-detail-suspended = Sospeso per una fattura non saldata: pagala da Ordini e fatture per riattivarlo.
+product-detail-pending-change = { DAL($date) } passerà al piano { $plan }.
+btn-renew-now = Rinnova ora
+btn-mode-auto = Rinnovo: passa ad Automatico
+btn-mode-manual = Rinnovo: passa a Su richiesta
+btn-all-products = ◀ I miei prodotti
+mode-set = Rinnovo di { $name } impostato su { $mode }.
+mode-explain-automatico = Alla scadenza lo rinnoveremo noi e riceverai la fattura da saldare entro 10 giorni.
+mode-explain-su_richiesta = Lo rinnoverai tu, con «Rinnova ora»; ti ricorderemo la scadenza 30, 7 e 1 giorno prima.
+
+## Rinnova
+
+renew-pick = Quali servizi vuoi rinnovare? Tocca per selezionare, poi «Continua».
+renew-none = Non hai servizi da rinnovare in questo momento.
+renew-option = { $mark } { $name } · { $price }
+renew-continue = Continua
+renew-nothing-selected = Seleziona almeno un servizio.
+renew-review-title = Ecco il riepilogo del rinnovo:
+renew-review-line = • { $name }: { $amount } + IVA, { DAL($from) } { AL($to) }
+
+## Preventivi
+
+quote-subtotal = Imponibile: { $amount }
+quote-vat = IVA { $rate }%: { $amount }
+quote-total = Totale: { $amount }
+quote-change-title = Cambio di { $service }: da { $from } a { $to } ({ $price }/anno + IVA)
+quote-debit = Nuovo piano { $plan }: { $amount }
+quote-credit = Credito per il piano attuale non usufruito: { $amount }
+quote-fee = Costo una tantum di cambio piano: { $amount }
+quote-upgrade-free = Upgrade fino alla scadenza: gratuito
+quote-renewal-included = Rinnovo con il nuovo piano fino { AL($to) }: { $amount }
+quote-new-expiry = Nuova scadenza: { $date }
+quote-expiry-unchanged = La scadenza resta { IL($date) }.
+quote-effective = Il cambio avrà effetto { DAL($date) }; fino ad allora resti sul piano attuale.
+quote-renewal-required = Rinnovo richiesto ora: a meno di 15 giorni dalla scadenza l'upgrade è gratuito, ma va pagato subito il rinnovo con il nuovo piano.
+quote-forfeited = Il credito residuo di { $amount } non è rimborsabile.
+quote-removed-title = Con il nuovo piano verranno disattivati:
+quote-removed-limit = • { $what }: ne usi { $current }, il nuovo piano ne consente { $allowed }
+quote-removed-feature = • { $what }
+quote-removed-hint = Ti consigliamo di adeguare prima i tuoi contenuti; le funzioni rimosse tornano con un upgrade successivo.
+quote-valid = Preventivo valido fino alla fine di oggi.
+limit-web_space_mb = Spazio web (MB)
+limit-databases = Database
+limit-mailboxes = Caselle email
+limit-domains = Domini
+
+## Pagamento
+
+pay-choose = Scegli il metodo di pagamento:
+pay-chosen = Metodo scelto: { $method }. Controlla il riepilogo e premi «Procedi al pagamento».
+btn-pay = Procedi al pagamento
+btn-change-method = Cambia metodo
+btn-confirm-free = Conferma
+pay-card-ask = Inserisci il numero della carta. Ambiente di prova: 4242 4242 4242 4242 va a buon fine, 4000 0000 0000 0002 viene rifiutata.
+pay-card-invalid = Il numero della carta non è valido: scrivi le 16 cifre, oppure /annulla.
+pay-paid = Pagamento riuscito: { $total }. Fattura n. { $invoice }.
+pay-paid-free = Fatto: non c'era nulla da pagare.
+pay-renewed = • { $name } rinnovato fino { AL($until) }
+pay-changed = • { $name } ora è sul piano { $plan }
+pay-scheduled = • { $name } passerà al piano { $plan } { DAL($date) }
+pay-pending = Ordine { $reference } registrato, in attesa di pagamento ({ $total }). Il servizio sarà rinnovato quando registreremo il pagamento.
+pay-instructions-bonifico = Bonifico bancario a { $holder }, IBAN { $iban }, importo { $total }, causale { $reference }.
+pay-instructions-bollettino = Bollettino postale sul conto corrente { $account } intestato a { $holder }, importo { $total }, causale { $reference }.
+pay-instructions-paypal = PayPal all'indirizzo { $address }, importo { $total }, indicando { $reference } nella nota.
+pay-failed = Pagamento non riuscito ({ $reason }). L'ordine { $reference } resta in attesa: puoi riprovare ora o più tardi da Ordini e fatture.
+pay-failure-declined = carta rifiutata
+pay-failure-invalid_card = carta non valida
+pay-failure-other = errore del circuito di pagamento
+pay-quote-expired = Il preventivo non è più valido (era di un altro giorno o il servizio è cambiato). Ecco quello aggiornato: nulla è stato addebitato.
+btn-retry-payment = Riprova il pagamento
+
+## Non rinnovare
+
+cancel-pick = Quale servizio non vuoi rinnovare?
+cancel-none = Non hai servizi attivi da disdire.
+cancel-explain =
+    Se non rinnovi { $name }:
+    • resta attivo fino alla scadenza, { IL($expiry) };
+    • poi viene sospeso per 10 giorni e infine eliminato;
+    • fino { AL($until) } potrai recuperarlo con «Recupera prodotto».
+    Perché vuoi disdirlo? Scegli un motivo o scrivilo.
+reason-price = Costo troppo alto
+reason-provider = Passo a un altro fornitore
+reason-unused = Non mi serve più
+reason-technical = Problemi tecnici
+reason-other = Altro motivo
+cancel-reason-write = Scrivi il motivo in un messaggio.
+cancel-ask-name = Per confermare, scrivi il nome e cognome dell'intestatario del contratto.
+cancel-name-ok = Nome verificato. Confermi che { $name } non sarà rinnovato? Premi «Ok».
+cancel-name-wrong = Il nome non corrisponde all'intestatario. { $left ->
+    [one] Ti resta un tentativo.
+   *[other] Ti restano { $left } tentativi.
+    }
+cancel-abandoned = Disdetta annullata dopo tre tentativi: non è stato modificato nulla.
+btn-ok = Ok
+cancel-done = Fatto: { $name } non sarà rinnovato. Ora lo trovi in «Prodotti scaduti o disdetti»; resta attivo fino { AL($expiry) } e puoi recuperarlo fino { AL($until) } con «Recupera prodotto».
+
+## Recupera prodotto
+
+recover-pick = Quale servizio vuoi recuperare?
+recover-none = Non hai servizi disdetti o scaduti da recuperare.
+recover-ask = Vuoi recuperare { $name }?
+recover-reinstated = Disdetta annullata: { $name } resta attivo, con scadenza { $expiry }. Non ti è stato addebitato nulla.
+recover-renewal = { $name } è scaduto da { $days ->
+    [0] oggi
+    [one] un giorno
+   *[other] { $days } giorni
+    }: puoi recuperarlo senza costi aggiuntivi pagando il rinnovo ({ DAL($from) } { AL($to) }) entro { IL($until) }.
+recover-ticket = { $name } è scaduto da { $days } giorni: oltre i 10 giorni il recupero prevede costi di ripristino e lo gestisce il supporto. Ho aperto il ticket n. { $ticket }: ti risponderemo qui con il preventivo.
+
+## Upgrade / cambio piano
+
+change-pick = Di quale servizio vuoi cambiare piano?
+change-none = Non hai servizi attivi di cui cambiare piano.
+change-options = Piani disponibili per { $name } (ora { $plan }, { $price }/anno + IVA):
+change-option = { $plan } · { $price }/anno + IVA
+change-no-options = Per { $name } non ci sono altri piani disponibili. Vuoi chiedere al supporto?
+btn-sales-ticket = Apri ticket commerciale
+change-sales-opened = Ho aperto il ticket n. { $ticket } per l'ufficio commerciale: ti risponderemo qui.
+
+## Ordini e fatture
+
+orders-title = Ordini
+orders-none = Non hai ordini.
+orders-line = • { $reference } · { $date } · { $kind } · { $total } · { $status }
+invoices-title = Fatture
+invoices-none = Non hai fatture.
+invoices-line = • { $number } · { $date } · { $total } · { $paid }
+invoice-paid = pagata
+invoice-unpaid = da saldare entro { IL($due) }
+credit-note-line = • { $number } · { $date } · nota di credito · { $total }
+btn-pay-order = Paga { $reference }
+btn-cancel-order = Annulla { $reference }
+order-pay-card = Paga con carta
+order-detail = Ordine { $reference } · { $total } · { $status }
+order-cancel-ask = Vuoi annullare l'ordine { $reference } ({ $total })? I servizi non saranno rinnovati.
+order-cancelled = Ordine { $reference } annullato.
+order-not-pending = L'ordine { $reference } non è più in attesa di pagamento ({ $status }).
+btn-yes-cancel-order = Sì, annulla l'ordine
+
+## Assistenza
+
+support-menu = Assistenza: cosa vuoi fare?
+btn-new-ticket = Apri un ticket
+btn-my-tickets = I miei ticket
+support-category = Di cosa si tratta?
+ticket_category-tecnico = Problema tecnico
+ticket_category-pagamenti = Pagamenti e fatture
+ticket_category-commerciale = Commerciale
+ticket_category-altro = Altro
+support-describe = Descrivi la richiesta in un messaggio: la inoltrerò al supporto.
+support-opened = Ticket n. { $ticket } aperto. Ti risponderemo in questa chat; puoi aggiungere dettagli da «I miei ticket».
+support-none = Non hai ticket.
+support-line = • n. { $ticket } · { $subject } · { $status }
+support-last = Ultimo messaggio: { $text }
+btn-write-ticket = Scrivi sul ticket n. { $ticket }
+support-write = Scrivi il messaggio da aggiungere al ticket n. { $ticket }.
+support-added = Messaggio aggiunto al ticket n. { $ticket }.
+operator-opened = Ho aperto il ticket n. { $ticket } con la nostra conversazione: un operatore ti risponderà qui al più presto.
