@@ -25,6 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from core.app import Sportello
+from core.db import rows_changed
 from core.errors import SportelloError
 from core.models import Conversation, Customer, ProcessedUpdate
 from core.views import ServiceView
@@ -100,7 +101,8 @@ class Turn:
     state: State
     key_base: str
     replies: list[Reply] = field(default_factory=list)
-    _rows: list[list[Button]] = field(default_factory=list)
+    pressed: str = ""  # the label of the button pressed, for the history
+    mask_input: bool = False  # the text typed is confidential (a card number)
     _services: list[ServiceView] | None = None
 
     # --- output ---------------------------------------------------------------------
@@ -234,7 +236,7 @@ class Engine:
                         history=state.history[-HISTORY_KEPT:], version=version + 1,
                         updated_at=self.app.clock.now())
                 .execution_options(synchronize_session=False))
-            if saved.rowcount != 1:
+            if rows_changed(saved) != 1:
                 raise _Conflict
             if incoming.update_id:
                 session.add(ProcessedUpdate(
@@ -278,13 +280,9 @@ def _record(state: State, incoming: Incoming, turn: Turn) -> None:
     if incoming.command:
         said = f"/{incoming.command}"
     elif incoming.payload is not None:
-        said = f"[{turn.data.get('_pressed', '')}]" if turn.data.get("_pressed") else "[?]"
+        said = f"[{turn.pressed}]"
     else:
-        said = (incoming.text or "")[:500]
-        if turn.data.get("_mask_input"):
-            said = t("history-masked")
-    turn.data.pop("_pressed", None)
-    turn.data.pop("_mask_input", None)
+        said = t("history-masked") if turn.mask_input else (incoming.text or "")[:500]
     state.history.append({"d": "in", "t": said})
     for reply in turn.replies:
         state.history.append({"d": "out", "t": reply.text[:500]})
@@ -306,7 +304,7 @@ async def _press(turn: Turn, payload: str) -> None:
     if spec is None:
         turn.say(t("err-stale-button"), *menu_rows(turn))
         return
-    turn.data["_pressed"] = spec.get("l", "")
+    turn.pressed = spec.get("l", "")
     await ACTIONS[spec["a"]](turn, dict(spec["p"]))
 
 

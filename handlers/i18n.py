@@ -75,13 +75,13 @@ def t(key: str, **values: Any) -> str:
     Fluent can choose the Italian plural.
     """
     found = bundle()
-    if not found.has_message(key):
+    pattern = found.get_message(key).value if found.has_message(key) else None
+    if pattern is None:
         raise MissingMessage(key)
-    text, errors = found.format_pattern(found.get_message(key).value,
-                                        {k: _fmt(v) for k, v in values.items()})
+    text, errors = found.format_pattern(pattern, {k: _fmt(v) for k, v in values.items()})
     if errors:
         raise MissingMessage(f"{key}: {errors[0]}")
-    return text
+    return str(text)
 
 
 def has(key: str) -> bool:

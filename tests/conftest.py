@@ -94,3 +94,13 @@ def settings(database_url: str) -> Settings:
 def app(sessions: async_sessionmaker[AsyncSession], settings: Settings,
         clock: FixedClock) -> Sportello:
     return Sportello(sessions, settings, clock)
+
+
+@pytest.fixture
+async def demo(app: Sportello, clock: FixedClock) -> Sportello:
+    """The app with the built-in demo data loaded for the fixed test day."""
+    from core.demo import load_demo_if_empty
+
+    async with app.sessions() as session, session.begin():
+        await load_demo_if_empty(session, clock.today())
+    return app

@@ -67,7 +67,7 @@ async def card(turn: Turn, params: dict[str, Any]) -> None:
 
 @text_step("orders.card", verbatim=True)
 async def card_number(turn: Turn, text: str) -> None:
-    turn.data["_mask_input"] = True
+    turn.mask_input = True
     digits = "".join(ch for ch in text if ch.isdigit())
     if len(digits) < 12 or len(digits) > 19 or any(not (c.isdigit() or c in " -") for c in text):
         turn.say(t("pay-card-invalid"), abort_button(turn))
@@ -92,7 +92,7 @@ async def cancel_ok(turn: Turn, params: dict[str, Any]) -> None:
         stale(turn)
         return
     order = await turn.app.cancel_order(turn.customer_id, int(turn.data["oid"]),
-                                        key=turn.key("cancel-order"))
+                                        key=turn.key("cancel_order"))
     turn.leave()
     turn.say(t("order-cancelled", reference=order.reference),
              turn.btn(t("btn-orders"), "orders.list"), menu_button(turn))

@@ -151,7 +151,7 @@ async def free(turn: Turn, params: dict[str, Any]) -> None:
 
 @text_step("pay.card", verbatim=True)
 async def card_number(turn: Turn, text: str) -> None:
-    turn.data["_mask_input"] = True
+    turn.mask_input = True
     digits = "".join(ch for ch in text if ch.isdigit())
     if len(digits) < 12 or len(digits) > 19 or any(not (c.isdigit() or c in " -") for c in text):
         turn.say(t("pay-card-invalid"), abort_button(turn))
@@ -204,8 +204,10 @@ async def applied_lines(turn: Turn, lines: Any) -> list[str]:
             continue
         detail = line.detail or {}
         if line.kind == "renewal":
-            result.append(t("pay-renewed", name=view.name,
-                            until=date.fromisoformat(detail["period_to"])))
+            # An on-sight renewal was applied by the sweep: its period is the current one.
+            until = (date.fromisoformat(detail["period_to"]) if "period_to" in detail
+                     else view.expires_on)
+            result.append(t("pay-renewed", name=view.name, until=until))
         elif line.kind in ("debit", "change_fee", "upgrade") and detail.get("to_plan"):
             effective = date.fromisoformat(detail["effective_on"])
             if view.pending_plan_code and effective > turn.app.clock.today():

@@ -88,7 +88,7 @@ async def write(turn: Turn, params: dict[str, Any]) -> None:
 async def message(turn: Turn, text: str) -> None:
     ticket_id = int(turn.data["tid"])
     await turn.app.add_ticket_message(ticket_id, text, Actor.customer(turn.customer_id),
-                                      key=turn.key("ticket-message"))
+                                      key=turn.key("ticket_message"))
     turn.leave()
     turn.say(t("support-added", ticket=str(ticket_id)),
              turn.btn(t("btn-my-tickets"), "support.list"), menu_button(turn))

@@ -4,7 +4,6 @@
 
 menu-greeting = Ciao { $name }! Sono Sportello, l'assistente clienti. Cosa vuoi fare?
 menu-prompt = Cosa vuoi fare?
-menu-back = Torno al menu principale.
 help-text =
     Posso aiutarti con i tuoi servizi:
     • I miei prodotti: scadenze, piani, stato e rinnovo di ogni servizio
@@ -56,7 +55,6 @@ err-recovery-over = Sono passati più di 10 giorni dalla scadenza: il recupero l
 
 router-unsure = Non sono sicuro di aver capito. Intendevi una di queste cose?
 router-offer-ticket = Non riesco a capire la richiesta. Vuoi che apra un ticket per un operatore, con la nostra conversazione?
-router-which-service = Per quale servizio?
 
 ## I miei prodotti
 

@@ -39,4 +39,3 @@ cli-intent-result = Intento: { $intent } (punteggio { $score })
 cli-intent-runner = Seconda ipotesi: { $intent } (punteggio { $score })
 cli-intent-service = Servizio individuato: { $service }
 cli-intent-no-service = Servizio individuato: nessuno
-cli-chat-customer = Cliente: { $code } · { $name }

@@ -1,0 +1,68 @@
+"""Drive the conversation engine as a customer would: press buttons by label, type text."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from core.app import Sportello
+from handlers.engine import Engine
+from handlers.router import fold
+from handlers.ui import Incoming, Reply
+
+_updates = itertools.count(1)
+
+
+@dataclass
+class Chat:
+    engine: Engine
+    chat_id: str
+    replies: list[Reply] = field(default_factory=list)
+
+    @classmethod
+    async def open(cls, app: Sportello, customer_id: int, chat_id: str = "test:1") -> Chat:
+        engine = Engine(app)
+        await engine.link(chat_id, customer_id)
+        chat = cls(engine, chat_id)
+        await chat.command("start")
+        return chat
+
+    async def send(self, incoming: Incoming) -> list[Reply]:
+        self.replies = await self.engine.handle(incoming)
+        return self.replies
+
+    async def say(self, text: str) -> str:
+        await self.send(Incoming(self.chat_id, text=text, update_id=self._update()))
+        return self.text
+
+    async def command(self, name: str) -> str:
+        await self.send(Incoming(self.chat_id, command=name, update_id=self._update()))
+        return self.text
+
+    async def press(self, label: str) -> str:
+        """Press the button whose label starts with `label` (accents and case folded)."""
+        payload = self.payload(label)
+        await self.send(Incoming(self.chat_id, payload=payload, update_id=self._update()))
+        return self.text
+
+    def payload(self, label: str) -> str:
+        wanted = fold(label)
+        for button in self.buttons_all:
+            if fold(button.label).startswith(wanted):
+                return button.payload
+        raise AssertionError(f"no button {label!r} in {self.labels}")
+
+    def _update(self) -> str:
+        return f"{self.chat_id}:{next(_updates)}"
+
+    @property
+    def text(self) -> str:
+        return "\n".join(r.text for r in self.replies)
+
+    @property
+    def buttons_all(self) -> list:  # type: ignore[type-arg]
+        return [b for r in self.replies for b in r.flat_buttons]
+
+    @property
+    def labels(self) -> list[str]:
+        return [b.label for b in self.buttons_all]

@@ -1,0 +1,114 @@
+"""The Italian catalogue: every id used in code exists, every entry is used, and no
+customer-facing sentence hides in Python."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from core.lifecycle import sweep  # noqa: F401 - the notice kinds below come from it
+from core.pricing import LIMIT_KEYS
+from core.states import CATEGORIES, PAYMENT_METHODS, RENEWAL_MODES
+from handlers.flows.support import CATEGORIES as TICKET_CATEGORIES
+from handlers.i18n import message_ids, t
+
+ROOT = Path(__file__).parent.parent
+CODE = [p for folder in ("bot", "handlers", "core") for p in (ROOT / folder).rglob("*.py")
+        if "migrations" not in p.parts]
+ID = re.compile(r"^[a-z][a-z_]*(-[a-z0-9_]+)+$")
+NOT_IDS = {"credit-note"}  # a command-line subcommand, not a message
+
+# Ids built at run time from a prefix and a value: the values each prefix must cover.
+DYNAMIC = {
+    "state-": ["attivo", "in_scadenza", "scaduto", "disdetto", "sospeso", "eliminato"],
+    "renewal_mode-": list(RENEWAL_MODES),
+    "mode-explain-": list(RENEWAL_MODES),
+    "method-": list(PAYMENT_METHODS),
+    "category-": list(CATEGORIES),
+    "order_status-": ["pending", "paid", "cancelled"],
+    "order_kind-": ["renewal", "change", "tacit"],
+    "ticket_status-": ["aperto", "in_carico", "chiuso"],
+    "ticket_category-": list(TICKET_CATEGORIES),
+    "notice-": ["reminder_30", "reminder_7", "reminder_1", "tacit_invoice", "suspended_unpaid",
+                "expired", "cancelled_expired", "deleted", "plan_changed", "order_paid"],
+    "cli-counts-": ["plan_changes", "reminders", "renewed_on_sight", "suspended_unpaid",
+                    "expired", "deleted"],
+    "pay-failure-": ["declined", "invalid_card", "other"],
+    "limit-": list(LIMIT_KEYS),
+}
+
+
+def literals_and_prefixes() -> tuple[set[str], set[str]]:
+    literals: set[str] = set()
+    prefixes: set[str] = set()
+    for path in CODE:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                literals.add(node.value)
+            elif isinstance(node, ast.JoinedStr) and node.values and isinstance(
+                    node.values[0], ast.Constant):
+                prefixes.add(str(node.values[0].value))
+    return literals, prefixes
+
+
+def test_every_id_used_in_code_exists() -> None:
+    literals, prefixes = literals_and_prefixes()
+    known = message_ids()
+    missing = sorted(s for s in literals - NOT_IDS if ID.match(s) and s not in known
+                     and any(s.startswith(k.split("-")[0] + "-") for k in known))
+    assert missing == []
+    for prefix, values in DYNAMIC.items():
+        assert prefix in prefixes, f"no code builds ids with {prefix}"
+        assert [v for v in values if f"{prefix}{v}" not in known] == [], prefix
+
+
+def test_every_catalogue_entry_is_used() -> None:
+    literals, _ = literals_and_prefixes()
+    unused = sorted(key for key in message_ids() if key not in literals
+                    and not any(key.startswith(p) for p in DYNAMIC))
+    assert unused == []
+
+
+@pytest.mark.parametrize("key", sorted(message_ids()))
+def test_every_entry_renders(key: str) -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    values = dict.fromkeys(
+        ["name", "plan", "price", "expiry", "mode", "state", "code", "today", "policy",
+         "plans", "customers", "services", "where", "field", "message", "summary", "count",
+         "kind", "customer", "service", "ref", "reference", "total", "status", "number",
+         "invoice", "subtotal", "vat", "detail", "what", "value", "got", "expected", "intent",
+         "score", "limit", "command", "until", "days", "months", "annual", "category", "date",
+         "page", "pages", "amount", "rate", "from", "to", "method", "holder", "iban",
+         "account", "address", "reason", "left", "ticket", "text", "due", "current",
+         "allowed", "mark", "paid", "subject"], "x")
+    values.update(price=Decimal("9.90"), expiry=date(2026, 12, 11), until=date(2026, 12, 21),
+                  today=date(2026, 11, 21), date=date(2026, 12, 1), due=date(2026, 12, 10),
+                  days=3, months=12, left=2, page=1, pages=2, **{"from": date(2026, 1, 8)},
+                  to=date(2027, 1, 1))
+    text = t(key, **values)
+    assert text and "{" not in text and len(text) <= 4096
+
+
+def test_no_customer_sentence_in_python() -> None:
+    """Italian words of customer-facing sentences only appear in locales/it."""
+    words = re.compile(r"\b(il tuo|la tua|servizio|rinnov|scadenz|pagamento|grazie|riprova|"
+                       r"benvenut|vuoi|ciao|annullat|ticket n)", re.IGNORECASE)
+    offenders = []
+    for path in CODE:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                      if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+                                    | ast.Module) and n.body
+                      and isinstance(n.body[0], ast.Expr)
+                      and isinstance(n.body[0].value, ast.Constant)}
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                    and id(node) not in docstrings and " " in node.value
+                    and words.search(node.value)):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value[:60]}")
+    assert offenders == []
