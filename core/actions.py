@@ -11,7 +11,7 @@ from core.models import Order, RenewalClaim, Service
 from core.names import names_match
 from core.pricing import Quote
 from core.states import ATTIVO, DISDETTO, ELIMINATO, RENEWAL_MODES, SCADUTO, recovery_deadline
-from core.tickets import open_ticket, open_ticket_for
+from core.tickets import clean_text, open_ticket, open_ticket_for
 
 
 async def set_renewal_mode(ctx: Ctx, customer_id: int, service_id: int, mode: str) -> Service:
@@ -43,7 +43,7 @@ async def cancel(
         raise PendingOrderExists(order_id=pending.id, reference=pending.reference,
                                  service_id=service_id)
     service.status = DISDETTO
-    service.cancellation_reason = reason.strip()[:500] or None
+    service.cancellation_reason = clean_text(reason.strip(), 500) or None
     service.cancelled_on = ctx.today
     service.pending_plan_id = service.pending_change_on = None
     await ctx.audit("service", service.id, "cancelled", reason=service.cancellation_reason)

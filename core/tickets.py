@@ -14,6 +14,11 @@ OPEN_STATES = ("aperto", "in_carico")
 MAX_TEXT = 4000
 
 
+def clean_text(text: str, limit: int = MAX_TEXT) -> str:
+    """Text as stored: no NUL (PostgreSQL refuses it), at most `limit` characters."""
+    return text.replace("\x00", "")[:limit]
+
+
 async def open_ticket(
     ctx: Ctx, customer_id: int, category: str, subject: str, text: str,
     service_id: int | None = None, context: dict[str, Any] | None = None,
@@ -26,14 +31,15 @@ async def open_ticket(
             raise NotFound(entity="service", id=service_id)
     ticket = Ticket(
         customer_id=customer_id, service_id=service_id, category=category,
-        subject=subject[:200], status="aperto", context=context or {}, created_at=ctx.now,
+        subject=clean_text(subject, 200), status="aperto", context=context or {},
+        created_at=ctx.now,
         messages=[],
     )
     ctx.session.add(ticket)
     await ctx.session.flush()
     if text:
         ctx.session.add(TicketMessage(ticket_id=ticket.id, author_kind=ctx.actor.kind,
-                                      author=ctx.actor.id, text=text[:MAX_TEXT],
+                                      author=ctx.actor.id, text=clean_text(text),
                                       created_at=ctx.now))
     await ctx.audit("ticket", ticket.id, "opened", category=category, service_id=service_id)
     return ticket
@@ -63,7 +69,7 @@ async def add_message(ctx: Ctx, ticket: Ticket, text: str) -> TicketMessage:
     if not text.strip():
         raise NotAllowed(reason="empty_message")
     message = TicketMessage(ticket_id=ticket.id, author_kind=ctx.actor.kind,
-                            author=ctx.actor.id, text=text[:MAX_TEXT], created_at=ctx.now)
+                            author=ctx.actor.id, text=clean_text(text), created_at=ctx.now)
     ctx.session.add(message)
     await ctx.audit("ticket", ticket.id, "message", author_kind=ctx.actor.kind)
     return message

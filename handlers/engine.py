@@ -173,6 +173,7 @@ class Engine:
                 row.data, row.history, row.version = {}, [], row.version + 1
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
+        incoming = _clean(incoming)
         lock = self._locks.setdefault(incoming.chat_id, asyncio.Lock())
         async with lock:
             key_base = incoming.update_id or uuid.uuid4().hex
@@ -261,6 +262,24 @@ class Engine:
             row = (await session.execute(select(Conversation).where(
                 Conversation.chat_id == chat_id))).scalar_one_or_none()
             return list(row.history or []) if row else []
+
+
+_CONTROL = {c: None for c in range(32) if chr(c) not in "\n\t"} | {0x7F: None}
+
+
+def _clean(incoming: Incoming) -> Incoming:
+    """Control characters (NUL above all, which PostgreSQL cannot store) are dropped."""
+    from dataclasses import replace
+
+    return replace(
+        incoming,
+        text=incoming.text.translate(_CONTROL) if incoming.text is not None else None,
+        payload=incoming.payload.translate(_CONTROL) if incoming.payload is not None else None,
+        command=incoming.command.translate(_CONTROL) if incoming.command else incoming.command,
+        argument=incoming.argument.translate(_CONTROL),
+        update_id=(incoming.update_id.translate(_CONTROL)[:96]
+                   if incoming.update_id else incoming.update_id),
+    )
 
 
 class _Conflict(Exception):

@@ -65,3 +65,10 @@ async def test_empty_and_huge_messages(app: Sportello) -> None:
         await app.add_ticket_message(ticket.id, "   ", Actor.customer(mario))
     huge = await app.add_ticket_message(ticket.id, "a" * 10_000, Actor.customer(mario))
     assert len(huge.messages[-1].text) == 4000
+
+
+async def test_nul_characters_are_dropped_not_fatal(app: Sportello) -> None:
+    await seed(app, [])
+    mario = await customer_id(app, "C001")
+    ticket = await app.open_ticket(mario, "altro", "prima\x00dopo")
+    assert ticket.messages[0].text == "primadopo" and ticket.subject == "primadopo"
