@@ -1,10 +1,12 @@
-"""Drive the conversation engine as a customer would: press buttons by label, type text."""
+"""Drive the conversation as the terminal chat does: every line goes through the terminal
+door's own parsing (`bot.terminal.to_incoming`), buttons are pressed by typing their label."""
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from bot.terminal import to_incoming
 from core.app import Sportello
 from handlers.engine import Engine
 from handlers.router import fold
@@ -31,19 +33,27 @@ class Chat:
         self.replies = await self.engine.handle(incoming)
         return self.replies
 
+    async def type(self, line: str) -> str:
+        """One line typed in the terminal: a button's number or label, a command, or text."""
+        incoming = to_incoming(self.chat_id, line, self.buttons_all)
+        await self.send(replace(incoming, update_id=self._update()))
+        return self.text
+
     async def say(self, text: str) -> str:
-        await self.send(Incoming(self.chat_id, text=text, update_id=self._update()))
+        incoming = to_incoming(self.chat_id, text, [])  # plain text, never a button
+        await self.send(replace(incoming, update_id=self._update()))
         return self.text
 
     async def command(self, name: str) -> str:
-        await self.send(Incoming(self.chat_id, command=name, update_id=self._update()))
-        return self.text
+        return await self.say(f"/{name}")
 
     async def press(self, label: str) -> str:
-        """Press the button whose label starts with `label` (accents and case folded)."""
-        payload = self.payload(label)
-        await self.send(Incoming(self.chat_id, payload=payload, update_id=self._update()))
-        return self.text
+        """Press the button whose label starts with `label`, by typing its full label."""
+        wanted = fold(label)
+        for button in self.buttons_all:
+            if fold(button.label).startswith(wanted):
+                return await self.type(button.label)
+        raise AssertionError(f"no button {label!r} in {self.labels}")
 
     def payload(self, label: str) -> str:
         wanted = fold(label)

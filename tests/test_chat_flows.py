@@ -1,9 +1,10 @@
-"""Scripted conversations through the engine, one per flow and per error path."""
+"""Scripted terminal conversations, one per flow and per error path (see chat_helpers)."""
 
 from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select
 
 from core.app import Sportello
@@ -423,7 +424,19 @@ async def test_example_2_near_expiry_through_the_chat(app: Sportello, clock) -> 
         del PLANS[-2:]
 
 
-async def test_example_3_through_the_chat(app: Sportello, clock) -> None:
+@pytest.mark.parametrize(("today", "due"), [
+    (date(2026, 12, 16), "€ 20,00"), (date(2026, 11, 21), "€ 20,00"),
+    (date(2026, 11, 16), "€ 40,00"), (date(2026, 10, 12), "€ 60,00"),
+])
+async def test_example_3_through_the_chat(app: Sportello, clock, today, due) -> None:
+    text = await quote_for(app, clock, "mesi-arrotondati", today, "V50", date(2026, 12, 31),
+                           "VPS 70")
+    assert f"Imponibile: {due}" in text
+    assert "La scadenza resta il 31 dicembre 2026." in text
+    assert "Rinnovo richiesto ora" not in text
+
+
+async def test_example_3_last_days_through_the_chat(app: Sportello, clock) -> None:
     text = await quote_for(app, clock, "mesi-arrotondati", date(2026, 12, 20), "V50",
                            date(2026, 12, 31), "VPS 70")
     assert "Upgrade fino alla scadenza: gratuito" in text
