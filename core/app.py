@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -17,13 +17,14 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from core import actions, billing, lifecycle, tickets
+from core import actions, billing, lifecycle, linking, tickets
 from core.clock import Clock, SystemClock
 from core.config import Settings
 from core.context import SYSTEM, Actor, Ctx
 from core.db import open_database
 from core.errors import NotAllowed, NotFound, QuoteExpired
 from core.models import (
+    Conversation,
     Customer,
     IdempotencyRecord,
     Invoice,
@@ -33,6 +34,9 @@ from core.models import (
     Plan,
     PlanTransition,
     Service,
+    Ticket,
+    TicketMessage,
+    TicketRelay,
 )
 from core.payments import OFFLINE_METHODS, CardGateway, SandboxCardGateway
 from core.pricing import Quote
@@ -462,6 +466,136 @@ class Sportello:
             return {"ticket_id": ticket_id}
         await self._write(key, "close_ticket", Actor.support(staff), work)
         return await self.get_ticket(ticket_id)
+
+    # --- Telegram: linking, chats, the support relay ---------------------------------
+
+    async def create_link_code(self, customer_code: str) -> tuple[str, Customer, datetime]:
+        """A one-time code for `customer_code` (shown once, stored hashed)."""
+        ttl = timedelta(hours=self.settings.link_code_hours)
+
+        async def work(ctx: Ctx) -> tuple[str, Customer, datetime]:
+            code, customer = await linking.create_code(ctx, customer_code, ttl)
+            return code, customer, ctx.now + ttl
+        async with self._ctx(Actor.support("cli")) as ctx:
+            return await work(ctx)
+
+    async def link_chat(self, code: str, chat_id: str, who: str) -> tuple[int | None, str]:
+        """(customer id, "linked") or (None, reason): invalid, used, expired, rate_limited."""
+        async with self._ctx(Actor("telegram", who)) as ctx:
+            customer, outcome = await linking.redeem(ctx, code, chat_id, who)
+            return (customer.id if customer else None), outcome
+
+    async def unlink_chat(self, chat_id: str) -> int | None:
+        async with self._ctx(Actor("telegram", chat_id)) as ctx:
+            return await linking.unlink_chat(ctx, chat_id)
+
+    async def unlink_customer(self, customer_code: str) -> int:
+        async with self._ctx(Actor.support("cli")) as ctx:
+            return await linking.unlink_customer(ctx, customer_code)
+
+    async def chats_of(self, customer_id: int, prefix: str = "tg:") -> list[str]:
+        """The customer's linked chats that have not blocked the bot."""
+        async def work(ctx: Ctx) -> list[str]:
+            rows = await ctx.session.execute(select(Conversation.chat_id).where(
+                Conversation.customer_id == customer_id, Conversation.blocked_at.is_(None),
+                Conversation.chat_id.startswith(prefix)))
+            return [r[0] for r in rows.all()]
+        return await self._read(work)
+
+    async def mark_blocked(self, chat_id: str) -> None:
+        """The customer blocked the bot: stop writing to that chat until they write again."""
+        async with self._ctx(SYSTEM) as ctx:
+            await ctx.session.execute(update(Conversation).where(
+                Conversation.chat_id == chat_id).values(blocked_at=ctx.now))
+
+    async def unrelayed_messages(self, limit: int = 100) -> list[tuple[int, int, str, str]]:
+        """Ticket messages not yet delivered to the other side: (message id, ticket id,
+        author kind, text), oldest first."""
+        async def work(ctx: Ctx) -> list[tuple[int, int, str, str]]:
+            rows = await ctx.session.execute(
+                select(TicketMessage.id, TicketMessage.ticket_id, TicketMessage.author_kind,
+                       TicketMessage.text)
+                .where(TicketMessage.relayed_at.is_(None)).order_by(TicketMessage.id)
+                .limit(limit))
+            return [tuple(r) for r in rows.all()]  # type: ignore[misc]
+        return await self._read(work)
+
+    async def mark_relayed(self, message_id: int) -> None:
+        async with self._ctx(SYSTEM) as ctx:
+            await ctx.session.execute(update(TicketMessage).where(
+                TicketMessage.id == message_id).values(relayed_at=ctx.now))
+
+    async def remember_relay(self, ticket_id: int, chat_id: str, message_id: int,
+                             thread_id: int | None = None) -> None:
+        """A support-group message (or forum topic) now stands for `ticket_id`."""
+        async with self._ctx(SYSTEM) as ctx:
+            exists = (await ctx.session.execute(select(TicketRelay.id).where(
+                TicketRelay.chat_id == chat_id, TicketRelay.message_id == message_id))).first()
+            if exists is None:
+                ctx.session.add(TicketRelay(ticket_id=ticket_id, chat_id=chat_id,
+                                            message_id=message_id))
+            if thread_id is not None:
+                ticket = await ctx.session.get(Ticket, ticket_id)
+                if ticket is not None and ticket.support_thread_id is None:
+                    ticket.support_thread_id = thread_id
+
+    async def ticket_for_relay(self, chat_id: str, message_id: int | None,
+                               thread_id: int | None) -> int | None:
+        """The ticket a support-group message answers: by the message replied to, or by
+        the forum topic it was written in."""
+        async def work(ctx: Ctx) -> int | None:
+            if message_id is not None:
+                found = (await ctx.session.execute(select(TicketRelay.ticket_id).where(
+                    TicketRelay.chat_id == chat_id, TicketRelay.message_id == message_id)
+                )).scalar_one_or_none()
+                if found is not None:
+                    return int(found)
+            if thread_id is not None:
+                found = (await ctx.session.execute(select(Ticket.id).where(
+                    Ticket.support_thread_id == thread_id))).scalar_one_or_none()
+                return int(found) if found is not None else None
+            return None
+        return await self._read(work)
+
+    async def ticket_thread(self, ticket_id: int) -> int | None:
+        return (await self._read(lambda ctx: ctx.session.get(Ticket, ticket_id))
+                ).support_thread_id  # type: ignore[union-attr]
+
+    async def place_order(self, customer_id: int, quote_id: str, method: str,
+                          key: str | None = None) -> OrderView:
+        """The quote's order, pending, nothing charged yet (Telegram Payments takes the card
+        itself and the payment arrives later as `register_card_payment`)."""
+        async def work(ctx: Ctx) -> dict[str, Any]:
+            order = await billing.order_from_quote(ctx, customer_id, quote_id, method)
+            return {"order_id": order.id}
+        try:
+            result = await self._write(key, "place_order", Actor.customer(customer_id), work)
+        except QuoteExpired as expired:
+            stale: Quote = expired.facts["stale"]
+            fresh = await self._quote(customer_id, lambda ctx: billing.requote(ctx, stale))
+            raise QuoteExpired(quote=fresh, old_total=stale.total) from None
+        return (await self.list_orders(customer_id, order_ids=[result["order_id"]]))[0]
+
+    async def register_card_payment(self, order_id: int, amount: Decimal, charge_id: str,
+                                    customer_id: int) -> OrderView:
+        """A card payment taken by an external provider (Telegram Payments): registered once
+        per charge id, and only for exactly the order's total."""
+        async def work(ctx: Ctx) -> dict[str, Any]:
+            order = await billing.own_order(ctx, customer_id, order_id)
+            await billing.register_payment(ctx, order, "carta", amount, charge_id)
+            return {"order_id": order.id}
+        await self._write(f"card-charge:{charge_id}", "card_payment",
+                          Actor.customer(customer_id), work)
+        return (await self.list_orders(customer_id, order_ids=[order_id]))[0]
+
+    async def order_total(self, customer_id: int, order_id: int) -> tuple[str, Decimal] | None:
+        """(status, total) of the customer's order, or None: the pre-checkout check."""
+        async def work(ctx: Ctx) -> tuple[str, Decimal] | None:
+            order = await ctx.session.get(Order, order_id)
+            if order is None or order.customer_id != customer_id:
+                return None
+            return order.status, order.total
+        return await self._read(work)
 
     # --- lifecycle ----------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ user's data directory.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from platformdirs import user_data_dir
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+TOKEN_SHAPE = re.compile(r"\d{5,12}:[A-Za-z0-9_-]{30,50}")
 POLICIES = ("mensilita-residue", "pro-rata-giorni", "mesi-arrotondati", "mese-intero")
 
 
@@ -38,13 +40,32 @@ class Settings(BaseSettings):
     bank_holder: str = "Sportello Hosting S.r.l."
     postal_account: str = "000012345678"
     paypal_address: str = "pagamenti@sportello.example"
+    # Telegram
     bot_token: SecretStr | None = None
+    bot_username: str | None = None  # for the t.me deep link printed by `sportello link`
+    api_url: str | None = None  # a self-hosted Bot API server instead of Telegram's
+    support_chat_id: int | None = None  # the support group (or forum supergroup)
+    payment_provider_token: SecretStr | None = None  # Telegram Payments; else sandbox card
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8080
+    sweep_hour: int = Field(default=8, ge=0, le=23)  # daily lifecycle sweep, Rome time
+    poll_timeout: int = Field(default=30, ge=0, le=60)
+    link_code_hours: int = Field(default=24, ge=1, le=24 * 14)
 
     @field_validator("policy")
     @classmethod
     def _known_policy(cls, value: str) -> str:
         if value not in POLICIES:
             raise ValueError(f"unknown policy {value!r}; choose one of {', '.join(POLICIES)}")
+        return value
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not TOKEN_SHAPE.fullmatch(value.get_secret_value()):
+            raise ValueError("malformed bot token (expected 123456789:ABC..., from BotFather)")
         return value
 
     @field_validator("reminder_days")

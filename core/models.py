@@ -278,6 +278,7 @@ class Ticket(Base):
     context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    support_thread_id: Mapped[int | None] = mapped_column(BigInteger)  # forum topic
 
     messages: Mapped[list[TicketMessage]] = relationship(
         back_populates="ticket", lazy="selectin", order_by="TicketMessage.id"
@@ -293,6 +294,8 @@ class TicketMessage(Base):
     author: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Outbox: when the message reached the other side (support group or customer chat).
+    relayed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
 
     ticket: Mapped[Ticket] = relationship(back_populates="messages")
 
@@ -358,6 +361,7 @@ class Conversation(Base):
     history: Mapped[list[Any]] = mapped_column(JSON, default=list)
     version: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    blocked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ProcessedUpdate(Base):
@@ -370,3 +374,39 @@ class ProcessedUpdate(Base):
     chat_id: Mapped[str] = mapped_column(String(64), index=True)
     replies: Mapped[list[Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LinkCode(Base):
+    """A one-time code that links a Telegram chat to a customer. Only its hash is stored."""
+
+    __tablename__ = "link_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    used_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class LinkFailure(Base):
+    """A wrong link code tried by someone: counted to slow down guessing."""
+
+    __tablename__ = "link_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    who: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TicketRelay(Base):
+    """Which Telegram message in the support group (or topic) belongs to which ticket, so
+    that a staff reply finds its ticket without relying on forwarded-message metadata."""
+
+    __tablename__ = "ticket_relays"
+    __table_args__ = (UniqueConstraint("chat_id", "message_id", name="uq_relay_message"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    chat_id: Mapped[str] = mapped_column(String(64))
+    message_id: Mapped[int] = mapped_column(BigInteger)

@@ -37,10 +37,11 @@ async def open_ticket(
     )
     ctx.session.add(ticket)
     await ctx.session.flush()
-    if text:
-        ctx.session.add(TicketMessage(ticket_id=ticket.id, author_kind=ctx.actor.kind,
-                                      author=ctx.actor.id, text=clean_text(text),
-                                      created_at=ctx.now))
+    # Always a first message, even an empty one: it is what carries the ticket to the
+    # support group (see the relay outbox, `relayed_at`).
+    ctx.session.add(TicketMessage(ticket_id=ticket.id, author_kind=ctx.actor.kind,
+                                  author=ctx.actor.id, text=clean_text(text),
+                                  created_at=ctx.now))
     await ctx.audit("ticket", ticket.id, "opened", category=category, service_id=service_id)
     return ticket
 

@@ -184,7 +184,7 @@ def ticket_view(ticket: Ticket) -> TicketView:
         created_at=ticket.created_at,
         messages=tuple(
             TicketMessageView(m.author_kind, m.author, m.text, m.created_at)
-            for m in ticket.messages
+            for m in ticket.messages if m.text
         ),
     )
 

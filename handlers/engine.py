@@ -153,10 +153,15 @@ class Turn:
 
 
 class Engine:
-    """Handles updates for every chat; one at a time per chat within this process."""
+    """Handles updates for every chat; one at a time per chat within this process.
 
-    def __init__(self, app: Sportello) -> None:
+    `invoices`: the door collects card payments itself (Telegram Payments), so a card
+    payment becomes an `InvoiceRequest` instead of a card number typed in the chat.
+    """
+
+    def __init__(self, app: Sportello, invoices: bool = False) -> None:
         self.app = app
+        self.invoices = invoices
         self._locks: dict[str, asyncio.Lock] = {}
         from handlers import flows  # noqa: F401 - registers the actions
 
@@ -173,7 +178,35 @@ class Engine:
                 row.data, row.history, row.version = {}, [], row.version + 1
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
+        return (await self.handle_update(incoming))[0]
+
+    async def handle_update(self, incoming: Incoming) -> tuple[list[Reply], bool]:
+        """(replies, repeated): `repeated` when this update id was handled before, so a
+        door does not send the same replies twice."""
         incoming = _clean(incoming)
+        if incoming.update_id and await self._seen(incoming.update_id):
+            return await self._handle_guarded(incoming), True
+        return await self._handle_guarded(incoming), False
+
+    async def claim(self, update_id: str, chat_id: str) -> bool:
+        """Record an update handled outside the conversation (a payment, a support-group
+        message): True the first time, False for a repeat."""
+        async with self.app.sessions() as session, session.begin():
+            if await session.get(ProcessedUpdate, update_id) is not None:
+                return False
+            session.add(ProcessedUpdate(update_id=update_id, chat_id=chat_id, replies=[],
+                                        created_at=self.app.clock.now()))
+            try:
+                await session.flush()
+            except IntegrityError:
+                return False
+            return True
+
+    async def _seen(self, update_id: str) -> bool:
+        async with self.app.sessions() as session:
+            return await session.get(ProcessedUpdate, update_id) is not None
+
+    async def _handle_guarded(self, incoming: Incoming) -> list[Reply]:
         lock = self._locks.setdefault(incoming.chat_id, asyncio.Lock())
         async with lock:
             key_base = incoming.update_id or uuid.uuid4().hex
@@ -197,7 +230,7 @@ class Engine:
             customer = (await session.get(Customer, row.customer_id)
                         if row is not None and row.customer_id else None)
         if row is None or customer is None:
-            replies = [Reply(t("link-needed"))]
+            replies = await self._unlinked(incoming)
             await self._remember(incoming, replies)
             return replies
         state = State.load(row)
@@ -211,6 +244,53 @@ class Engine:
         replies = [part for reply in turn.replies for part in split_long(reply)]
         await self._save(row.version, state, incoming, replies)
         return replies
+
+    async def _unlinked(self, incoming: Incoming) -> list[Reply]:
+        """A chat nobody is linked to sees nothing but the way to link it."""
+        code = incoming.argument if incoming.command == "start" else (incoming.text or "")
+        code = code.strip()
+        if not (6 <= len(code) <= 32 and code.isalnum()):
+            return [Reply(t("link-needed"))]
+        customer_id, outcome = await self.app.link_chat(
+            code, incoming.chat_id, incoming.user_id or incoming.chat_id)
+        if customer_id is None:
+            log.warning("link attempt refused", extra={"chat": incoming.chat_id,
+                                                       "outcome": outcome})
+            return [Reply(t(f"link-{outcome.removeprefix('link_')}"))]
+        return await self._handle_once(
+            Incoming(incoming.chat_id, command="start", user_id=incoming.user_id),
+            uuid.uuid4().hex)
+
+    async def push(self, chat_id: str, build: Callable[[Turn], Awaitable[None]]) -> list[Reply]:
+        """Replies the bot sends on its own (a notice, a staff reply), with live buttons.
+
+        Nothing is sent to an unlinked chat. The buttons are registered in the chat's
+        conversation like any others, so they are checked the same way when pressed.
+        """
+        lock = self._locks.setdefault(chat_id, asyncio.Lock())
+        async with lock:
+            for _attempt in range(3):
+                async with self.app.sessions() as session:
+                    row = await session.get(Conversation, chat_id)
+                    customer = (await session.get(Customer, row.customer_id)
+                                if row is not None and row.customer_id else None)
+                if row is None or customer is None:
+                    return []
+                state = State.load(row)
+                turn = Turn(self, self.app, Incoming(chat_id), customer.id,
+                            customer.nominativo, state, uuid.uuid4().hex)
+                await build(turn)
+                state.screen += 1
+                _expire_buttons(state)
+                for reply in turn.replies:
+                    state.history.append({"d": "out", "t": reply.text[:500]})
+                replies = [part for reply in turn.replies for part in split_long(reply)]
+                try:
+                    await self._save(row.version, state, Incoming(chat_id), replies)
+                except _Conflict:
+                    continue
+                return replies
+            return []
 
     async def _dispatch(self, turn: Turn) -> None:
         incoming = turn.incoming

@@ -16,6 +16,7 @@ MAX_PAYLOAD = 64  # Telegram's limit for callback data, in bytes
 @dataclass(frozen=True)
 class Incoming:
     chat_id: str
+    user_id: str | None = None  # who wrote (the Telegram user), for link-code limits
     text: str | None = None
     payload: str | None = None  # the opaque token of a pressed button
     command: str | None = None  # "start", "menu", "aiuto", "annulla", "ticket"
@@ -31,18 +32,35 @@ class Button:
 
 
 @dataclass(frozen=True)
+class InvoiceRequest:
+    """Ask the door to collect a card payment itself (Telegram Payments)."""
+
+    order_id: int
+    title: str
+    description: str
+    amount_cents: int
+    currency: str = "EUR"
+
+
+@dataclass(frozen=True)
 class Reply:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
+    invoice: InvoiceRequest | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text,
-                "buttons": [[[b.label, b.payload] for b in row] for row in self.buttons]}
+        data: dict[str, Any] = {
+            "text": self.text,
+            "buttons": [[[b.label, b.payload] for b in row] for row in self.buttons]}
+        if self.invoice is not None:
+            data["invoice"] = self.invoice.__dict__
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Reply:
+        invoice = InvoiceRequest(**data["invoice"]) if data.get("invoice") else None
         return cls(data["text"], tuple(tuple(Button(label, payload) for label, payload in row)
-                                       for row in data["buttons"]))
+                                       for row in data["buttons"]), invoice)
 
     @property
     def flat_buttons(self) -> list[Button]:
@@ -70,4 +88,4 @@ def split_long(reply: Reply) -> list[Reply]:
         else:
             current = candidate
     parts.append(current)
-    return [Reply(p) for p in parts[:-1]] + [Reply(parts[-1], reply.buttons)]
+    return [Reply(p) for p in parts[:-1]] + [Reply(parts[-1], reply.buttons, reply.invoice)]

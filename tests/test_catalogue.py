@@ -38,6 +38,10 @@ DYNAMIC = {
                     "expired", "deleted"],
     "pay-failure-": ["declined", "invalid_card", "other"],
     "limit-": list(LIMIT_KEYS),
+    "link-": ["invalid", "used", "expired", "rate_limited"],
+    "notice-text-": ["reminder", "tacit_invoice", "suspended_unpaid", "expired",
+                     "cancelled_expired", "deleted", "plan_changed", "order_paid"],
+    "invoice-what-": ["renewal", "change", "tacit"],
 }
 
 

@@ -4,6 +4,7 @@ from handlers.flows import (  # noqa: F401
     cancel,
     change_plan,
     common,
+    notices,
     orders,
     pay,
     products,

@@ -70,6 +70,19 @@ async def abort_action(turn: Turn, params: dict[str, object]) -> None:
     await abort(turn)
 
 
+@command("scollega")
+async def unlink_ask(turn: Turn) -> None:
+    turn.leave()
+    turn.say(t("unlink-ask"), [turn.btn(t("btn-unlink"), "account.unlink"), menu_button(turn)])
+
+
+@action("account.unlink")
+async def unlink(turn: Turn, params: dict[str, object]) -> None:
+    await turn.app.unlink_chat(turn.incoming.chat_id)
+    turn.leave()
+    turn.say(t("unlinked"))
+
+
 @command("ticket")
 async def ticket_command(turn: Turn) -> None:
     from handlers.flows.support import new_ticket

@@ -9,6 +9,7 @@ from handlers.engine import Turn, action, text_step
 from handlers.flows import pay
 from handlers.flows.common import abort_button, menu_button, stale
 from handlers.i18n import t
+from handlers.ui import InvoiceRequest, Reply
 
 SHOWN = 10
 
@@ -61,7 +62,22 @@ async def pay_order(turn: Turn, params: dict[str, Any]) -> None:
 
 @action("orders.card", entry=True)
 async def card(turn: Turn, params: dict[str, Any]) -> None:
-    turn.goto("orders", "card", oid=int(params["oid"]))
+    order = (await turn.app.list_orders(turn.customer_id, order_ids=[int(params["oid"])]))[0]
+    if order.status != "pending":
+        turn.leave()
+        turn.say(t("order-not-pending", reference=order.reference,
+                   status=t(f"order_status-{order.status}")), menu_button(turn))
+        return
+    if turn.engine.invoices:
+        turn.leave()
+        request = InvoiceRequest(
+            order_id=order.id, title=t("invoice-title", reference=order.reference),
+            description=t("invoice-description", what=t(f"invoice-what-{order.kind}")),
+            amount_cents=int(order.total * 100))
+        turn.replies.append(Reply(t("pay-invoice", reference=order.reference,
+                                    total=order.total), invoice=request))
+        return
+    turn.goto("orders", "card", oid=order.id)
     turn.say(t("pay-card-ask"), abort_button(turn))
 
 

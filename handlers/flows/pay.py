@@ -16,6 +16,7 @@ from core.views import CheckoutResult, PaymentInstructions
 from handlers.engine import Turn, action, text_step
 from handlers.flows.common import abort_button, menu_button, stale, vat_percent
 from handlers.i18n import has, t
+from handlers.ui import InvoiceRequest, Reply
 
 
 def totals(quote: Quote) -> list[str]:
@@ -134,11 +135,31 @@ async def go(turn: Turn, params: dict[str, Any]) -> None:
     if turn.state.flow != "pay" or method not in PAYMENT_METHODS:
         stale(turn)
         return
+    if method == "carta" and turn.engine.invoices:
+        await invoice(turn)
+        return
     if method == "carta":
         turn.step("card")
         turn.say(t("pay-card-ask"), abort_button(turn))
         return
     await checkout(turn, str(method), None)
+
+
+async def invoice(turn: Turn) -> None:
+    """Telegram Payments: the order is placed, the card is collected by Telegram."""
+    try:
+        order = await turn.app.place_order(turn.customer_id, turn.data["quote_id"], "carta",
+                                           key=turn.key("place_order"))
+    except QuoteExpired as expired:
+        await offer(turn, expired.facts["quote"], t("pay-quote-expired"))
+        return
+    turn.leave()
+    request = InvoiceRequest(
+        order_id=order.id, title=t("invoice-title", reference=order.reference),
+        description=t("invoice-description", what=t(f"invoice-what-{order.kind}")),
+        amount_cents=int(order.total * 100))
+    turn.replies.append(Reply(t("pay-invoice", reference=order.reference, total=order.total),
+                              invoice=request))
 
 
 @action("pay.free")

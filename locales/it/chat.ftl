@@ -246,3 +246,44 @@ btn-write-ticket = Scrivi sul ticket n. { $ticket }
 support-write = Scrivi il messaggio da aggiungere al ticket n. { $ticket }.
 support-added = Messaggio aggiunto al ticket n. { $ticket }.
 operator-opened = Ho aperto il ticket n. { $ticket } con la nostra conversazione: un operatore ti risponderà qui al più presto.
+
+## Collegamento a Telegram
+
+link-invalid = Il codice di collegamento non è valido. Controllalo e riprova, oppure chiedine uno nuovo al tuo fornitore.
+link-used = Questo codice di collegamento è già stato usato. Chiedine uno nuovo al tuo fornitore.
+link-expired = Questo codice di collegamento è scaduto. Chiedine uno nuovo al tuo fornitore.
+link-rate_limited = Troppi tentativi con codici non validi: riprova tra un'ora.
+unlink-ask = Vuoi scollegare questa chat dal tuo account? Non potrai più gestire i servizi da qui finché non la ricolleghi con un nuovo codice.
+btn-unlink = Sì, scollega
+unlinked = Chat scollegata. Per ricollegarla ti servirà un nuovo codice.
+
+## Pagamento con Telegram
+
+pay-invoice = Ordine { $reference }: ti ho inviato la richiesta di pagamento con carta ({ $total }). Il servizio sarà aggiornato appena il pagamento sarà confermato.
+invoice-title = Ordine { $reference }
+invoice-description = { $what } · totale IVA inclusa
+invoice-what-renewal = Rinnovo servizi
+invoice-what-change = Cambio piano
+invoice-what-tacit = Rinnovo automatico
+invoice-mismatch = Il pagamento non corrisponde più all'ordine: nulla è stato addebitato. Riprova da Ordini e fatture.
+
+## Avvisi
+
+notice-text-reminder = { $name } scade { $days ->
+    [1] domani
+   *[other] tra { $days } giorni
+    }, { IL($expiry) }. Rinnovalo ora per non interrompere il servizio.
+notice-text-tacit_invoice = { $name } è stato rinnovato automaticamente fino { AL($expiry) }. La fattura { $invoice } di { $total } va saldata entro { IL($due) }, altrimenti il servizio sarà sospeso.
+notice-text-suspended_unpaid = { $name } è sospeso perché la fattura { $invoice } non è stata saldata. Pagala per riattivarlo subito.
+notice-text-expired = { $name } è scaduto { IL($expiry) } ed è sospeso. Puoi recuperarlo senza costi aggiuntivi fino { AL($until) }.
+notice-text-cancelled_expired = { $name }, che avevi disdetto, è giunto a scadenza ed è sospeso. Se ci ripensi, puoi recuperarlo fino { AL($until) }.
+notice-text-deleted = { $name } è stato eliminato al termine del periodo di recupero. Per un ripristino a pagamento apri un ticket.
+notice-text-plan_changed = Da oggi { $name } è sul piano { $plan }.
+notice-text-order_paid = Abbiamo registrato il pagamento dell'ordine { $reference } ({ $total }). Grazie!
+
+## Ticket dal supporto
+
+ticket-staff-reply = Risposta del supporto sul ticket n. { $ticket }:
+    { $text }
+ticket-closed-notice = Il ticket n. { $ticket } è stato chiuso. Se serve altro, scrivimi pure.
+btn-reply-ticket = Rispondi

@@ -46,3 +46,31 @@ notice-cancelled_expired = Disdetto giunto a scadenza
 notice-deleted = Eliminato
 notice-plan_changed = Cambio piano applicato
 notice-order_paid = Pagamento registrato
+
+# The support group.
+support-card =
+    Ticket n. { $ticket } · { $category }
+    Cliente: { $customer } ({ $code })
+    Servizio: { $service }
+    Cosa stava facendo: { $doing }
+support-card-message = Messaggio: { $text }
+support-card-conversation = Conversazione:
+support-card-status = Stato: { $status }
+support-customer-message = Il cliente scrive sul ticket n. { $ticket }:
+    { $text }
+support-topic = #{ $ticket } { $customer }
+support-btn-take = Prendi in carico
+support-btn-close = Chiudi
+support-taken = Preso in carico da { $staff }.
+support-closed = Chiuso da { $staff }.
+support-not-member = Solo i membri del gruppo di supporto possono gestire i ticket.
+support-unknown-ticket = Non trovo il ticket di questo messaggio: rispondi al messaggio del ticket o scrivi nel suo argomento.
+support-card-no-service = nessuno
+support-doing-none = nulla di particolare
+
+# Bot commands, as Telegram lists them.
+command-start = Inizia e collega il tuo account
+command-menu = Menu principale
+command-aiuto = Cosa posso fare per te
+command-annulla = Annulla l'operazione in corso
+command-ticket = Apri una richiesta di assistenza

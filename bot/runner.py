@@ -1,0 +1,188 @@
+"""`sportello run`: the bot on Telegram, by long polling or webhook, with its daily work.
+
+One process runs: the chosen runtime (python-telegram-bot by default, or aiogram), the
+outbox loop that relays ticket messages and sends lifecycle notices, and the daily
+lifecycle sweep at `SPORTELLO_SWEEP_HOUR` (Rome time). Several processes may share one
+PostgreSQL: the sweep is idempotent and serialised by an advisory lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlparse
+
+from aiohttp import web
+
+from bot.tg_door import Door
+from bot.tg_sender import Sender
+from core.app import Sportello
+from core.clock import ROME
+from handlers.engine import Engine
+
+log = logging.getLogger("sportello.bot")
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+class ConfigError(Exception):
+    """A missing or malformed setting: one line for the person starting the bot."""
+
+
+@dataclass
+class BotRunner:
+    app: Sportello
+    framework: str = "ptb"
+    webhook_url: str | None = None
+    outbox_every: float = 2.0
+    door: Door | None = None
+    _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+    _stop: asyncio.Event = field(default_factory=asyncio.Event)
+    _web: web.AppRunner | None = None
+    _runtime: dict[str, Any] = field(default_factory=dict)
+
+    async def start(self) -> None:
+        settings = self.app.settings
+        if settings.bot_token is None:
+            raise ConfigError("SPORTELLO_BOT_TOKEN")
+        token = settings.bot_token.get_secret_value()
+        engine = Engine(self.app, invoices=settings.payment_provider_token is not None)
+        if self.framework == "aiogram":
+            from bot import aiogram_runtime
+
+            bot, dispatcher, attach = aiogram_runtime.build(token, settings.api_url, None)
+            io: Any = aiogram_runtime.AiogramIO(bot)
+            self._runtime.update(bot=bot, dispatcher=dispatcher)
+        else:
+            from bot import ptb_runtime
+
+            application, attach = ptb_runtime.build(token, settings.api_url, None)
+            await application.initialize()
+            io = ptb_runtime.PTBIO(application.bot)
+            self._runtime.update(application=application)
+        self.door = Door(self.app, engine, io, Sender())
+        attach(self.door)
+        await self.door.start()
+        if self.webhook_url:
+            await self._start_webhook(io)
+        else:
+            await io.delete_webhook()
+            await self._start_polling()
+        self._tasks.append(asyncio.create_task(self._outbox_loop(), name="outbox"))
+        self._tasks.append(asyncio.create_task(self._daily_sweep(), name="sweep"))
+        log.info("bot started", extra={"framework": self.framework,
+                                       "mode": "webhook" if self.webhook_url else "polling"})
+
+    async def _start_polling(self) -> None:
+        timeout = self.app.settings.poll_timeout
+        if self.framework == "aiogram":
+            dispatcher, bot = self._runtime["dispatcher"], self._runtime["bot"]
+            self._tasks.append(asyncio.create_task(dispatcher.start_polling(
+                bot, handle_signals=False, polling_timeout=timeout, close_bot_session=False,
+                allowed_updates=["message", "callback_query", "pre_checkout_query"]),
+                name="polling"))
+        else:
+            application = self._runtime["application"]
+            await application.start()
+            await application.updater.start_polling(
+                timeout=timeout, poll_interval=0.0,
+                allowed_updates=["message", "callback_query", "pre_checkout_query"])
+
+    async def _start_webhook(self, io: Any) -> None:
+        settings = self.app.settings
+        secret = (settings.webhook_secret.get_secret_value() if settings.webhook_secret
+                  else secrets.token_urlsafe(32))
+        assert self.webhook_url is not None
+        path = urlparse(self.webhook_url).path or "/telegram"
+        if self.framework != "aiogram":
+            await self._runtime["application"].start()
+
+        async def receive(request: web.Request) -> web.Response:
+            if not secrets.compare_digest(request.headers.get(SECRET_HEADER, ""), secret):
+                log.warning("webhook call with a wrong secret",
+                            extra={"peer": request.remote})
+                return web.Response(status=401)
+            data = await request.json()
+            await self.feed(data)
+            return web.json_response({"ok": True})
+
+        async def health(request: web.Request) -> web.Response:
+            try:
+                await self.app.unsent_notices(limit=1)
+            except Exception:
+                return web.json_response({"status": "database unavailable"}, status=503)
+            return web.json_response({"status": "ok"})
+
+        server = web.Application()
+        server.router.add_post(path, receive)
+        server.router.add_get("/healthz", health)
+        self._web = web.AppRunner(server, access_log=None)
+        await self._web.setup()
+        await web.TCPSite(self._web, settings.webhook_listen, settings.webhook_port).start()
+        await io.set_webhook(self.webhook_url, secret)
+
+    async def feed(self, data: dict[str, Any]) -> None:
+        if self.framework == "aiogram":
+            from bot import aiogram_runtime
+
+            await aiogram_runtime.feed(self._runtime["bot"], self._runtime["dispatcher"], data)
+        else:
+            from bot import ptb_runtime
+
+            await ptb_runtime.feed(self._runtime["application"], data)
+
+    async def _outbox_loop(self) -> None:
+        assert self.door is not None
+        while not self._stop.is_set():
+            try:
+                await self.door.relay_pending()
+                await self.door.send_notices()
+            except Exception:
+                log.exception("outbox round failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), self.outbox_every)
+
+    async def _daily_sweep(self) -> None:
+        while not self._stop.is_set():
+            now = datetime.now(ROME)
+            run_at = now.replace(hour=self.app.settings.sweep_hour, minute=0, second=0,
+                                 microsecond=0)
+            if run_at <= now:
+                run_at += timedelta(days=1)
+            try:
+                await asyncio.wait_for(self._stop.wait(), (run_at - now).total_seconds())
+                return
+            except TimeoutError:
+                pass
+            try:
+                result = await self.app.run_lifecycle()
+                log.info("daily sweep done", extra={"counts": result.counts})
+            except Exception:
+                log.exception("daily sweep failed")
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self.framework == "aiogram" and "dispatcher" in self._runtime:
+            with contextlib.suppress(RuntimeError):  # not polling (webhook mode)
+                await self._runtime["dispatcher"].stop_polling()
+        elif "application" in self._runtime:
+            application = self._runtime["application"]
+            if application.updater and application.updater.running:
+                await application.updater.stop()
+            if application.running:
+                await application.stop()
+            await application.shutdown()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._web is not None:
+            await self._web.cleanup()
+        if "bot" in self._runtime:
+            await self._runtime["bot"].session.close()
+
+    async def wait(self) -> None:
+        await self._stop.wait()

@@ -1,0 +1,52 @@
+"""What the bot says on its own: lifecycle notices and support replies, with buttons."""
+
+from __future__ import annotations
+
+from core.views import NoticeView
+from handlers.engine import Turn
+from handlers.flows.common import menu_button
+from handlers.i18n import t
+
+
+async def notice(turn: Turn, item: NoticeView) -> None:
+    """One lifecycle notice, with the button that acts on it."""
+    view = await turn.app.get_service(turn.customer_id, item.service_id)
+    kind = item.kind
+    order = None
+    if item.order_id is not None:
+        found = await turn.app.list_orders(turn.customer_id, order_ids=[item.order_id])
+        order = found[0] if found else None
+    if kind.startswith("reminder_"):
+        turn.say(t("notice-text-reminder", name=view.name, days=view.days_left,
+                   expiry=view.expires_on),
+                 turn.btn(t("btn-renew-now"), "renew.for", sid=view.id), menu_button(turn))
+    elif kind in ("tacit_invoice", "suspended_unpaid") and order is not None:
+        invoices = {i.order_reference: i for i in await turn.app.list_invoices(turn.customer_id)}
+        invoice = invoices.get(order.reference)
+        turn.say(t(f"notice-text-{kind}", name=view.name, expiry=view.expires_on,
+                   invoice=invoice.number if invoice else order.reference, total=order.total,
+                   due=invoice.due_on if invoice else view.expires_on),
+                 turn.btn(t("btn-pay-order", reference=order.reference), "orders.pay",
+                          oid=order.id), menu_button(turn))
+    elif kind in ("expired", "cancelled_expired"):
+        turn.say(t(f"notice-text-{kind}", name=view.name, expiry=view.expires_on,
+                   until=view.recover_until),
+                 turn.btn(t("btn-recover"), "recover.do", sid=view.id), menu_button(turn))
+    elif kind == "deleted":
+        turn.say(t("notice-text-deleted", name=view.name),
+                 turn.btn(t("btn-recover"), "recover.do", sid=view.id), menu_button(turn))
+    elif kind == "plan_changed":
+        turn.say(t("notice-text-plan_changed", name=view.name, plan=view.plan_name),
+                 turn.btn(t("btn-products"), "products.list"))
+    elif kind == "order_paid" and order is not None:
+        turn.say(t("notice-text-order_paid", reference=order.reference, total=order.total),
+                 turn.btn(t("btn-orders"), "orders.list"), menu_button(turn))
+
+
+async def staff_reply(turn: Turn, ticket_id: int, text: str) -> None:
+    turn.say(t("ticket-staff-reply", ticket=str(ticket_id), text=text),
+             turn.btn(t("btn-reply-ticket"), "support.write", tid=ticket_id), menu_button(turn))
+
+
+async def ticket_closed(turn: Turn, ticket_id: int) -> None:
+    turn.say(t("ticket-closed-notice", ticket=str(ticket_id)), menu_button(turn))

@@ -1,0 +1,189 @@
+"""End to end through a Bot API server on 127.0.0.1, for both runtimes.
+
+The real framework stacks (python-telegram-bot with httpx, aiogram with aiohttp) talk HTTP
+to `tests/fake_telegram.py`; the test plays the customer and the support staff there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.runner import BotRunner
+from core.app import Sportello
+from core.demo import load_demo_if_empty
+from core.models import Order, Payment, Service
+from tests.conftest import make_settings
+from tests.fake_telegram import FakeTelegram, User
+
+SUPPORT = -1001234567890
+MARIO = User(424242, "Mario", "Rossi", "mariorossi")
+STAFF = User(515151, "Anna", "Supporto", "anna")
+STRANGER = User(616161, "Eve", "Curiosa", "eve")
+
+
+@pytest.fixture(params=["ptb", "aiogram"])
+async def telegram(request: pytest.FixtureRequest, sessions, database_url, clock
+                   ) -> AsyncIterator[tuple[FakeTelegram, Sportello, BotRunner]]:
+    fake = FakeTelegram(members={SUPPORT: {STAFF.id}})
+    base = await fake.start()
+    settings = make_settings(
+        database_url, bot_token=fake.token, api_url=base, support_chat_id=SUPPORT,
+        poll_timeout=1, payment_provider_token="284685063:TEST:sportello")
+    app = Sportello(sessions, settings, clock)
+    async with app.sessions() as session, session.begin():
+        await load_demo_if_empty(session, clock.today())
+    runner = BotRunner(app, framework=request.param, outbox_every=0.1)
+    await runner.start()
+    try:
+        yield fake, app, runner
+    finally:
+        await runner.stop()
+        await fake.stop()
+
+
+async def linked(fake: FakeTelegram, app: Sportello, user: User = MARIO,
+                 customer: str = "C001") -> None:
+    code, _, _ = await app.create_link_code(customer)
+    fake.user_message(user, f"/start {code}")
+    await fake.wait_for(user.id, "Ciao Mario! Sono Sportello")
+
+
+async def test_commands_registered_in_italian(telegram) -> None:
+    fake, _, _ = telegram
+    await fake.idle(0.1)
+    assert [(c["command"], c["description"]) for c in fake.commands][:2] == [
+        ("start", "Inizia e collega il tuo account"), ("menu", "Menu principale")]
+
+
+async def test_unlinked_user_sees_nothing_then_links_with_a_code(telegram) -> None:
+    fake, app, _ = telegram
+    fake.user_message(STRANGER, "i miei prodotti")
+    await fake.wait_for(STRANGER.id, "Questa chat non è ancora collegata a un cliente")
+    fake.user_message(STRANGER, "/start SBAGLIATO1")
+    await fake.wait_for(STRANGER.id, "Il codice di collegamento non è valido")
+    code, _, _ = await app.create_link_code("C001")
+    fake.user_message(MARIO, f"/start {code}")
+    menu = await fake.wait_for(MARIO.id, "Ciao Mario!")
+    assert menu.labels()[:2] == ["I miei prodotti", "Rinnova"]
+    fake.user_message(STRANGER, f"/start {code}")  # single use
+    await fake.wait_for(STRANGER.id, "già stato usato")
+
+
+async def test_renewal_paid_by_card_through_telegram_payments(telegram) -> None:
+    fake, app, _ = telegram
+    await linked(fake, app)
+    fake.user_message(MARIO, "vorrei rinnovare mariorossi.it")
+    review = await fake.wait_for(MARIO.id, "Totale: € 12,08")
+    fake.press(MARIO, review, "Carta di credito")
+    chosen = await fake.wait_for(MARIO.id, "Metodo scelto: Carta di credito")
+    assert chosen.message_id == review.message_id and chosen.edits == 1  # edited in place
+    fake.press(MARIO, chosen, "Procedi al pagamento")
+    invoice = (await fake.wait_for(MARIO.id, "<invoice>")).invoice
+    assert invoice is not None and invoice["total_amount"] == 1208
+    assert invoice["currency"] == "EUR" and invoice["payload"] == "order:1"
+    fake.pre_checkout(MARIO, invoice, amount=1100)  # tampered amount: refused
+    await fake.until(lambda: len(fake.pre_checkout_answers) == 1)
+    assert str(fake.pre_checkout_answers[0]["ok"]).lower() == "false"
+    fake.pre_checkout(MARIO, invoice)
+    await fake.until(lambda: len(fake.pre_checkout_answers) == 2)
+    assert str(fake.pre_checkout_answers[1]["ok"]).lower() == "true"
+    paid = fake.successful_payment(MARIO, invoice, "tg-charge-1")
+    await fake.wait_for(MARIO.id, "Pagamento riuscito: € 12,08. Fattura n. 2026/000001.")
+    fake.redeliver(paid)  # the same update again: registered once
+    await fake.idle()
+    async with app.sessions() as session:
+        service = (await session.execute(
+            select(Service).where(Service.name == "mariorossi.it"))).scalar_one()
+        payments = (await session.execute(select(func.count(Payment.id)))).scalar_one()
+    assert service.expires_on == date(2027, 12, 11) and payments == 1
+    assert sum("Pagamento riuscito" in s.text for s in fake.to(MARIO.id)) == 1
+
+
+async def test_cancellation_with_the_typed_name(telegram) -> None:
+    fake, app, _ = telegram
+    await linked(fake, app)
+    fake.user_message(MARIO, "disdici l'hosting")
+    explain = await fake.wait_for(MARIO.id, "Se non rinnovi www.mariorossi.it")
+    fake.press(MARIO, explain, "Non mi serve più")
+    await fake.wait_for(MARIO.id, "scrivi il nome")
+    fake.user_message(MARIO, "rossi mario")
+    ok = await fake.wait_for(MARIO.id, "Nome verificato")
+    fake.press(MARIO, ok, "Ok")
+    await fake.wait_for(MARIO.id, "Fatto: www.mariorossi.it non sarà rinnovato.")
+    async with app.sessions() as session:
+        status = (await session.execute(select(Service.status).where(
+            Service.name == "www.mariorossi.it"))).scalar_one()
+    assert status == "disdetto"
+
+
+async def test_recovery_and_upgrade_quote(telegram) -> None:
+    fake, app, _ = telegram
+    await linked(fake, app)
+    fake.user_message(MARIO, "/menu")
+    menu = await fake.wait_for(MARIO.id, "Cosa vuoi fare?", after=1)
+    fake.press(MARIO, menu, "Recupera prodotto")
+    pick = await fake.wait_for(MARIO.id, "Quale servizio vuoi recuperare?")
+    fake.press(MARIO, pick, "rossipizzeria.it")
+    await fake.wait_for(MARIO.id, "rossipizzeria.it è scaduto da 5 giorni")
+    fake.user_message(MARIO, "quanto costa passare al piano business?")
+    quote = await fake.wait_for(MARIO.id, "Cambio di www.mariorossi.it: da Hosting Start a "
+                                          "Hosting Business")
+    assert "Totale:" in quote.text and "Nuova scadenza" in quote.text
+
+
+async def test_ticket_goes_to_the_support_group_and_the_reply_comes_back(telegram) -> None:
+    fake, app, _ = telegram
+    await linked(fake, app)
+    fake.user_message(MARIO, "/ticket")
+    category = await fake.wait_for(MARIO.id, "Di cosa si tratta?")
+    fake.press(MARIO, category, "Problema tecnico")
+    await fake.wait_for(MARIO.id, "Descrivi la richiesta")
+    fake.user_message(MARIO, "Il sito dà errore 500")
+    await fake.wait_for(MARIO.id, "Ticket n. 1 aperto.")
+    card = await fake.wait_for(SUPPORT, "Ticket n. 1 · Problema tecnico")
+    assert "Cliente: Mario Rossi (C001)" in card.text and "Il sito dà errore 500" in card.text
+    assert card.labels() == ["Prendi in carico", "Chiudi"]
+    answered = len(fake.callback_answers)
+    fake.press(STRANGER, card, "Prendi in carico")  # not a member of the support group
+    await fake.until(lambda: len(fake.callback_answers) > answered)
+    assert "Solo i membri del gruppo" in str(fake.callback_answers[-1].get("text"))
+    fake.press(STAFF, card, "Prendi in carico")
+    await fake.wait_for(SUPPORT, "Preso in carico da Anna Supporto")
+    assert (await app.get_ticket(1)).status == "in_carico"
+    fake.user_message(STAFF, "Stiamo controllando, un attimo", chat_id=SUPPORT, reply_to=card)
+    reply = await fake.wait_for(MARIO.id, "Risposta del supporto sul ticket n. 1:")
+    assert "Stiamo controllando, un attimo" in reply.text
+    fake.press(MARIO, reply, "Rispondi")
+    await fake.wait_for(MARIO.id, "Scrivi il messaggio da aggiungere al ticket n. 1")
+    fake.user_message(MARIO, "Grazie, ora funziona")
+    relayed = await fake.wait_for(SUPPORT, "Il cliente scrive sul ticket n. 1")
+    assert relayed.reply_to == card.message_id and "Grazie, ora funziona" in relayed.text
+    fake.press(STAFF, card, "Chiudi")
+    await fake.wait_for(MARIO.id, "Il ticket n. 1 è stato chiuso.")
+
+
+async def test_forged_callback_refused_and_duplicate_update_once(telegram) -> None:
+    fake, app, _ = telegram
+    await linked(fake, app)
+    menu = fake.to(MARIO.id)[-1]
+    fake.press(MARIO, menu, data="products.detail:999")
+    await fake.wait_for(MARIO.id, "Questa azione non è più valida")
+    fake.user_message(MARIO, "disdici l'hosting")
+    explain = await fake.wait_for(MARIO.id, "Se non rinnovi www.mariorossi.it")
+    fake.press(MARIO, explain, "Costo troppo alto")
+    await fake.wait_for(MARIO.id, "scrivi il nome")
+    fake.user_message(MARIO, "Mario Rossi")
+    ok = await fake.wait_for(MARIO.id, "Nome verificato")
+    press = fake.press(MARIO, ok, "Ok")
+    await fake.wait_for(MARIO.id, "non sarà rinnovato")
+    before = len(fake.sent)
+    fake.redeliver(press)
+    await fake.idle()
+    assert len(fake.sent) == before  # nothing sent again
+    async with app.sessions() as session:
+        orders = (await session.execute(select(func.count(Order.id)))).scalar_one()
+    assert orders == 0
