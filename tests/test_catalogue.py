@@ -13,6 +13,7 @@ from core.lifecycle import sweep  # noqa: F401 - the notice kinds below come fro
 from core.pricing import LIMIT_KEYS
 from core.states import CATEGORIES, PAYMENT_METHODS, RENEWAL_MODES
 from handlers.flows.support import CATEGORIES as TICKET_CATEGORIES
+from bot.tg_door import COMMANDS
 from handlers.i18n import message_ids, t
 
 ROOT = Path(__file__).parent.parent
@@ -42,6 +43,7 @@ DYNAMIC = {
     "notice-text-": ["reminder", "tacit_invoice", "suspended_unpaid", "expired",
                      "cancelled_expired", "deleted", "plan_changed", "order_paid"],
     "invoice-what-": ["renewal", "change", "tacit"],
+    "command-": ["start", "menu", "aiuto", "annulla", "ticket"],
 }
 
 
@@ -64,6 +66,7 @@ def test_every_id_used_in_code_exists() -> None:
     missing = sorted(s for s in literals - NOT_IDS if ID.match(s) and s not in known
                      and any(s.startswith(k.split("-")[0] + "-") for k in known))
     assert missing == []
+    assert DYNAMIC["command-"] == list(COMMANDS)
     for prefix, values in DYNAMIC.items():
         assert prefix in prefixes, f"no code builds ids with {prefix}"
         assert [v for v in values if f"{prefix}{v}" not in known] == [], prefix
@@ -89,7 +92,7 @@ def test_every_entry_renders(key: str) -> None:
          "score", "limit", "command", "until", "days", "months", "annual", "category", "date",
          "page", "pages", "amount", "rate", "from", "to", "method", "holder", "iban",
          "account", "address", "reason", "left", "ticket", "text", "due", "current",
-         "allowed", "mark", "paid", "subject"], "x")
+         "allowed", "mark", "paid", "subject", "doing", "staff"], "x")
     values.update(price=Decimal("9.90"), expiry=date(2026, 12, 11), until=date(2026, 12, 21),
                   today=date(2026, 11, 21), date=date(2026, 12, 1), due=date(2026, 12, 10),
                   days=3, months=12, left=2, page=1, pages=2, **{"from": date(2026, 1, 8)},
