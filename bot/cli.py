@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
+from bot.runner import ConfigError as ConfigErrorType
 from core.app import Sportello
 from core.clock import FixedClock, SystemClock
 from core.config import POLICIES, Settings
@@ -64,6 +65,31 @@ def build_parser() -> argparse.ArgumentParser:
                             help="show how the free-text router reads a message")
     intent.add_argument("text")
     intent.add_argument("--customer", help="pick services among this customer's")
+    run = sub.add_parser("run", parents=[common], help="run the bot on Telegram")
+    run.add_argument("--framework", choices=("ptb", "aiogram"), default="ptb",
+                     help="python-telegram-bot (default) or aiogram")
+    run.add_argument("--webhook-url", help="webhook mode: the public HTTPS URL Telegram calls")
+    run.add_argument("--api-url", help="a self-hosted Bot API server instead of Telegram's")
+    link = sub.add_parser("link", parents=[common],
+                          help="a one-time code that links a Telegram chat to a customer")
+    link.add_argument("customer")
+    unlink = sub.add_parser("unlink", parents=[common],
+                            help="unlink every Telegram chat of a customer")
+    unlink.add_argument("customer")
+    tickets = sub.add_parser("tickets", parents=[common], help="support tickets")
+    tickets_sub = tickets.add_subparsers(dest="action", required=True)
+    listing = tickets_sub.add_parser("list", parents=[common], help="open tickets")
+    listing.add_argument("--all", action="store_true", help="closed ones too")
+    show = tickets_sub.add_parser("show", parents=[common], help="one ticket, whole")
+    show.add_argument("ticket", type=int)
+    reply = tickets_sub.add_parser("reply", parents=[common],
+                                   help="answer a ticket (reaches the customer's chat)")
+    reply.add_argument("ticket", type=int)
+    reply.add_argument("text")
+    reply.add_argument("--by", required=True, help="support member")
+    close = tickets_sub.add_parser("close", parents=[common], help="close a ticket")
+    close.add_argument("ticket", type=int)
+    close.add_argument("--by", required=True, help="support member")
     imp = sub.add_parser("import", parents=[common], help="import plans, customers, services")
     imp.add_argument("file", type=Path)
     sub.add_parser("lifecycle", parents=[common], help="run the daily lifecycle sweep")
@@ -93,6 +119,8 @@ async def _with_app(args: argparse.Namespace, work: Callable[[Sportello], Awaita
         overrides["database_url"] = args.db
     if "policy" in args:
         overrides["policy"] = args.policy
+    if getattr(args, "api_url", None):
+        overrides["api_url"] = args.api_url
     settings = Settings(**overrides)  # type: ignore[arg-type]
     clock = FixedClock(args.today) if "today" in args else SystemClock()
     app = await Sportello.open(settings, clock)
@@ -216,6 +244,78 @@ async def _intent(app: Sportello, text: str, code: str | None) -> int:
     return 0
 
 
+async def _run(app: Sportello, args: argparse.Namespace) -> int:
+    import signal
+
+    from bot import logs
+    from bot.runner import BotRunner, ConfigError
+
+    logs.configure(app.settings)
+    if app.settings.bot_token is None:
+        raise ConfigError("SPORTELLO_BOT_TOKEN")
+    runner = BotRunner(app, framework=args.framework,
+                       webhook_url=args.webhook_url or app.settings.webhook_url)
+    await runner.start()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, runner.request_stop)
+    print(t("cli-run-started", framework=args.framework), flush=True)
+    await runner.wait()
+    await runner.stop()
+    return 0
+
+
+async def _link(app: Sportello, customer_code: str) -> int:
+    code, customer, expires = await app.create_link_code(customer_code)
+    print(t("cli-link-code", code=code, name=customer.nominativo, customer=customer.code,
+            expires=expires.date(), hour=expires.strftime("%H:%M")))
+    username = app.settings.bot_username
+    print(t("cli-link-deep", url=f"https://t.me/{username}?start={code}") if username
+          else t("cli-link-manual", code=code))
+    return 0
+
+
+async def _unlink(app: Sportello, customer_code: str) -> int:
+    count = await app.unlink_customer(customer_code)
+    print(t("cli-unlink-done", count=count, customer=customer_code))
+    return 0
+
+
+async def _tickets(app: Sportello, args: argparse.Namespace) -> int:
+    from core.context import Actor
+
+    if args.action == "list":
+        found = await app.list_tickets(open_only=not args.all)
+        if not found:
+            print(t("cli-tickets-none"))
+        for ticket in found:
+            print(t("cli-tickets-line", ticket=str(ticket.id), status=t(
+                f"ticket_status-{ticket.status}"), customer=str(ticket.customer_id),
+                subject=ticket.subject, date=ticket.created_at.date()))
+        return 0
+    if args.action == "show":
+        ticket = await app.get_ticket(args.ticket)
+        print(t("cli-tickets-line", ticket=str(ticket.id), status=t(
+            f"ticket_status-{ticket.status}"), customer=str(ticket.customer_id),
+            subject=ticket.subject, date=ticket.created_at.date()))
+        for key, value in (ticket.context or {}).items():
+            if key != "conversation":
+                print(f"  {key}: {value}")
+        for line in (ticket.context or {}).get("conversation", []):
+            print(f"  | {line}")
+        for message in ticket.messages:
+            print(t("cli-tickets-message", who=message.author, kind=message.author_kind,
+                    date=message.created_at.date(), text=message.text))
+        return 0
+    if args.action == "reply":
+        await app.add_ticket_message(args.ticket, args.text, Actor.support(args.by))
+        print(t("cli-tickets-replied", ticket=str(args.ticket)))
+        return 0
+    await app.close_ticket(args.ticket, args.by)
+    print(t("cli-tickets-closed", ticket=str(args.ticket)))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     commands: dict[str, Callable[[Sportello], Awaitable[int]]] = {
@@ -227,6 +327,10 @@ def main(argv: list[str] | None = None) -> int:
         "migrate": _migrated,
         "payments": lambda app: _register(app, args),
         "invoices": lambda app: _credit_note(app, args),
+        "run": lambda app: _run(app, args),
+        "link": lambda app: _link(app, args.customer),
+        "unlink": lambda app: _unlink(app, args.customer),
+        "tickets": lambda app: _tickets(app, args),
     }
     try:
         return asyncio.run(_with_app(args, commands[args.command]))
@@ -235,6 +339,9 @@ def main(argv: list[str] | None = None) -> int:
         for where, field, message in failed.facts["problems"]:
             print("  " + t("cli-import-problem", where=where, field=field, message=message),
                   file=sys.stderr)
+        return 2
+    except ConfigErrorType as missing:
+        print(t("cli-error-token-missing", name=str(missing)), file=sys.stderr)
         return 2
     except ValidationError as invalid:
         detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in invalid.errors())

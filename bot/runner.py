@@ -44,6 +44,7 @@ class BotRunner:
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _web: web.AppRunner | None = None
     _runtime: dict[str, Any] = field(default_factory=dict)
+    _stopped: bool = False
 
     async def start(self) -> None:
         settings = self.app.settings
@@ -164,7 +165,14 @@ class BotRunner:
             except Exception:
                 log.exception("daily sweep failed")
 
+    def request_stop(self) -> None:
+        """From a signal handler: `wait()` returns and the caller calls `stop()`."""
+        self._stop.set()
+
     async def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
         self._stop.set()
         if self.framework == "aiogram" and "dispatcher" in self._runtime:
             with contextlib.suppress(RuntimeError):  # not polling (webhook mode)

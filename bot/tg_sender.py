@@ -44,10 +44,12 @@ class Bucket:
     def delay(self, now: float) -> float:
         self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
         self.at = now
-        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+        if self.tokens >= 1 - 1e-9:  # float rounding must not leave us a hair short
+            return 0.0
+        return max((1 - self.tokens) / self.rate, 1e-3)
 
     def take(self) -> None:
-        self.tokens -= 1
+        self.tokens = max(self.tokens - 1, 0.0)
 
 
 class Pacer:

@@ -85,8 +85,9 @@ async def unlink_chat(ctx: Ctx, chat_id: str) -> int | None:
     if row is None or row.customer_id is None:
         return None
     customer_id = row.customer_id
+    # No version bump: the update that asked for this saves the conversation right after.
     row.customer_id, row.flow, row.step = None, None, None
-    row.data, row.history, row.version = {}, [], row.version + 1
+    row.data, row.history = {}, []
     await ctx.audit("customer", customer_id, "chat_unlinked", chat=chat_id)
     return customer_id
 

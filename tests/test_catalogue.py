@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.tg_door import COMMANDS
 from core.lifecycle import sweep  # noqa: F401 - the notice kinds below come from it
 from core.pricing import LIMIT_KEYS
 from core.states import CATEGORIES, PAYMENT_METHODS, RENEWAL_MODES
 from handlers.flows.support import CATEGORIES as TICKET_CATEGORIES
-from bot.tg_door import COMMANDS
 from handlers.i18n import message_ids, t
 
 ROOT = Path(__file__).parent.parent
@@ -92,11 +92,12 @@ def test_every_entry_renders(key: str) -> None:
          "score", "limit", "command", "until", "days", "months", "annual", "category", "date",
          "page", "pages", "amount", "rate", "from", "to", "method", "holder", "iban",
          "account", "address", "reason", "left", "ticket", "text", "due", "current",
-         "allowed", "mark", "paid", "subject", "doing", "staff"], "x")
+         "allowed", "mark", "paid", "subject", "doing", "staff", "url", "framework",
+         "who", "hour"], "x")
     values.update(price=Decimal("9.90"), expiry=date(2026, 12, 11), until=date(2026, 12, 21),
                   today=date(2026, 11, 21), date=date(2026, 12, 1), due=date(2026, 12, 10),
                   days=3, months=12, left=2, page=1, pages=2, **{"from": date(2026, 1, 8)},
-                  to=date(2027, 1, 1))
+                  to=date(2027, 1, 1), expires=date(2026, 11, 22))
     text = t(key, **values)
     assert text and "{" not in text and len(text) <= 4096
 

@@ -187,3 +187,82 @@ async def test_forged_callback_refused_and_duplicate_update_once(telegram) -> No
     async with app.sessions() as session:
         orders = (await session.execute(select(func.count(Order.id)))).scalar_one()
     assert orders == 0
+
+
+async def test_lifecycle_notices_reach_the_customer_with_their_button(telegram) -> None:
+    fake, app, _ = telegram
+    await linked(fake, app)
+    result = await app.run_lifecycle()
+    assert any(n.kind == "reminder_30" for n in result.notices)
+    reminder = await fake.wait_for(MARIO.id, "mariorossi.it scade tra 20 giorni, l'11 "
+                                             "dicembre 2026")
+    assert reminder.labels()[0] == "Rinnova ora"
+    fake.press(MARIO, reminder, "Rinnova ora")
+    await fake.wait_for(MARIO.id, "Totale: € 12,08")
+    for _ in range(100):
+        if not await app.unsent_notices():
+            break
+        await fake.idle(0.1)
+    assert await app.unsent_notices() == []
+
+
+async def test_blocked_customer_is_marked_and_skipped(telegram) -> None:
+    fake, app, _ = telegram
+    await linked(fake, app)
+    fake.blocked.add(MARIO.id)
+    await app.run_lifecycle()
+    await fake.until(lambda: any(c[0] == "sendMessage" and c[1].get("chat_id") in
+                                 (str(MARIO.id), MARIO.id) for c in fake.calls[-5:]))
+    customer = await app.customer_by_code("C001")
+    for _ in range(50):
+        if await app.chats_of(customer.id) == []:
+            break
+        await fake.idle(0.1)
+    assert await app.chats_of(customer.id) == []  # marked blocked: no more attempts
+    attempts = sum(1 for name, p in fake.calls if name == "sendMessage"
+                   and str(p.get("chat_id")) == str(MARIO.id))
+    await app.run_lifecycle(date(2026, 11, 27))
+    await fake.idle(0.5)
+    assert sum(1 for name, p in fake.calls if name == "sendMessage"
+               and str(p.get("chat_id")) == str(MARIO.id)) == attempts
+
+
+async def test_retry_after_from_telegram_is_honoured(telegram) -> None:
+    fake, app, _ = telegram
+    await linked(fake, app)
+    fake.failures.append(("sendMessage", 429, {"description": "Too Many Requests: retry "
+                                               "after 1", "parameters": {"retry_after": 1}}))
+    fake.user_message(MARIO, "/aiuto")
+    await fake.wait_for(MARIO.id, "Posso aiutarti con i tuoi servizi")
+    refused = [c for c in fake.calls if c[0] == "sendMessage"]
+    assert len(refused) >= 2  # the refused attempt, then the one that went through
+
+
+async def test_support_forum_gets_one_topic_per_ticket_and_cli_replies_reach_the_chat(
+    telegram,
+) -> None:
+    fake, app, _ = telegram
+    fake.forum_chats.add(SUPPORT)
+    await linked(fake, app)
+    fake.user_message(MARIO, "voglio parlare con un operatore")
+    await fake.wait_for(MARIO.id, "Ho aperto il ticket n. 1")
+    card = await fake.wait_for(SUPPORT, "Ticket n. 1")
+    assert card.thread_id is not None
+    assert any(name == "createForumTopic" for name, _ in fake.calls)
+    fake.user_message(STAFF, "Eccomi, dimmi pure", chat_id=SUPPORT, thread_id=card.thread_id)
+    await fake.wait_for(MARIO.id, "Eccomi, dimmi pure")
+    from core.context import Actor
+
+    await app.add_ticket_message(1, "Ti richiamo domattina", Actor.support("bruno"))
+    await fake.wait_for(MARIO.id, "Ti richiamo domattina")
+
+
+async def test_unlink_from_the_chat(telegram) -> None:
+    fake, app, _ = telegram
+    await linked(fake, app)
+    fake.user_message(MARIO, "/scollega")
+    ask = await fake.wait_for(MARIO.id, "Vuoi scollegare questa chat")
+    fake.press(MARIO, ask, "Sì, scollega")
+    await fake.wait_for(MARIO.id, "Chat scollegata")
+    fake.user_message(MARIO, "i miei prodotti")
+    await fake.wait_for(MARIO.id, "Questa chat non è ancora collegata")

@@ -39,3 +39,15 @@ cli-intent-result = Intento: { $intent } (punteggio { $score })
 cli-intent-runner = Seconda ipotesi: { $intent } (punteggio { $score })
 cli-intent-service = Servizio individuato: { $service }
 cli-intent-no-service = Servizio individuato: nessuno
+
+cli-run-started = Sportello è in linea su Telegram ({ $framework }). Ctrl-C per fermarlo.
+cli-error-token-missing = Manca { $name }: crea il bot con @BotFather e imposta il token nell'ambiente o nel file .env.
+cli-link-code = Codice di collegamento per { $name } ({ $customer }): { $code } · valido una volta, fino { AL($expires) } alle { $hour }.
+cli-link-deep = Link diretto: { $url }
+cli-link-manual = Nella chat con il bot, il cliente scrive: /start { $code }
+cli-unlink-done = Chat scollegate per { $customer }: { $count }.
+cli-tickets-none = Nessun ticket aperto.
+cli-tickets-line = n. { $ticket } · { $status } · cliente { $customer } · { $date } · { $subject }
+cli-tickets-message = [{ $kind } { $who } · { $date }] { $text }
+cli-tickets-replied = Risposta aggiunta al ticket n. { $ticket }: il bot la recapiterà al cliente.
+cli-tickets-closed = Ticket n. { $ticket } chiuso.

@@ -1,0 +1,96 @@
+"""Pacing and retries of outbound Telegram traffic, and redaction of secrets in logs."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from bot.logs import Redact
+from bot.tg_io import Blocked, RetryAfter, Temporary
+from bot.tg_sender import GiveUp, Pacer, Sender
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+async def test_private_chat_bursts_three_then_one_a_second() -> None:
+    time = FakeTime()
+    pacer = Pacer(time.clock, time.sleep)
+    for _ in range(6):
+        await pacer.wait(42)
+    assert time.now - 1000.0 == pytest.approx(3.0)  # 3 at once, then 1/s
+
+
+async def test_group_holds_twenty_a_minute() -> None:
+    time = FakeTime()
+    pacer = Pacer(time.clock, time.sleep)
+    for _ in range(23):
+        await pacer.wait(-100)
+    assert time.now - 1000.0 == pytest.approx(60.0)  # burst of 3, then one every 3 s
+
+
+async def test_overall_thirty_a_second_across_chats() -> None:
+    time = FakeTime()
+    pacer = Pacer(time.clock, time.sleep)
+    for chat in range(90):
+        await pacer.wait(chat + 1)
+    assert time.now - 1000.0 == pytest.approx(2.0)  # 30 at once, then 30/s
+
+
+async def test_retry_after_is_honoured_and_then_sent() -> None:
+    time = FakeTime()
+    calls = []
+
+    async def request() -> str:
+        calls.append(time.now)
+        if len(calls) == 1:
+            raise RetryAfter(7)
+        return "ok"
+
+    sender = Sender(Pacer(time.clock, time.sleep), time.sleep)
+    assert await sender.call(1, request) == "ok"
+    assert 7 in time.slept and calls[1] - calls[0] >= 7
+
+
+async def test_temporary_errors_back_off_then_give_up() -> None:
+    time = FakeTime()
+
+    async def request() -> None:
+        raise Temporary("502 Bad Gateway")
+
+    sender = Sender(Pacer(time.clock, time.sleep), time.sleep)
+    with pytest.raises(GiveUp):
+        await sender.call(1, request)
+    assert [s for s in time.slept if s >= 1] == [1.0, 2.0, 4.0, 8.0, 16.0]
+
+
+async def test_blocked_is_not_retried() -> None:
+    time = FakeTime()
+    calls = []
+
+    async def request() -> None:
+        calls.append(1)
+        raise Blocked("Forbidden: bot was blocked by the user")
+
+    with pytest.raises(Blocked):
+        await Sender(Pacer(time.clock, time.sleep), time.sleep).call(1, request)
+    assert len(calls) == 1
+
+
+def test_secrets_are_redacted_from_log_records() -> None:
+    token = "123456789:AAH-sportello-test-token-000000000000"
+    record = logging.LogRecord("httpx", logging.INFO, __file__, 1,
+                               "HTTP Request: POST %s", (f"http://x/bot{token}/getMe",), None)
+    assert Redact([token]).filter(record)
+    assert token not in record.getMessage() and "/bot***/getMe" in record.getMessage()
