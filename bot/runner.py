@@ -13,7 +13,7 @@ import contextlib
 import logging
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlparse
 
@@ -27,6 +27,17 @@ from handlers.engine import Engine
 
 log = logging.getLogger("sportello.bot")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def seconds_until(now: datetime, hour: int) -> float:
+    """Seconds from `now` (aware) to the next `hour`:00 on the Rome wall clock, counted in
+    real time (a night when the clocks change is 23 or 25 hours long)."""
+    local = now.astimezone(ROME)
+    run_at = local.replace(hour=hour, minute=0, second=0, microsecond=0)
+    if run_at <= local:
+        run_at = datetime.combine(run_at.date() + timedelta(days=1), run_at.timetz())
+    elapsed = run_at.astimezone(UTC) - now.astimezone(UTC)
+    return max(elapsed.total_seconds(), 1.0)
 
 
 class ConfigError(Exception):
@@ -149,13 +160,9 @@ class BotRunner:
 
     async def _daily_sweep(self) -> None:
         while not self._stop.is_set():
-            now = datetime.now(ROME)
-            run_at = now.replace(hour=self.app.settings.sweep_hour, minute=0, second=0,
-                                 microsecond=0)
-            if run_at <= now:
-                run_at += timedelta(days=1)
+            wait = seconds_until(datetime.now(ROME), self.app.settings.sweep_hour)
             try:
-                await asyncio.wait_for(self._stop.wait(), (run_at - now).total_seconds())
+                await asyncio.wait_for(self._stop.wait(), wait)
                 return
             except TimeoutError:
                 pass
