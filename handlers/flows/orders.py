@@ -9,7 +9,6 @@ from handlers.engine import Turn, action, text_step
 from handlers.flows import pay
 from handlers.flows.common import abort_button, menu_button, stale
 from handlers.i18n import t
-from handlers.ui import InvoiceRequest, Reply
 
 SHOWN = 10
 
@@ -70,12 +69,7 @@ async def card(turn: Turn, params: dict[str, Any]) -> None:
         return
     if turn.engine.invoices:
         turn.leave()
-        request = InvoiceRequest(
-            order_id=order.id, title=t("invoice-title", reference=order.reference),
-            description=t("invoice-description", what=t(f"invoice-what-{order.kind}")),
-            amount_cents=int(order.total * 100))
-        turn.replies.append(Reply(t("pay-invoice", reference=order.reference,
-                                    total=order.total), invoice=request))
+        pay.invoice_reply(turn, order)
         return
     turn.goto("orders", "card", oid=order.id)
     turn.say(t("pay-card-ask"), abort_button(turn))
@@ -84,8 +78,8 @@ async def card(turn: Turn, params: dict[str, Any]) -> None:
 @text_step("orders.card", verbatim=True)
 async def card_number(turn: Turn, text: str) -> None:
     turn.mask_input = True
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if len(digits) < 12 or len(digits) > 19 or any(not (c.isdigit() or c in " -") for c in text):
+    digits = pay.card_digits(text)
+    if digits is None:
         turn.say(t("pay-card-invalid"), abort_button(turn))
         return
     result = await turn.app.pay_order(turn.customer_id, int(turn.data["oid"]), digits,

@@ -12,7 +12,7 @@ from typing import Any
 from core.errors import QuoteExpired
 from core.pricing import Quote
 from core.states import PAYMENT_METHODS
-from core.views import CheckoutResult, PaymentInstructions
+from core.views import CheckoutResult, OrderView, PaymentInstructions
 from handlers.engine import Turn, action, text_step
 from handlers.flows.common import abort_button, menu_button, stale, vat_percent
 from handlers.i18n import has, t
@@ -154,12 +154,25 @@ async def invoice(turn: Turn) -> None:
         await offer(turn, expired.facts["quote"], t("pay-quote-expired"))
         return
     turn.leave()
+    invoice_reply(turn, order)
+
+
+def invoice_reply(turn: Turn, order: OrderView) -> None:
+    """The reply that asks the door for a Telegram invoice for `order`."""
     request = InvoiceRequest(
         order_id=order.id, title=t("invoice-title", reference=order.reference),
         description=t("invoice-description", what=t(f"invoice-what-{order.kind}")),
         amount_cents=int(order.total * 100))
     turn.replies.append(Reply(t("pay-invoice", reference=order.reference, total=order.total),
                               invoice=request))
+
+
+def card_digits(text: str) -> str | None:
+    """The card number typed, as digits, or None if it cannot be one."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if not 12 <= len(digits) <= 19 or any(not (c.isdigit() or c in " -") for c in text):
+        return None
+    return digits
 
 
 @action("pay.free")
@@ -173,8 +186,8 @@ async def free(turn: Turn, params: dict[str, Any]) -> None:
 @text_step("pay.card", verbatim=True)
 async def card_number(turn: Turn, text: str) -> None:
     turn.mask_input = True
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if len(digits) < 12 or len(digits) > 19 or any(not (c.isdigit() or c in " -") for c in text):
+    digits = card_digits(text)
+    if digits is None:
         turn.say(t("pay-card-invalid"), abort_button(turn))
         return
     await checkout(turn, "carta", digits)
