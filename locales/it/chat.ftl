@@ -13,7 +13,7 @@ help-text =
     • Upgrade / cambio piano: preventivi esatti e cambio di piano
     • Ordini e fatture: pagamenti in sospeso, fatture emesse
     • Assistenza: ticket per il supporto
-    Puoi anche scrivermi, per esempio «vorrei rinnovare mariorossi.it» o «quanto costa passare al piano Pro?».
+    Puoi anche scrivermi, per esempio «vorrei rinnovare il dominio» o «quanto costa passare al piano Pro?».
     Comandi: /menu, /aiuto, /annulla (esce da qualsiasi operazione), /ticket.
     Se preferisci una persona, scrivi «voglio parlare con un operatore».
 cancelled-flow = Operazione annullata: non è stato modificato nulla.
