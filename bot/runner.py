@@ -23,7 +23,7 @@ from bot.tg_door import Door
 from bot.tg_sender import Sender
 from core.app import Sportello
 from core.clock import ROME
-from handlers.engine import Engine
+from handlers.engine import Engine, FloodGate
 
 log = logging.getLogger("sportello.bot")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -62,7 +62,8 @@ class BotRunner:
         if settings.bot_token is None:
             raise ConfigError("SPORTELLO_BOT_TOKEN")
         token = settings.bot_token.get_secret_value()
-        engine = Engine(self.app, invoices=settings.payment_provider_token is not None)
+        engine = Engine(self.app, invoices=settings.payment_provider_token is not None,
+                        flood=FloodGate())
         if self.framework == "aiogram":
             from bot import aiogram_runtime
 

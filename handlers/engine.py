@@ -13,16 +13,18 @@ as the new conversation state, and a repeat gets the stored replies back.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import secrets
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from core.app import Sportello
 from core.db import rows_changed
@@ -44,6 +46,8 @@ TEXT_STEPS: dict[str, TextStep] = {}
 # request to route: "operatore" typed there is just text.
 VERBATIM_STEPS: set[str] = set()
 
+# The database cannot be reached: the customer is asked to retry, nothing is recorded.
+UNAVAILABLE = (OperationalError, InterfaceError, ConnectionError, OSError, TimeoutError)
 ENTRY_SCREENS_KEPT = 5  # menu-like buttons stay valid this many screens back
 HISTORY_KEPT = 40
 
@@ -157,11 +161,14 @@ class Engine:
 
     `invoices`: the door collects card payments itself (Telegram Payments), so a card
     payment becomes an `InvoiceRequest` instead of a card number typed in the chat.
+    `flood`: per-chat flood control (`FloodGate`), for doors open to the public.
     """
 
-    def __init__(self, app: Sportello, invoices: bool = False) -> None:
+    def __init__(self, app: Sportello, invoices: bool = False,
+                 flood: FloodGate | None = None) -> None:
         self.app = app
         self.invoices = invoices
+        self.flood = flood  # Telegram doors pass one; a scripted terminal chat does not
         self._locks: dict[str, asyncio.Lock] = {}
         from handlers import flows  # noqa: F401 - registers the actions
 
@@ -184,9 +191,16 @@ class Engine:
         """(replies, repeated): `repeated` when this update id was handled before, so a
         door does not send the same replies twice."""
         incoming = _clean(incoming)
-        if incoming.update_id and await self._seen(incoming.update_id):
-            return await self._handle_guarded(incoming), True
-        return await self._handle_guarded(incoming), False
+        verdict = self.flood.check(incoming.chat_id) if self.flood else "ok"
+        if verdict != "ok":
+            # Too fast: the update is not handled; the first one over the limit is told.
+            return ([Reply(t("err-slow-down"))] if verdict == "warn" else []), False
+        try:
+            repeated = bool(incoming.update_id) and await self._seen(incoming.update_id or "")
+        except UNAVAILABLE:
+            log.warning("database unavailable", extra={"chat": incoming.chat_id})
+            return [Reply(t("err-retry-later"))], False
+        return await self._handle_guarded(incoming), repeated
 
     async def claim(self, update_id: str, chat_id: str) -> bool:
         """Record an update handled outside the conversation (a payment, a support-group
@@ -206,17 +220,34 @@ class Engine:
         async with self.app.sessions() as session:
             return await session.get(ProcessedUpdate, update_id) is not None
 
+    @asynccontextmanager
+    async def _chat_lock(self, chat_id: str) -> AsyncIterator[None]:
+        """One update of a chat at a time: an asyncio lock in this process and, on
+        PostgreSQL, an advisory lock shared by every worker using the same database."""
+        async with self._locks.setdefault(chat_id, asyncio.Lock()):
+            bind = self.app.sessions.kw.get("bind")
+            if bind is None or bind.dialect.name != "postgresql":
+                yield
+                return
+            key = int.from_bytes(hashlib.sha256(chat_id.encode()).digest()[:8], "big",
+                                 signed=True)
+            async with self.app.sessions() as session:
+                await session.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
+                try:
+                    yield
+                finally:
+                    await session.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+
     async def _handle_guarded(self, incoming: Incoming) -> list[Reply]:
-        lock = self._locks.setdefault(incoming.chat_id, asyncio.Lock())
-        async with lock:
+        async with self._chat_lock(incoming.chat_id):
             key_base = incoming.update_id or uuid.uuid4().hex
             for _attempt in range(3):
                 try:
                     return await self._handle_once(incoming, key_base)
                 except _Conflict:
                     continue  # another worker moved the conversation on: read it again
-                except (OperationalError, ConnectionError, OSError):
-                    log.exception("database unavailable", extra={"chat": incoming.chat_id})
+                except UNAVAILABLE:
+                    log.warning("database unavailable", extra={"chat": incoming.chat_id})
                     return [Reply(t("err-retry-later"))]
             return [Reply(t("err-retry-later"))]
 
@@ -267,8 +298,7 @@ class Engine:
         Nothing is sent to an unlinked chat. The buttons are registered in the chat's
         conversation like any others, so they are checked the same way when pressed.
         """
-        lock = self._locks.setdefault(chat_id, asyncio.Lock())
-        async with lock:
+        async with self._chat_lock(chat_id):
             for _attempt in range(3):
                 async with self.app.sessions() as session:
                     row = await session.get(Conversation, chat_id)
@@ -360,6 +390,33 @@ def _clean(incoming: Incoming) -> Incoming:
         update_id=(incoming.update_id.translate(_CONTROL)[:96]
                    if incoming.update_id else incoming.update_id),
     )
+
+
+class FloodGate:
+    """Per chat: a burst of 8 updates, then 2 a second. Past that, updates are dropped
+    (the first with a polite word) until the chat slows down; other chats never wait."""
+
+    BURST, RATE = 8.0, 2.0
+
+    def __init__(self, clock: Callable[[], float] | None = None) -> None:
+        import time
+
+        self._clock = clock or time.monotonic
+        self._chats: dict[str, tuple[float, float, bool]] = {}  # tokens, at, warned
+
+    def check(self, chat_id: str) -> str:
+        now = self._clock()
+        tokens, at, warned = self._chats.get(chat_id, (self.BURST, now, False))
+        tokens = min(self.BURST, tokens + (now - at) * self.RATE)
+        if tokens >= 1:
+            self._chats[chat_id] = (tokens - 1, now, False)
+            verdict = "ok"
+        else:
+            self._chats[chat_id] = (tokens, now, True)
+            verdict = "drop" if warned else "warn"
+        if len(self._chats) > 50_000:
+            self._chats = {c: v for c, v in self._chats.items() if v[0] < self.BURST}
+        return verdict
 
 
 class _Conflict(Exception):

@@ -287,3 +287,4 @@ ticket-staff-reply = Risposta del supporto sul ticket n. { $ticket }:
     { $text }
 ticket-closed-notice = Il ticket n. { $ticket } è stato chiuso. Se serve altro, scrivimi pure.
 btn-reply-ticket = Rispondi
+err-slow-down = Stai scrivendo molto velocemente: attendi un attimo, poi riprova. I messaggi di questi secondi non sono stati elaborati.

@@ -1,0 +1,83 @@
+"""Flood control, an unreachable database, and per-chat ordering across workers."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from core.app import Sportello
+from core.db import create_engine
+from handlers.engine import Engine, FloodGate
+from handlers.ui import Incoming
+from tests.chat_helpers import Chat
+from tests.conftest import make_settings
+
+
+def test_flood_gate_slows_one_chat_only() -> None:
+    now = [0.0]
+    gate = FloodGate(lambda: now[0])
+    verdicts = [gate.check("a") for _ in range(12)]
+    assert verdicts[:8] == ["ok"] * 8 and verdicts[8] == "warn" and verdicts[9:] == ["drop"] * 3
+    assert gate.check("b") == "ok"  # another customer is unaffected
+    now[0] += 1.0
+    assert [gate.check("a") for _ in range(2)] == ["ok", "ok"]
+
+
+async def test_a_flooding_customer_is_told_once_and_nothing_changes(demo: Sportello) -> None:
+    chat = await Chat.open(demo, (await demo.customer_by_code("C001")).id)
+    giulia = await Chat.open(demo, (await demo.customer_by_code("C002")).id, "test:giulia")
+    gate = FloodGate()
+    chat.engine.flood = giulia.engine.flood = gate  # one gate, as in one bot process
+    answers = [await chat.engine.handle(Incoming(chat.chat_id, text="disdici l'hosting"))
+               for _ in range(30)]
+    told = [a for a in answers if a and "molto velocemente" in a[0].text]
+    assert len(told) == 1 and sum(1 for a in answers if not a) >= 10
+    assert "I miei prodotti" in await giulia.press("I miei prodotti")
+
+
+async def test_database_unreachable_answers_retry_and_stores_nothing(
+    demo: Sportello, clock
+) -> None:
+    chat = await Chat.open(demo, (await demo.customer_by_code("C001")).id)
+    # Nothing listens on port 1: every connection is refused.
+    broken_engine = create_engine("postgresql+asyncpg://sportello@127.0.0.1:1/sportello")
+    broken = Sportello(async_sessionmaker(broken_engine), make_settings("sqlite://"), clock)
+    try:
+        replies = await Engine(broken).handle(Incoming(chat.chat_id, text="i miei prodotti",
+                                                       update_id="down-1"))
+    finally:
+        await broken_engine.dispose()
+    assert [r.text for r in replies] == [
+        "Il servizio è momentaneamente non disponibile: riprova tra poco. Nulla è stato "
+        "modificato."]
+    # The update was not recorded as handled: delivered again later, it is processed.
+    again = await chat.engine.handle(Incoming(chat.chat_id, text="i miei prodotti",
+                                              update_id="down-1"))
+    assert "I miei prodotti" in again[0].text
+
+
+async def test_two_workers_pressing_one_screen_apply_one_press(demo: Sportello) -> None:
+    """Two engines (two workers) get presses of buttons of the same screen at the same
+    time: exactly one is applied, the others are refused as stale, none half-applied."""
+    from sqlalchemy import select
+
+    from core.models import Conversation
+
+    customer = await demo.customer_by_code("C001")
+    first, second = Engine(demo), Engine(demo)
+    await first.link("tg:77", customer.id)
+    replies = await first.handle(Incoming("tg:77", text="rinnova"))
+    toggles = [b.payload for b in replies[0].flat_buttons if b.label.startswith("☐")]
+    assert len(toggles) == 4
+    results = await asyncio.gather(*(
+        (first if i % 2 else second).handle(Incoming("tg:77", payload=token,
+                                                     update_id=f"t{i}"))
+        for i, token in enumerate(toggles)))
+    applied = [r for r in results if "Quali servizi vuoi rinnovare" in r[0].text]
+    refused = [r for r in results if "non è più valida" in r[0].text]
+    assert (len(applied), len(refused)) == (1, 3)
+    async with demo.sessions() as session:
+        row = (await session.execute(select(Conversation).where(
+            Conversation.chat_id == "tg:77"))).scalar_one()
+    assert len(row.data["flow"].get("selected", [])) <= 1
