@@ -195,12 +195,7 @@ class Engine:
         if verdict != "ok":
             # Too fast: the update is not handled; the first one over the limit is told.
             return ([Reply(t("err-slow-down"))] if verdict == "warn" else []), False
-        try:
-            repeated = bool(incoming.update_id) and await self._seen(incoming.update_id or "")
-        except UNAVAILABLE:
-            log.warning("database unavailable", extra={"chat": incoming.chat_id})
-            return [Reply(t("err-retry-later"))], False
-        return await self._handle_guarded(incoming), repeated
+        return await self._handle_guarded(incoming)
 
     async def claim(self, update_id: str, chat_id: str) -> bool:
         """Record an update handled outside the conversation (a payment, a support-group
@@ -215,10 +210,6 @@ class Engine:
             except IntegrityError:
                 return False
             return True
-
-    async def _seen(self, update_id: str) -> bool:
-        async with self.app.sessions() as session:
-            return await session.get(ProcessedUpdate, update_id) is not None
 
     @asynccontextmanager
     async def _chat_lock(self, chat_id: str) -> AsyncIterator[None]:
@@ -238,32 +229,36 @@ class Engine:
                 finally:
                     await session.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
 
-    async def _handle_guarded(self, incoming: Incoming) -> list[Reply]:
-        async with self._chat_lock(incoming.chat_id):
-            key_base = incoming.update_id or uuid.uuid4().hex
-            for _attempt in range(3):
-                try:
-                    return await self._handle_once(incoming, key_base)
-                except _Conflict:
-                    continue  # another worker moved the conversation on: read it again
-                except UNAVAILABLE:
-                    log.warning("database unavailable", extra={"chat": incoming.chat_id})
-                    return [Reply(t("err-retry-later"))]
-            return [Reply(t("err-retry-later"))]
+    async def _handle_guarded(self, incoming: Incoming) -> tuple[list[Reply], bool]:
+        """Under the chat's lock, so that "already handled?" is answered after any other
+        worker holding the same update has finished with it."""
+        try:
+            async with self._chat_lock(incoming.chat_id):
+                key_base = incoming.update_id or uuid.uuid4().hex
+                for _attempt in range(3):
+                    try:
+                        return await self._handle_once(incoming, key_base)
+                    except _Conflict:
+                        continue  # another worker moved the conversation on: read again
+        except UNAVAILABLE:
+            log.warning("database unavailable", extra={"chat": incoming.chat_id})
+        return [Reply(t("err-retry-later"))], False
 
-    async def _handle_once(self, incoming: Incoming, key_base: str) -> list[Reply]:
+    async def _handle_once(self, incoming: Incoming, key_base: str
+                           ) -> tuple[list[Reply], bool]:
+        """(replies, repeated) for one update."""
         async with self.app.sessions() as session:
             if incoming.update_id:
                 done = await session.get(ProcessedUpdate, incoming.update_id)
                 if done is not None:
-                    return [Reply.from_dict(r) for r in done.replies]
+                    return [Reply.from_dict(r) for r in done.replies], True
             row = await session.get(Conversation, incoming.chat_id)
             customer = (await session.get(Customer, row.customer_id)
                         if row is not None and row.customer_id else None)
         if row is None or customer is None:
             replies = await self._unlinked(incoming)
             await self._remember(incoming, replies)
-            return replies
+            return replies, False
         state = State.load(row)
         turn = Turn(self, self.app, incoming, customer.id, customer.nominativo, state, key_base)
         await self._dispatch(turn)
@@ -274,7 +269,7 @@ class Engine:
         _record(state, incoming, turn)
         replies = [part for reply in turn.replies for part in split_long(reply)]
         await self._save(row.version, state, incoming, replies)
-        return replies
+        return replies, False
 
     async def _unlinked(self, incoming: Incoming) -> list[Reply]:
         """A chat nobody is linked to sees nothing but the way to link it."""
@@ -288,9 +283,10 @@ class Engine:
             log.warning("link attempt refused", extra={"chat": incoming.chat_id,
                                                        "outcome": outcome})
             return [Reply(t(f"link-{outcome.removeprefix('link_')}"))]
-        return await self._handle_once(
+        replies, _ = await self._handle_once(
             Incoming(incoming.chat_id, command="start", user_id=incoming.user_id),
             uuid.uuid4().hex)
+        return replies
 
     async def push(self, chat_id: str, build: Callable[[Turn], Awaitable[None]]) -> list[Reply]:
         """Replies the bot sends on its own (a notice, a staff reply), with live buttons.
