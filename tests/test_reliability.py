@@ -81,3 +81,79 @@ async def test_two_workers_pressing_one_screen_apply_one_press(demo: Sportello) 
         row = (await session.execute(select(Conversation).where(
             Conversation.chat_id == "tg:77"))).scalar_one()
     assert len(row.data["flow"].get("selected", [])) <= 1
+
+
+async def test_two_chats_of_one_customer_paying_the_same_renewal_at_once(
+    demo: Sportello,
+) -> None:
+    from sqlalchemy import func, select
+
+    from core.errors import QuoteExpired, RenewalAlreadyOrdered
+    from core.models import SandboxCharge
+    from core.payments import SUCCESS_TEST_CARD
+
+    customer = await demo.customer_by_code("C001")
+    service = next(s for s in await demo.list_services(customer.id)
+                   if s.name == "mariorossi.it")
+    quotes = [await demo.quote_renewal(customer.id, [service.id]) for _ in range(2)]
+    results = await asyncio.gather(*(
+        demo.checkout(customer.id, q.id, "carta", key=f"chat{i}", card=SUCCESS_TEST_CARD)
+        for i, q in enumerate(quotes)), return_exceptions=True)
+    paid = [r for r in results if not isinstance(r, BaseException)]
+    # The loser finds the period already ordered, or its quote outdated: either way it
+    # is refused in the open and charged nothing.
+    refused = [r for r in results if isinstance(r, RenewalAlreadyOrdered | QuoteExpired)]
+    assert (len(paid), len(refused)) == (1, 1)
+    async with demo.sessions() as session:
+        assert (await session.execute(select(func.count(SandboxCharge.charge_id)))
+                ).scalar_one() == 1
+    after = await demo.get_service(customer.id, service.id)
+    assert after.expires_on.year == service.expires_on.year + 1
+
+
+async def test_a_notice_is_not_lost_while_telegram_is_down(demo: Sportello) -> None:
+    from bot.tg_door import Door
+    from bot.tg_io import Temporary
+    from bot.tg_sender import Pacer, Sender
+
+    class Down:
+        calls = 0
+
+        async def send(self, *args: object, **kwargs: object) -> int:
+            Down.calls += 1
+            raise Temporary("502 Bad Gateway")
+
+    async def no_wait(seconds: float) -> None:
+        return None
+
+    engine = Engine(demo)
+    customer = await demo.customer_by_code("C001")
+    await engine.link("tg:4242", customer.id)
+    door = Door(demo, engine, Down(), Sender(Pacer(sleep=no_wait), sleep=no_wait))  # type: ignore[arg-type]
+    await demo.run_lifecycle()
+    mine = [n for n in await demo.unsent_notices() if n.customer_id == customer.id]
+    assert mine
+    await door.send_notices()
+    still = [n for n in await demo.unsent_notices() if n.customer_id == customer.id]
+    assert still == mine  # kept for the next round
+    assert Down.calls == 5  # bounded: no tight loop
+
+
+async def test_payment_registration_racing_the_sweep_renews_once(demo: Sportello) -> None:
+    """FOSSBilling #3106: a payment notice and the daily job at the same moment."""
+    from datetime import date
+    from decimal import Decimal
+
+    customer = await demo.customer_by_code("C002")
+    vps = next(s for s in await demo.list_services(customer.id) if s.name == "vps-bianchi-01")
+    quote = await demo.quote_renewal(customer.id, [vps.id])
+    order = await demo.checkout(customer.id, quote.id, "bonifico")
+    await asyncio.gather(
+        demo.register_payment(order.order.reference, Decimal(order.order.total), "anna"),
+        demo.run_lifecycle(vps.expires_on),
+        demo.run_lifecycle(vps.expires_on))
+    after = await demo.get_service(customer.id, vps.id)
+    assert after.expires_on == date(vps.expires_on.year + 1, vps.expires_on.month,
+                                    vps.expires_on.day)
+    orders = await demo.list_orders(customer.id)
+    assert [o.status for o in orders] == ["paid"]  # no on-sight renewal on top

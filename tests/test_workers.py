@@ -18,7 +18,16 @@ from sqlalchemy import func, select
 
 from core.app import Sportello
 from core.demo import load_demo_if_empty
-from core.models import Invoice, Notice, Order, Payment, SandboxCharge, Service
+from core.models import (
+    Invoice,
+    Notice,
+    Order,
+    Payment,
+    SandboxCharge,
+    Service,
+    Ticket,
+    TicketMessage,
+)
 from tests.conftest import PG_URL
 from tests.fake_telegram import FakeTelegram, User
 
@@ -142,7 +151,7 @@ async def test_workers_killed_mid_payment_never_charge_twice(tmp_path: Path) -> 
     db = f"sqlite+aiosqlite:///{tmp_path / 'crash.db'}"
     env = {"SPORTELLO_DATABASE_URL": db}
     script = "\n".join(["vorrei rinnovare mariorossi.it", "1", "1",
-                        "4242 4242 4242 4242"] * 3) + "\n"
+                        "4242 4242 4242 4242", "voglio parlare con un operatore"] * 3) + "\n"
     retry = "\n".join(["/menu", "6", "1", "1", "4242 4242 4242 4242"] * 2) + "\n"
     rng = random.Random(20261121)
     kills = 0
@@ -183,6 +192,9 @@ async def test_workers_killed_mid_payment_never_charge_twice(tmp_path: Path) -> 
             paid = (await session.execute(select(Order).where(
                 Order.status == "paid"))).scalars().all()
             invoices = (await session.execute(select(Invoice))).scalars().all()
+            tickets = (await session.execute(select(Ticket))).scalars().all()
+            empty = [t.id for t in tickets if not (await session.execute(select(
+                TicketMessage.id).where(TicketMessage.ticket_id == t.id))).first()]
             expiry = (await session.execute(select(Service.expires_on).where(
                 Service.name == "mariorossi.it"))).scalar_one()
     finally:
@@ -195,3 +207,4 @@ async def test_workers_killed_mid_payment_never_charge_twice(tmp_path: Path) -> 
     renewals = len(paid)
     year = 2026 + renewals
     assert expiry == date(year, 12, 11)  # one period per paid order, no more
+    assert tickets and empty == []  # every ticket written whole, with its first message
