@@ -121,6 +121,12 @@ class BotRunner:
                 return web.Response(status=401)
             data = await request.json()
             await self.feed(data)
+            assert self.door is not None
+            update_id = data.get("update_id")
+            if update_id in self.door.unacknowledged:
+                self.door.unacknowledged.discard(update_id)
+                # Not acknowledged: Telegram delivers the update again later.
+                return web.json_response({"ok": False}, status=503)
             return web.json_response({"ok": True})
 
         async def health(request: web.Request) -> web.Response:

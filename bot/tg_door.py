@@ -33,7 +33,7 @@ from core.clock import ROME
 from core.context import Actor
 from core.errors import SportelloError
 from core.views import CheckoutResult, NoticeView, TicketView
-from handlers.engine import Engine, Turn
+from handlers.engine import Engine, Turn, Unavailable
 from handlers.flows import notices, pay
 from handlers.i18n import t
 from handlers.ui import Incoming, Reply
@@ -67,6 +67,9 @@ class Door:
         self._members: dict[int, tuple[bool, datetime]] = {}
         self._forum: bool | None = None
         self._relay_lock = asyncio.Lock()
+        # Updates met by an unreachable database: a webhook answers 503 for them, so that
+        # Telegram delivers them again (see BotRunner).
+        self.unacknowledged: set[int] = set()
 
     async def start(self) -> None:
         """Register the commands with their Italian descriptions."""
@@ -94,7 +97,12 @@ class Door:
         else:
             incoming = Incoming(chat_key(message.chat_id), user_id=str(message.user_id),
                                 text=text, update_id=f"tg:{message.update_id}")
-        replies, repeated = await self.engine.handle_update(incoming)
+        try:
+            replies, repeated = await self.engine.handle_update(incoming)
+        except Unavailable as down:
+            self.unacknowledged.add(message.update_id)
+            await self.deliver(message.chat_id, down.replies)
+            return
         if not repeated:
             await self.deliver(message.chat_id, replies)
         await self.relay_pending()
@@ -109,7 +117,12 @@ class Door:
         incoming = Incoming(chat_key(callback.chat_id), user_id=str(callback.user_id),
                             payload=(callback.data or "")[:64],
                             update_id=f"tg:{callback.update_id}")
-        replies, repeated = await self.engine.handle_update(incoming)
+        try:
+            replies, repeated = await self.engine.handle_update(incoming)
+        except Unavailable as down:
+            self.unacknowledged.add(callback.update_id)
+            await self._answer(callback.callback_id, down.replies[0].text, alert=True)
+            return
         await self._answer(callback.callback_id)
         if repeated:
             return

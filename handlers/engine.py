@@ -185,7 +185,10 @@ class Engine:
                 row.data, row.history, row.version = {}, [], row.version + 1
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
-        return (await self.handle_update(incoming))[0]
+        try:
+            return (await self.handle_update(incoming))[0]
+        except Unavailable as down:
+            return down.replies
 
     async def handle_update(self, incoming: Incoming) -> tuple[list[Reply], bool]:
         """(replies, repeated): `repeated` when this update id was handled before, so a
@@ -242,7 +245,7 @@ class Engine:
                         continue  # another worker moved the conversation on: read again
         except UNAVAILABLE:
             log.warning("database unavailable", extra={"chat": incoming.chat_id})
-        return [Reply(t("err-retry-later"))], False
+        raise Unavailable([Reply(t("err-retry-later"))])
 
     async def _handle_once(self, incoming: Incoming, key_base: str
                            ) -> tuple[list[Reply], bool]:
@@ -386,6 +389,16 @@ def _clean(incoming: Incoming) -> Incoming:
         update_id=(incoming.update_id.translate(_CONTROL)[:96]
                    if incoming.update_id else incoming.update_id),
     )
+
+
+class Unavailable(Exception):
+    """The database could not be reached: nothing was recorded. `replies` tell the
+    customer to retry; a door should also leave the update unacknowledged (a webhook
+    answers 503 so that Telegram delivers it again)."""
+
+    def __init__(self, replies: list[Reply]) -> None:
+        super().__init__("database unavailable")
+        self.replies = replies
 
 
 class FloodGate:

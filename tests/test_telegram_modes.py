@@ -109,3 +109,37 @@ async def test_sportello_run_process_with_logs_free_of_secrets(tmp_path: Path) -
     assert "Sportello è in linea su Telegram (ptb)" in logs
     for secret in (fake.token, fake.token.split(":")[1], "provider-secret-1234"):
         assert secret not in logs
+
+
+async def test_webhook_leaves_an_update_unacknowledged_when_the_database_is_down(
+    sessions, database_url, clock
+) -> None:
+    """503 to Telegram (which delivers it again) and «riprova tra poco» to the customer."""
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from core.db import create_engine
+
+    fake = FakeTelegram()
+    base = await fake.start()
+    port = free_port()
+    dead = create_engine("postgresql+asyncpg://sportello@127.0.0.1:1/sportello")
+    settings = make_settings(database_url, bot_token=fake.token, api_url=base,
+                             webhook_secret="s3cr3t", webhook_port=port)
+    app = Sportello(async_sessionmaker(dead), settings, clock)
+    url = f"http://127.0.0.1:{port}/telegram"
+    runner = BotRunner(app, framework="aiogram", webhook_url=url, outbox_every=60)
+    await runner.start()
+    try:
+        update = {"update_id": 9, "message": {
+            "message_id": 1, "date": 1763700000, "chat": {"id": MARIO.id, "type": "private",
+                                                          "first_name": "Mario"},
+            "from": MARIO.as_api(), "text": "i miei prodotti"}}
+        async with aiohttp.ClientSession() as client, client.post(
+                url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cr3t"}
+        ) as response:
+            assert response.status == 503
+        await fake.wait_for(MARIO.id, "riprova tra poco")
+    finally:
+        await runner.stop()
+        await dead.dispose()
+        await fake.stop()

@@ -142,13 +142,14 @@ async def test_the_sweep_started_twice_at_once_works_once(pg_only: str, app: Spo
     assert len(notices) == len(set(notices)) > 0
 
 
-async def test_workers_killed_mid_payment_never_charge_twice(tmp_path: Path) -> None:
-    """A terminal worker paying renewals by card is SIGKILLed at random moments, again
-    and again; after each restart the customer retries from Ordini. Every charge the
-    gateway made is registered exactly once, nothing is half-written."""
-    if PG_URL:
-        pytest.skip("the crash loop runs on the embedded SQLite file")
-    db = f"sqlite+aiosqlite:///{tmp_path / 'crash.db'}"
+async def test_workers_killed_mid_payment_never_charge_twice(
+    tmp_path: Path, database_url: str
+) -> None:
+    """A worker paying renewals by card and opening tickets is SIGKILLed at random
+    moments, again and again; after each restart the customer retries from Ordini. Every
+    charge the gateway made is registered exactly once, nothing is half-written. Runs on
+    the PostgreSQL of CI too."""
+    db = PG_URL and database_url or f"sqlite+aiosqlite:///{tmp_path / 'crash.db'}"
     env = {"SPORTELLO_DATABASE_URL": db}
     script = "\n".join(["vorrei rinnovare mariorossi.it", "1", "1",
                         "4242 4242 4242 4242", "voglio parlare con un operatore"] * 3) + "\n"
