@@ -149,7 +149,7 @@ async def test_workers_killed_mid_payment_never_charge_twice(
     moments, again and again; after each restart the customer retries from Ordini. Every
     charge the gateway made is registered exactly once, nothing is half-written. Runs on
     the PostgreSQL of CI too."""
-    db = PG_URL and database_url or f"sqlite+aiosqlite:///{tmp_path / 'crash.db'}"
+    db = (PG_URL and database_url) or f"sqlite+aiosqlite:///{tmp_path / 'crash.db'}"
     env = {"SPORTELLO_DATABASE_URL": db}
     script = "\n".join(["vorrei rinnovare mariorossi.it", "1", "1",
                         "4242 4242 4242 4242", "voglio parlare con un operatore"] * 3) + "\n"
