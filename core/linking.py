@@ -25,6 +25,12 @@ MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(hours=1)
 
 
+def looks_like_code(text: str) -> bool:
+    """Whether a typed message could be a link code (so that it counts as an attempt)."""
+    cleaned = text.strip().upper()
+    return len(cleaned) == CODE_LENGTH and all(ch in ALPHABET for ch in cleaned)
+
+
 def hash_code(code: str) -> str:
     return hashlib.sha256(code.strip().upper().encode()).hexdigest()
 

@@ -276,10 +276,17 @@ class Engine:
 
     async def _unlinked(self, incoming: Incoming) -> list[Reply]:
         """A chat nobody is linked to sees nothing but the way to link it."""
+        from core.linking import looks_like_code
+
         code = incoming.argument if incoming.command == "start" else (incoming.text or "")
         code = code.strip()
-        if not (6 <= len(code) <= 32 and code.isalnum()):
+        if incoming.command == "start" and not code:
             return [Reply(t("link-needed"))]
+        if incoming.command != "start" and not looks_like_code(code):
+            # "buongiorno" from an unlinked chat is not a wrong code: just say how to link.
+            return [Reply(t("link-needed"))]
+        if not (4 <= len(code) <= 32 and code.isalnum()):
+            return [Reply(t("link-invalid"))]
         customer_id, outcome = await self.app.link_chat(
             code, incoming.chat_id, incoming.user_id or incoming.chat_id)
         if customer_id is None:

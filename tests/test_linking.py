@@ -41,8 +41,11 @@ async def test_codes_are_stored_hashed(demo: Sportello) -> None:
 
 async def test_guessing_is_rate_limited(demo: Sportello) -> None:
     engine = Engine(demo)
+    for text in ("buongiorno", "ciao, come faccio?"):  # chatting is not guessing
+        reply = await engine.handle(Incoming("tg:9", user_id="9", text=text))
+        assert "non è ancora collegata" in reply[0].text
     for i in range(5):
-        reply = await engine.handle(Incoming("tg:9", user_id="9", text=f"ABCDEFGH{i:02d}"))
+        reply = await engine.handle(Incoming("tg:9", user_id="9", text=f"ABCDEFGHJ{i + 2}"))
         assert "non è valido" in reply[0].text
     code, _, _ = await demo.create_link_code("C001")
     refused = await engine.handle(Incoming("tg:9", user_id="9", command="start",
