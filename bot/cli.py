@@ -186,6 +186,8 @@ async def _lifecycle(app: Sportello) -> int:
         print("  " + t("cli-lifecycle-notice", kind=t(f"notice-{notice.kind}"),
                 customer=str(notice.customer_id), service=str(notice.service_id),
                 ref=notice.ref_date))
+    if result.notices_total > len(result.notices):
+        print(t("cli-lifecycle-more", count=result.notices_total - len(result.notices)))
     return 0
 
 

@@ -63,6 +63,8 @@ from core.models import (
 from core.states import ATTIVO, DISDETTO, ELIMINATO, SCADUTO, SOSPESO
 from core.views import NoticeView, SweepResult
 
+NOTICES_RETURNED = 1000
+
 
 def _lit(value: Any, type_: Any) -> Any:
     return literal(value, type_)
@@ -280,11 +282,15 @@ async def sweep(ctx: Ctx) -> SweepResult:
         # Last: a renewal above may have set an expiry that is already within a window.
         "reminders": await _reminders(ctx),
     }
+    total = (await ctx.session.execute(
+        select(func.count(Notice.id)).where(Notice.id > last))).scalar_one()
+    # The first notices only, so that memory does not grow with the number of services;
+    # all of them are in the outbox, which the bot reads page by page.
     notices = (await ctx.session.execute(
-        select(Notice).where(Notice.id > last).order_by(Notice.id))).scalars().all()
-    return SweepResult(
-        day=ctx.today, counts=counts,
-        notices=tuple(NoticeView(n.id, n.customer_id, n.service_id, n.kind, n.ref_date,
-                                 n.order_id) for n in notices),
-    )
+        select(Notice.id, Notice.customer_id, Notice.service_id, Notice.kind,
+               Notice.ref_date, Notice.order_id)
+        .where(Notice.id > last).order_by(Notice.id).limit(NOTICES_RETURNED))).all()
+    return SweepResult(day=ctx.today, counts=counts,
+                       notices=tuple(NoticeView(*row) for row in notices),
+                       notices_total=total)
 

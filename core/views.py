@@ -203,4 +203,5 @@ class NoticeView:
 class SweepResult:
     day: date
     counts: dict[str, int]
-    notices: tuple[NoticeView, ...]
+    notices: tuple[NoticeView, ...]  # the first ones (see lifecycle.NOTICES_RETURNED)
+    notices_total: int = 0

@@ -234,8 +234,8 @@ def _stem_similarity(word: str, stem: str) -> float:
     stem part is tolerated ("rinovare" ~ rinnov*, "disdre" ~ disdi*)."""
     if word.startswith(stem):
         return 1.0
-    if len(stem) < 5 or len(word) < len(stem):
-        return 0.0
+    if len(stem) < 5 or len(word) < len(stem) or word[0] != stem[0]:
+        return 0.0  # typos are tolerated after the first letter: keeps this cheap
     best = max(fuzz.ratio(stem, word[:n]) for n in range(len(stem) - 1, len(stem) + 2))
     return best / 100 if best >= 80 else 0.0
 

@@ -51,3 +51,4 @@ cli-tickets-line = n. { $ticket } · { $status } · cliente { $customer } · { $
 cli-tickets-message = [{ $kind } { $who } · { $date }] { $text }
 cli-tickets-replied = Risposta aggiunta al ticket n. { $ticket }: il bot la recapiterà al cliente.
 cli-tickets-closed = Ticket n. { $ticket } chiuso.
+cli-lifecycle-more = … e altri { $count } avvisi, in coda per l'invio.

@@ -1,0 +1,1 @@
+"""Sportello's benchmarks: figures, not tests (`python -m benchmarks`, `sportello bench`)."""

@@ -1,0 +1,64 @@
+"""`python -m benchmarks` (or `sportello bench`): run the benchmarks, print a table, write
+JSON. `--quick` runs a tiny version of each (seconds), as CI's smoke run does."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from benchmarks import conversation, router, sweep
+
+
+def machine() -> dict[str, Any]:
+    return {"python": platform.python_version(), "system": platform.platform(),
+            "processor": platform.processor() or platform.machine(),
+            "cores": os.cpu_count()}
+
+
+def table(title: str, rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return ""
+    keys = list(rows[0])
+    widths = {k: max(len(k), *(len(str(r.get(k, ""))) for r in rows)) for k in keys}
+    lines = [title, "  ".join(k.ljust(widths[k]) for k in keys),
+             "  ".join("-" * widths[k] for k in keys)]
+    lines += ["  ".join(str(r.get(k, "")).ljust(widths[k]) for k in keys) for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+async def run_all(quick: bool, pg_url: str | None) -> dict[str, Any]:
+    folder = Path(tempfile.mkdtemp(prefix="sportello-bench-"))
+    sizes = [2_000, 10_000] if quick else [10_000, 100_000, 1_000_000]
+    results: dict[str, Any] = {"machine": machine()}
+    results["router"] = [router.run(rounds=2 if quick else 20)]
+    results["sweep"] = await sweep.run(sizes, folder, pg_url)
+    results["conversation"] = await conversation.run(
+        folder, customers=10 if quick else 60, rounds=1 if quick else 2, pg_url=pg_url)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
+    parser.add_argument("--pg-url", help="also measure on this PostgreSQL (it is emptied!)")
+    parser.add_argument("--json", default="bench-results.json", help="where to write JSON")
+    args = parser.parse_args(argv)
+    results = asyncio.run(run_all(args.quick, args.pg_url))
+    print(f"machine: {results['machine']}\n")
+    print(table("free-text router", results["router"]))
+    print(table("daily lifecycle sweep", results["sweep"]))
+    print(table("conversations per runtime (ratio = ours / echo floor)",
+                results["conversation"]))
+    Path(args.json).write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
+    print(f"written: {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
