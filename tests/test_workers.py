@@ -93,9 +93,12 @@ async def test_two_workers_behave_as_one_bot(pg_only: str, app: Sportello, clock
                     headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}) as response:
                 assert response.status == 200
 
+        from core.clock import SystemClock
+
+        app.clock = SystemClock()  # the workers run on the real clock: so must the code
         code, _, _ = await app.create_link_code("C001")
         await post(fake.user_message(MARIO, f"/start {code}"))
-        await fake.wait_for(MARIO.id, "Ciao Mario!")
+        await fake.wait_for(MARIO.id, "Ciao Mario!", timeout=60)  # cold workers are slow
         await post(fake.user_message(MARIO, "vorrei rinnovare mariorossi.it"))
         review = await fake.wait_for(MARIO.id, "Totale: € 12,08")
         await post(fake.press(MARIO, review, "Bonifico bancario"))
