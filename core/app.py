@@ -429,8 +429,6 @@ class Sportello:
     async def list_tickets(self, customer_id: int | None = None,
                            open_only: bool = False) -> list[TicketView]:
         async def work(ctx: Ctx) -> list[TicketView]:
-            from core.models import Ticket  # local: only listing needs the class here
-
             query = select(Ticket).order_by(Ticket.id.desc())
             if customer_id is not None:
                 query = query.where(Ticket.customer_id == customer_id)

@@ -20,7 +20,6 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, text, update
@@ -512,6 +511,3 @@ def menu_rows(turn: Turn) -> list[list[Button]]:
     buttons = [turn.btn(t(label), name) for label, name in items]
     return [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
 
-
-def now_stamp(turn: Turn) -> datetime:
-    return turn.app.clock.now()
