@@ -12,7 +12,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from benchmarks import conversation, router, sweep
+from benchmarks import conversation, memory, router, sweep
+
+PARTS = ("router", "sweep", "conversation", "memory")
 
 
 def machine() -> dict[str, Any]:
@@ -32,29 +34,45 @@ def table(title: str, rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-async def run_all(quick: bool, pg_url: str | None) -> dict[str, Any]:
+async def run_all(quick: bool, pg_url: str | None, parts: list[str]) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="sportello-bench-"))
-    sizes = [2_000, 10_000] if quick else [10_000, 100_000, 1_000_000]
-    results: dict[str, Any] = {"machine": machine()}
-    results["router"] = [router.run(rounds=2 if quick else 20)]
-    results["sweep"] = await sweep.run(sizes, folder, pg_url)
-    results["conversation"] = await conversation.run(
-        folder, customers=10 if quick else 60, rounds=1 if quick else 2, pg_url=pg_url)
+    results: dict[str, Any] = {"machine": machine(), "quick": quick}
+    if "router" in parts:
+        results["router"] = [router.run(rounds=2 if quick else 20)]
+    if "sweep" in parts:
+        sizes = [2_000, 10_000] if quick else [10_000, 100_000, 1_000_000]
+        results["sweep"] = await sweep.run(sizes, folder, pg_url)
+    if "conversation" in parts:
+        results["conversation"] = await conversation.run(
+            folder, customers=10 if quick else 60, rounds=1 if quick else 3, pg_url=pg_url,
+            paced=5 if quick else 60)
+    if "memory" in parts:
+        results["memory"] = [await memory.run(
+            folder, services=3_000 if quick else 300_000, chats=100 if quick else 10_000)]
     return results
 
 
+TITLES = {
+    "router": "free-text router",
+    "sweep": "daily lifecycle sweep",
+    "conversation": "conversations per runtime (ratio = ours / echo floor)",
+    "memory": "resident memory of `sportello run`",
+}
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser = argparse.ArgumentParser(prog="sportello bench")
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
     parser.add_argument("--pg-url", help="also measure on this PostgreSQL (it is emptied!)")
     parser.add_argument("--json", default="bench-results.json", help="where to write JSON")
+    parser.add_argument("--only", action="append", choices=PARTS,
+                        help="run only this benchmark (repeatable)")
     args = parser.parse_args(argv)
-    results = asyncio.run(run_all(args.quick, args.pg_url))
+    results = asyncio.run(run_all(args.quick, args.pg_url, args.only or list(PARTS)))
     print(f"machine: {results['machine']}\n")
-    print(table("free-text router", results["router"]))
-    print(table("daily lifecycle sweep", results["sweep"]))
-    print(table("conversations per runtime (ratio = ours / echo floor)",
-                results["conversation"]))
+    for part in PARTS:
+        if part in results:
+            print(table(TITLES[part], results[part]))
     Path(args.json).write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
     print(f"written: {args.json}")
     return 0

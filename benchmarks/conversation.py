@@ -97,9 +97,10 @@ def kinds(count: int, seed: int) -> list[str]:
 
 
 async def drive(fake: FakeTelegram, feed: Any, customers: list[tuple[int, str]],
-                record: list[dict[str, Any]] | None, replay: list[dict[str, Any]] | None
-                ) -> list[float]:
-    """Each customer runs its script concurrently with the others; returns latencies."""
+                record: list[dict[str, Any]] | None, replay: list[dict[str, Any]] | None,
+                every: float = 0.0) -> list[float]:
+    """Each customer runs its script concurrently with the others; returns latencies.
+    With `every`, customers arrive one per `every` seconds instead of all at once."""
     latencies: list[float] = []
 
     async def send(update: dict[str, Any]) -> None:
@@ -113,13 +114,15 @@ async def drive(fake: FakeTelegram, feed: Any, customers: list[tuple[int, str]],
             chat = (update.get("message") or update["callback_query"]["message"])["chat"]["id"]
             queues.setdefault(chat, []).append(update)
 
-        async def replay_one(items: list[dict[str, Any]]) -> None:
+        async def replay_one(n: int, items: list[dict[str, Any]]) -> None:
+            await asyncio.sleep(n * every)
             for update in items:
                 await send(update)
-        await asyncio.gather(*(replay_one(items) for items in queues.values()))
+        await asyncio.gather(*(replay_one(n, items) for n, items in enumerate(queues.values())))
         return latencies
 
-    async def one(i: int, kind: str) -> None:
+    async def one(n: int, i: int, kind: str) -> None:
+        await asyncio.sleep(n * every)
         user = User(900_000 + i, "Cliente", f"Numero{i}")
         for action, value in script(kind, i):
             if action == "press":
@@ -136,7 +139,7 @@ async def drive(fake: FakeTelegram, feed: Any, customers: list[tuple[int, str]],
             if record is not None:
                 record.append(update)
             await send(update)
-    await asyncio.gather(*(one(i, kind) for i, kind in customers))
+    await asyncio.gather(*(one(n, i, kind) for n, (i, kind) in enumerate(customers)))
     return latencies
 
 
@@ -209,7 +212,11 @@ def figures(latencies: list[float], seconds: float) -> dict[str, float]:
 
 
 async def run(folder: Path, customers: int = 60, rounds: int = 2,
-              pg_url: str | None = None) -> list[dict[str, Any]]:
+              pg_url: str | None = None, paced: int = 40, arrivals: float = 4.0
+              ) -> list[dict[str, Any]]:
+    """Per database and runtime: throughput with `customers` at once (ours and the floor,
+    alternating for `rounds`), then latency at a steady load: `paced` customers arriving
+    `arrivals` per second, each going through its script."""
     rows = []
     databases = [("sqlite", None)] + ([("postgresql", pg_url)] if pg_url else [])
     for db_name, url in databases:
@@ -225,7 +232,7 @@ async def run(folder: Path, customers: int = 60, rounds: int = 2,
                 db_url = url
             fake = FakeTelegram()
             base = await fake.start()
-            app, engine = await prepare(db_url, customers * rounds)
+            app, engine = await prepare(db_url, customers * rounds + paced)
             ours_feed, ours_close = await runtime(framework, fake, base, app)
             floor_feed, floor_close = await runtime(framework, fake, base, None)
             ours, floor = [], []
@@ -239,13 +246,20 @@ async def run(folder: Path, customers: int = 60, rounds: int = 2,
                 started = time.perf_counter()
                 floor += await drive(fake, floor_feed, [], None, record)
                 floor_time += time.perf_counter() - started
+            steady = list(enumerate(kinds(paced, 99), start=rounds * customers))
+            record = []
+            ours_steady = await drive(fake, ours_feed, steady, record, None, 1 / arrivals)
+            floor_steady = await drive(fake, floor_feed, [], None, record, 1 / arrivals)
             await ours_close()
             await floor_close()
             await engine.dispose()
             await fake.stop()
             mine, base_figures = figures(ours, ours_time), figures(floor, floor_time)
+            calm, calm_floor = figures(ours_steady, 1.0), figures(floor_steady, 1.0)
             rows.append({"db": db_name, "framework": framework, **mine,
                          "floor_per_second": base_figures["per_second"],
                          "floor_p99_ms": base_figures["p99_ms"],
-                         "ratio": round(mine["per_second"] / base_figures["per_second"], 2)})
+                         "ratio": round(mine["per_second"] / base_figures["per_second"], 2),
+                         "steady_p50_ms": calm["p50_ms"], "steady_p99_ms": calm["p99_ms"],
+                         "steady_floor_p99_ms": calm_floor["p99_ms"]})
     return rows

@@ -105,7 +105,7 @@ class Door:
             return
         if not repeated:
             await self.deliver(message.chat_id, replies)
-        await self.relay_pending()
+        await self.relay_if_due()
 
     async def on_callback(self, callback: TgCallback) -> None:
         if callback.chat_id is None:
@@ -144,7 +144,7 @@ class Door:
         elif first is not None:
             rest = [first, *rest]
         await self.deliver(chat_id, rest)
-        await self.relay_pending()
+        await self.relay_if_due()
 
     async def deliver(self, chat_id: int, replies: list[Reply], strict: bool = False) -> bool:
         """Send replies in order; False if the chat blocked the bot. With `strict`, a
@@ -340,9 +340,17 @@ class Door:
         return await self.sender.call(self.support_chat, lambda: self.io.send(
             self.support_chat or 0, text, None, thread_id, reply_to))
 
+    async def relay_if_due(self) -> None:
+        """After an update: relay only if this process wrote a ticket message since the
+        last relay; messages written elsewhere (the CLI, another worker) are picked up by
+        the runner's outbox loop."""
+        if self.app.relay_due:
+            await self.relay_pending()
+
     async def relay_pending(self) -> None:
         """Deliver ticket messages not yet on the other side (the relay outbox)."""
         async with self._relay_lock:
+            self.app.relay_due = False
             for message_id, ticket_id, author_kind, text in await self.app.unrelayed_messages():
                 try:
                     if author_kind == "support":

@@ -7,7 +7,7 @@ repeated call returns it without doing anything again. Errors roll everything ba
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -21,7 +21,7 @@ from core import actions, billing, lifecycle, linking, tickets
 from core.clock import Clock, SystemClock
 from core.config import Settings
 from core.context import SYSTEM, Actor, Ctx
-from core.db import open_database
+from core.db import READ_ONLY, open_database
 from core.errors import NotAllowed, NotFound, QuoteExpired
 from core.models import (
     Conversation,
@@ -72,6 +72,9 @@ class Sportello:
         self.clock = clock or SystemClock()
         self.gateway = gateway or SandboxCardGateway(sessions)
         self.engine = engine
+        # Set when this process writes a ticket message, so a door relays after an update
+        # only when there is something to relay (the outbox loop catches everything else).
+        self.relay_due = True
 
     @classmethod
     async def open(cls, settings: Settings | None = None, clock: Clock | None = None) -> Sportello:
@@ -87,12 +90,22 @@ class Sportello:
     # --- plumbing -----------------------------------------------------------------------
 
     @asynccontextmanager
-    async def _ctx(self, actor: Actor):  # type: ignore[no-untyped-def]
+    async def _ctx(self, actor: Actor, read_only: bool = False):  # type: ignore[no-untyped-def]
         async with self.sessions() as session, session.begin():
+            if read_only:
+                await session.connection(execution_options={READ_ONLY: True})
             yield Ctx(session, self.clock.today(), self.clock.now(), self.settings, actor)
 
+    @asynccontextmanager
+    async def read_session(self) -> AsyncIterator[AsyncSession]:
+        """A session for reads only (see `_read`)."""
+        async with self.sessions() as session:
+            await session.connection(execution_options={READ_ONLY: True})
+            yield session
+
     async def _read(self, work: Callable[[Ctx], Awaitable[T]], actor: Actor = SYSTEM) -> T:
-        async with self._ctx(actor) as ctx:
+        """`work` only reads (on SQLite it runs outside a transaction, holding no lock)."""
+        async with self._ctx(actor, read_only=True) as ctx:
             return await work(ctx)
 
     async def _write(
@@ -419,6 +432,7 @@ class Sportello:
                 service_id, context)
             return {"ticket_id": ticket.id}
         result = await self._write(key, "open_ticket", Actor.customer(customer_id), work)
+        self.relay_due = True
         return await self.get_ticket(result["ticket_id"], customer_id)
 
     async def get_ticket(self, ticket_id: int, customer_id: int | None = None) -> TicketView:
@@ -447,6 +461,7 @@ class Sportello:
             await tickets.add_message(ctx, ticket, text)
             return {"ticket_id": ticket_id}
         await self._write(key, "ticket_message", actor, work)
+        self.relay_due = True
         return await self.get_ticket(ticket_id, owner)
 
     async def assign_ticket(self, ticket_id: int, staff: str,

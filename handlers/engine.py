@@ -22,7 +22,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from core.app import Sportello
@@ -249,14 +249,14 @@ class Engine:
     async def _handle_once(self, incoming: Incoming, key_base: str
                            ) -> tuple[list[Reply], bool]:
         """(replies, repeated) for one update."""
-        async with self.app.sessions() as session:
-            if incoming.update_id:
-                done = await session.get(ProcessedUpdate, incoming.update_id)
-                if done is not None:
-                    return [Reply.from_dict(r) for r in done.replies], True
-            row = await session.get(Conversation, incoming.chat_id)
-            customer = (await session.get(Customer, row.customer_id)
-                        if row is not None and row.customer_id else None)
+        async with self.app.read_session() as session:
+            row, customer, done = await _conversation_of(session, incoming.chat_id,
+                                                         incoming.update_id)
+            if row is None and incoming.update_id:
+                done = await session.scalar(select(ProcessedUpdate.replies).where(
+                    ProcessedUpdate.update_id == incoming.update_id))
+        if done is not None:
+            return [Reply.from_dict(r) for r in done], True
         if row is None or customer is None:
             replies = await self._unlinked(incoming)
             await self._remember(incoming, replies)
@@ -305,10 +305,8 @@ class Engine:
         """
         async with self._chat_lock(chat_id):
             for _attempt in range(3):
-                async with self.app.sessions() as session:
-                    row = await session.get(Conversation, chat_id)
-                    customer = (await session.get(Customer, row.customer_id)
-                                if row is not None and row.customer_id else None)
+                async with self.app.read_session() as session:
+                    row, customer, _ = await _conversation_of(session, chat_id)
                 if row is None or customer is None:
                     return []
                 state = State.load(row)
@@ -355,11 +353,11 @@ class Engine:
             if rows_changed(saved) != 1:
                 raise _Conflict
             if incoming.update_id:
-                session.add(ProcessedUpdate(
-                    update_id=incoming.update_id, chat_id=incoming.chat_id,
-                    replies=[r.to_dict() for r in replies], created_at=self.app.clock.now()))
                 try:
-                    await session.flush()
+                    await session.execute(insert(ProcessedUpdate).values(
+                        update_id=incoming.update_id, chat_id=incoming.chat_id,
+                        replies=[r.to_dict() for r in replies],
+                        created_at=self.app.clock.now()))
                 except IntegrityError:
                     raise _Conflict from None
 
@@ -380,6 +378,22 @@ class Engine:
 
 
 _CONTROL = {c: None for c in range(32) if chr(c) not in "\n\t"} | {0x7F: None}
+
+
+async def _conversation_of(session: Any, chat_id: str, update_id: str | None = None
+                           ) -> tuple[Conversation | None, Customer | None, Any]:
+    """The chat's conversation, its customer and, if `update_id` was handled before, the
+    replies stored for it: one statement, as this runs for every update."""
+    query = (select(Conversation, Customer)
+             .outerjoin(Customer, Customer.id == Conversation.customer_id)
+             .where(Conversation.chat_id == chat_id))
+    if update_id:
+        query = query.add_columns(select(ProcessedUpdate.replies).where(
+            ProcessedUpdate.update_id == update_id).scalar_subquery())
+    found = (await session.execute(query)).first()
+    if found is None:
+        return None, None, None
+    return found[0], found[1], (found[2] if update_id else None)
 
 
 def _clean(incoming: Incoming) -> Incoming:
