@@ -9,8 +9,8 @@ from aiogram import Bot, Dispatcher, Router
 from aiogram import exceptions as ag_error
 from aiogram import methods as ag_methods
 from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.methods.base import Response
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.methods.base import Response
 from aiogram.types import (
     BotCommand,
     CallbackQuery,

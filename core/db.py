@@ -81,7 +81,7 @@ def _tune_sqlite(engine: AsyncEngine, in_memory: bool) -> None:
             return  # reads only: each statement sees committed data, no lock is held
         # IMMEDIATE takes the write lock up front: two writers queue instead of one of them
         # failing half-way when it upgrades a read lock.
-        dbapi = conn.connection.dbapi_connection
+        dbapi: Any = conn.connection.dbapi_connection
         if hasattr(dbapi, "defer_begin"):
             dbapi.defer_begin("BEGIN IMMEDIATE")  # sent with the first statement
         else:

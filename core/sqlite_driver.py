@@ -33,7 +33,7 @@ DRIVER = "sportello_aiosqlite"
 class _Outcome:
     """What a finished statement leaves for SQLAlchemy to read (the cursor is closed)."""
 
-    __slots__ = ("description", "rowcount", "lastrowid", "arraysize")
+    __slots__ = ("arraysize", "description", "lastrowid", "rowcount")
 
     def __init__(self) -> None:
         self.description: Any = None
@@ -79,7 +79,7 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
         self._rows = collections.deque()
 
     async def _go(self, operation: Any, parameters: Any, many: bool) -> Any:
-        adapted = self._adapt_connection
+        adapted: Any = self._adapt_connection
         if operation in _BEGINS and not parameters:
             adapted._begin = operation  # sent with the next statement
             return self
