@@ -19,6 +19,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 # Execution option for sessions that only read: on SQLite they open no transaction (no
 # BEGIN, no COMMIT, no lock held); on PostgreSQL it changes nothing.
 READ_ONLY = "sportello_read_only"
+PG_CONNECTIONS = 20  # per process; the engine lets at most half hold a chat's lock
 
 
 def rows_changed(result: Any) -> int:
@@ -34,7 +35,8 @@ def create_engine(url: str) -> AsyncEngine:
     """An async engine; SQLite gets foreign keys, WAL and writer-serialising transactions."""
     parsed = make_url(url)
     if not is_sqlite(url):
-        return create_async_engine(url, pool_pre_ping=True)
+        return create_async_engine(url, pool_pre_ping=True, pool_size=PG_CONNECTIONS // 2,
+                                   max_overflow=PG_CONNECTIONS - PG_CONNECTIONS // 2)
     database = parsed.database or ":memory:"
     kwargs: dict[str, Any] = {}
     if database == ":memory:":

@@ -22,11 +22,11 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import Table, select, text
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from core.app import Sportello
-from core.db import rows_changed
+from core.db import PG_CONNECTIONS, rows_changed
 from core.errors import SportelloError
 from core.models import Conversation, Customer, ProcessedUpdate
 from core.views import ServiceView
@@ -168,7 +168,8 @@ class Engine:
         self.app = app
         self.invoices = invoices
         self.flood = flood  # Telegram doors pass one; a scripted terminal chat does not
-        self._locks: dict[str, asyncio.Lock] = {}
+        self._locks: dict[str, _ChatLock] = {}
+        self._pg_slots = asyncio.Semaphore(PG_CONNECTIONS // 2)
         from handlers import flows  # noqa: F401 - registers the actions
 
     async def link(self, chat_id: str, customer_id: int) -> None:
@@ -217,19 +218,34 @@ class Engine:
     async def _chat_lock(self, chat_id: str) -> AsyncIterator[None]:
         """One update of a chat at a time: an asyncio lock in this process and, on
         PostgreSQL, an advisory lock shared by every worker using the same database."""
-        async with self._locks.setdefault(chat_id, asyncio.Lock()):
-            bind = self.app.sessions.kw.get("bind")
-            if bind is None or bind.dialect.name != "postgresql":
-                yield
-                return
-            key = int.from_bytes(hashlib.sha256(chat_id.encode()).digest()[:8], "big",
-                                 signed=True)
-            async with self.app.sessions() as session:
-                await session.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
-                try:
+        entry = self._locks.setdefault(chat_id, _ChatLock())
+        entry.users += 1
+        try:
+            async with entry.lock:
+                bind = self.app.sessions.kw.get("bind")
+                if bind is None or bind.dialect.name != "postgresql":
                     yield
-                finally:
-                    await session.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                    return
+                # The advisory lock keeps a pooled connection for the whole update, which
+                # needs one more: at most half the pool may hold locks, or sixty chats at
+                # once would take every connection and wait for ever for a second one.
+                async with self._pg_slots, self._advisory_lock(chat_id):
+                    yield
+        finally:
+            entry.users -= 1
+            if entry.users == 0:
+                del self._locks[chat_id]  # the table holds only chats being handled
+
+    @asynccontextmanager
+    async def _advisory_lock(self, chat_id: str) -> AsyncIterator[None]:
+        key = int.from_bytes(hashlib.sha256(chat_id.encode()).digest()[:8], "big",
+                             signed=True)
+        async with self.app.sessions() as session:
+            await session.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
+            try:
+                yield
+            finally:
+                await session.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
 
     async def _handle_guarded(self, incoming: Incoming) -> tuple[list[Reply], bool]:
         """Under the chat's lock, so that "already handled?" is answered after any other
@@ -341,20 +357,23 @@ class Engine:
 
     async def _save(self, version: int, state: State, incoming: Incoming,
                     replies: list[Reply]) -> None:
+        """The new state, on the version read, and the update's replies: one transaction.
+        Plain table statements (no ORM unit of work): this runs for every update."""
+        conversations: Table = Conversation.__table__  # type: ignore[assignment]
+        processed: Table = ProcessedUpdate.__table__  # type: ignore[assignment]
         async with self.app.sessions() as session, session.begin():
             saved = await session.execute(
-                update(Conversation)
-                .where(Conversation.chat_id == incoming.chat_id,
-                       Conversation.version == version)
+                conversations.update()
+                .where(conversations.c.chat_id == incoming.chat_id,
+                       conversations.c.version == version)
                 .values(flow=state.flow, step=state.step, data=state.dump(),
                         history=state.history[-HISTORY_KEPT:], version=version + 1,
-                        updated_at=self.app.clock.now())
-                .execution_options(synchronize_session=False))
+                        updated_at=self.app.clock.now()))
             if rows_changed(saved) != 1:
                 raise _Conflict
             if incoming.update_id:
                 try:
-                    await session.execute(insert(ProcessedUpdate).values(
+                    await session.execute(processed.insert().values(
                         update_id=incoming.update_id, chat_id=incoming.chat_id,
                         replies=[r.to_dict() for r in replies],
                         created_at=self.app.clock.now()))
@@ -378,6 +397,12 @@ class Engine:
 
 
 _CONTROL = {c: None for c in range(32) if chr(c) not in "\n\t"} | {0x7F: None}
+
+
+@dataclass
+class _ChatLock:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    users: int = 0  # updates holding or waiting for it
 
 
 async def _conversation_of(session: Any, chat_id: str, update_id: str | None = None

@@ -98,7 +98,7 @@ class FakeTelegram:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        server = site._server
+        server: Any = site._server
         assert server is not None and server.sockets
         self.port = server.sockets[0].getsockname()[1]
         return f"http://127.0.0.1:{self.port}"

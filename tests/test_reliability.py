@@ -157,3 +157,22 @@ async def test_payment_registration_racing_the_sweep_renews_once(demo: Sportello
                                     vps.expires_on.day)
     orders = await demo.list_orders(customer.id)
     assert [o.status for o in orders] == ["paid"]  # no on-sight renewal on top
+
+
+async def test_more_chats_at_once_than_database_connections(demo: Sportello) -> None:
+    """Fifty chats each sending an update at the same moment: every one is answered.
+    On PostgreSQL a chat's advisory lock holds a pooled connection while the update needs
+    another; the benchmark found sixty chats at once starving the pool (each waited for a
+    second connection until the pool gave up). The lock table empties afterwards."""
+    from core.db import PG_CONNECTIONS
+
+    customer = await demo.customer_by_code("C001")
+    engine = Engine(demo)
+    chats = [f"tg:{5000 + i}" for i in range(max(50, PG_CONNECTIONS * 2 + 10))]
+    for chat in chats:
+        await engine.link(chat, customer.id)
+    results = await asyncio.wait_for(asyncio.gather(*(
+        engine.handle(Incoming(chat, text="i miei prodotti", update_id=f"many-{chat}"))
+        for chat in chats)), timeout=120)
+    assert all("mariorossi.it" in replies[0].text for replies in results)
+    assert engine._locks == {}
