@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -59,6 +59,19 @@ from core.views import (
 
 T = TypeVar("T")
 DELETED_SHOWN_DAYS = 90  # a deleted service stays listed (for a recovery ticket) this long
+
+# Reads made on most updates, built once (building a statement costs more than running it).
+_SERVICES_OF = (
+    select(Service).where(Service.customer_id == bindparam("customer"))
+    .where((Service.status != "eliminato") | (Service.expires_on >= bindparam("horizon")))
+    .order_by(Service.expires_on, Service.name))
+_PLAN_NAMES = (select(Service.id, Plan.name).join(Plan, Plan.id == Service.plan_id)
+               .where(Service.customer_id == bindparam("customer")))
+_TARGET_NAMES = (
+    select(Service.id, Plan.name)
+    .join(PlanTransition, PlanTransition.from_plan_id == Service.plan_id)
+    .join(Plan, Plan.id == PlanTransition.to_plan_id)
+    .where(Service.customer_id == bindparam("customer"), Plan.active.is_(True)))
 
 
 class Sportello:
@@ -152,10 +165,8 @@ class Sportello:
         """The customer's services, soonest expiry first (deleted ones kept a while)."""
         async def work(ctx: Ctx) -> list[ServiceView]:
             horizon = ctx.today - timedelta(days=DELETED_SHOWN_DAYS)
-            rows = (await ctx.session.execute(
-                select(Service).where(Service.customer_id == customer_id)
-                .where((Service.status != "eliminato") | (Service.expires_on >= horizon))
-                .order_by(Service.expires_on, Service.name))).scalars().all()
+            rows = (await ctx.session.execute(_SERVICES_OF, {
+                "customer": customer_id, "horizon": horizon})).scalars().all()
             plans = await self._plan_codes(ctx, {s.pending_plan_id for s in rows})
             return [self._view(ctx, s, plans.get(s.pending_plan_id)) for s in rows]
         return await self._read(work)
@@ -188,15 +199,9 @@ class Sportello:
     async def plan_names(self, customer_id: int) -> dict[int, tuple[str, ...]]:
         """Per service: its plan's name, then the names of the plans it may change to."""
         async def work(ctx: Ctx) -> dict[int, tuple[str, ...]]:
-            current = await ctx.session.execute(
-                select(Service.id, Plan.name).join(Plan, Plan.id == Service.plan_id)
-                .where(Service.customer_id == customer_id))
+            current = await ctx.session.execute(_PLAN_NAMES, {"customer": customer_id})
             names: dict[int, list[str]] = {sid: [name] for sid, name in current.all()}
-            targets = await ctx.session.execute(
-                select(Service.id, Plan.name)
-                .join(PlanTransition, PlanTransition.from_plan_id == Service.plan_id)
-                .join(Plan, Plan.id == PlanTransition.to_plan_id)
-                .where(Service.customer_id == customer_id, Plan.active.is_(True)))
+            targets = await ctx.session.execute(_TARGET_NAMES, {"customer": customer_id})
             for sid, name in targets.all():
                 names.setdefault(sid, []).append(name)
             return {sid: tuple(found) for sid, found in names.items()}

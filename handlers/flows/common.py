@@ -119,9 +119,9 @@ def service_refs(services: list[ServiceView], plan_names: dict[int, tuple[str, .
 
 def asks_for_operator(text: str) -> bool:
     """An explicit request for a person, recognised even in the middle of a flow."""
-    folded = fold(text)
-    return route(text).intent == "operator" and any(
-        word in folded for word in ("operator", "umano", "persona", "qualcuno"))
+    folded = fold(text)  # the words first: routing costs more, and most texts lack them
+    return any(word in folded for word in ("operator", "umano", "persona", "qualcuno")) \
+        and route(text).intent == "operator"
 
 
 async def open_operator_ticket(turn: Turn, text: str) -> None:
