@@ -24,7 +24,7 @@ from sqlalchemy import insert
 from benchmarks.sweep import build
 from core.db import create_engine
 from core.models import Conversation
-from tests.fake_telegram import FakeTelegram, User
+from tests.fake_telegram import FakeTelegram, User, wait_ready
 
 ROOT = Path(__file__).parent.parent
 SECRET = "bench-secret"
@@ -61,20 +61,6 @@ async def _conversations(url: str, chats: int) -> None:
     await engine.dispose()
 
 
-async def _ready(client: aiohttp.ClientSession, port: int, process: Any) -> None:
-    for _ in range(600):
-        if process.returncode is not None:
-            raise RuntimeError("the bot process exited")
-        try:
-            async with client.get(f"http://127.0.0.1:{port}/healthz") as response:
-                if response.status == 200:
-                    return
-        except aiohttp.ClientError:
-            pass
-        await asyncio.sleep(0.1)
-    raise RuntimeError("the bot process never became ready")
-
-
 async def run(folder: Path, services: int = 300_000, chats: int = 10_000,
               framework: str = "ptb", concurrency: int = 16) -> dict[str, Any]:
     path = folder / "memory.db"
@@ -95,7 +81,7 @@ async def run(folder: Path, services: int = 300_000, chats: int = 10_000,
     hook = f"http://127.0.0.1:{port}/telegram"
     try:
         async with aiohttp.ClientSession() as client:
-            await _ready(client, port, process)
+            await wait_ready(port, tries=600)
             started = _memory_mb(process.pid)
             queue: asyncio.Queue[int] = asyncio.Queue()
             for i in range(chats):

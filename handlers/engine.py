@@ -413,7 +413,7 @@ _SAVE = (_CONVERSATIONS.update()
                 _CONVERSATIONS.c.version == bindparam("read_version"))
          .values({name: bindparam(name, type_=_CONVERSATIONS.c[name].type) for name in (
              "flow", "step", "data", "history", "version", "updated_at")}))
-_PROCESSED = ProcessedUpdate.__table__.insert()
+_PROCESSED = ProcessedUpdate.__table__.insert()  # type: ignore[attr-defined]
 
 
 async def _conversation_of(session: Any, chat_id: str, update_id: str | None = None

@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 BOT_ID = 7_000_000_001
@@ -380,3 +381,17 @@ def _keyboard(params: dict[str, Any]) -> list[list[dict[str, Any]]]:
     if isinstance(markup, str):
         markup = json.loads(markup)
     return [list(row) for row in markup.get("inline_keyboard", [])]
+
+
+async def wait_ready(port: int, tries: int = 200) -> None:
+    """Wait until a bot process on 127.0.0.1:`port` answers /healthz with 200."""
+    async with aiohttp.ClientSession() as client:
+        for _ in range(tries):
+            try:
+                async with client.get(f"http://127.0.0.1:{port}/healthz") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.1)
+    raise AssertionError(f"the bot on {port} never became ready")

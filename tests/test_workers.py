@@ -29,7 +29,7 @@ from core.models import (
     TicketMessage,
 )
 from tests.conftest import PG_URL
-from tests.fake_telegram import FakeTelegram, User
+from tests.fake_telegram import FakeTelegram, User, wait_ready
 
 ROOT = Path(__file__).parent.parent
 MARIO = User(424242, "Mario", "Rossi", "mariorossi")
@@ -46,19 +46,6 @@ async def spawn(*args: str, env: dict[str, str]) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", *args, env={**os.environ, **env}, cwd=ROOT,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-
-
-async def wait_ready(port: int) -> None:
-    async with aiohttp.ClientSession() as client:
-        for _ in range(200):
-            try:
-                async with client.get(f"http://127.0.0.1:{port}/healthz") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.1)
-    raise AssertionError(f"worker on {port} never became ready")
 
 
 @pytest.fixture
