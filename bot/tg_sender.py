@@ -104,8 +104,8 @@ class Sender:
                 log.warning("telegram asks to wait", extra={"chat": chat_id,
                                                             "seconds": slow.seconds})
                 await self._sleep(min(max(slow.seconds, 0.1), MAX_RETRY_AFTER))
-            except Temporary:
-                log.warning("telegram temporarily unavailable",
+            except Temporary as down:
+                log.warning("telegram temporarily unavailable: %s", down,
                             extra={"chat": chat_id, "attempt": attempt})
                 await self._sleep(pause)
                 pause = min(pause * 2, 30.0)
