@@ -27,6 +27,7 @@ from handlers.engine import Engine, FloodGate
 
 log = logging.getLogger("sportello.bot")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+STOP_GRACE = 10.0  # seconds an update in flight may take to finish when the bot stops
 
 
 def seconds_until(now: datetime, hour: int) -> float:
@@ -189,8 +190,19 @@ class BotRunner:
         self._stopped = True
         self._stop.set()
         if self.framework == "aiogram" and "dispatcher" in self._runtime:
+            dispatcher = self._runtime["dispatcher"]
             with contextlib.suppress(RuntimeError):  # not polling (webhook mode)
-                await self._runtime["dispatcher"].stop_polling()
+                await dispatcher.stop_polling()
+            # aiogram handles each polled update in its own task, which stopping the
+            # polling does not wait for: let updates in flight finish (bounded), so none
+            # is cut half-way or left running after the runner (found by the e2e tests,
+            # where such a task went on sending to a server already gone).
+            in_flight = set(getattr(dispatcher, "_handle_update_tasks", ()))
+            if in_flight:
+                _, unfinished = await asyncio.wait(in_flight, timeout=STOP_GRACE)
+                for task in unfinished:
+                    task.cancel()
+                await asyncio.gather(*unfinished, return_exceptions=True)
         elif "application" in self._runtime:
             application = self._runtime["application"]
             if application.updater and application.updater.running:

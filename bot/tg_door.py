@@ -251,6 +251,8 @@ class Door:
     async def _support_message(self, message: TgMessage) -> None:
         if not message.text or message.user_id is None:
             return
+        async with self._relay_lock:
+            pass  # a card being posted right now is remembered before we look it up
         ticket_id = await self.app.ticket_for_relay(str(message.chat_id), message.reply_to,
                                                     message.thread_id)
         if ticket_id is None or not await self._is_member(message.user_id):
@@ -389,6 +391,9 @@ class Door:
                 thread = await self.sender.call(self.support_chat, lambda: self.io.create_topic(
                     self.support_chat or 0, t("support-topic", ticket=str(ticket_id),
                                               customer=customer[0])[:128]))
+                # Known before anyone can write in the topic: a staff message there must
+                # find its ticket even while the card is still being posted.
+                await self.app.remember_thread(ticket_id, thread)
             card = await self._card(ticket)
             sent = await self.sender.call(self.support_chat, lambda: self.io.send(
                 self.support_chat or 0, card, self._card_buttons(ticket_id), thread))

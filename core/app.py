@@ -557,6 +557,13 @@ class Sportello:
                 if ticket is not None and ticket.support_thread_id is None:
                     ticket.support_thread_id = thread_id
 
+    async def remember_thread(self, ticket_id: int, thread_id: int) -> None:
+        """The support group's forum topic for `ticket_id` (the first one stays)."""
+        async with self._ctx(SYSTEM) as ctx:
+            ticket = await ctx.session.get(Ticket, ticket_id)
+            if ticket is not None and ticket.support_thread_id is None:
+                ticket.support_thread_id = thread_id
+
     async def ticket_for_relay(self, chat_id: str, message_id: int | None,
                                thread_id: int | None) -> int | None:
         """The ticket a support-group message answers: by the message replied to, or by
