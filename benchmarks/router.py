@@ -9,16 +9,10 @@ from typing import Any
 
 import yaml
 
-from handlers.router import ServiceRef, route
+from handlers.router import route
+from tests.router_customers import MARIO as SERVICES
 
 DATA = Path(__file__).parent.parent / "tests" / "data"
-SERVICES = [
-    ServiceRef(1, "mariorossi.it", "dominio", ("Dominio .it", "Hosting Start", "Hosting Pro")),
-    ServiceRef(2, "www.mariorossi.it", "hosting",
-               ("Hosting Start", "Hosting Pro", "Hosting Business", "Dominio .it")),
-    ServiceRef(3, "mario.rossi@pec.it", "pec", ("PEC Standard", "PEC Pro")),
-    ServiceRef(4, "rossipizzeria.it", "dominio", ("Dominio .it", "Hosting Start")),
-]
 
 
 def run(rounds: int = 20) -> dict[str, Any]:

@@ -397,7 +397,7 @@ class Door:
             card = await self._card(ticket)
             sent = await self.sender.call(self.support_chat, lambda: self.io.send(
                 self.support_chat or 0, card, self._card_buttons(ticket_id), thread))
-            await self.app.remember_relay(ticket_id, group, sent, thread)
+            await self.app.remember_relay(ticket_id, group, sent)
             return
         reply_to = None if thread else await self._card_message(ticket_id)
         sent = await self._group_say(t("support-customer-message", ticket=str(ticket_id),

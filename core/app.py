@@ -103,23 +103,23 @@ class Sportello:
     # --- plumbing -----------------------------------------------------------------------
 
     @asynccontextmanager
-    async def _ctx(self, actor: Actor, read_only: bool = False):  # type: ignore[no-untyped-def]
+    async def _ctx(self, actor: Actor):  # type: ignore[no-untyped-def]
         async with self.sessions() as session, session.begin():
-            if read_only:
-                await session.connection(execution_options={READ_ONLY: True})
             yield Ctx(session, self.clock.today(), self.clock.now(), self.settings, actor)
 
     @asynccontextmanager
     async def read_session(self) -> AsyncIterator[AsyncSession]:
-        """A session for reads only (see `_read`)."""
-        async with self.sessions() as session:
+        """A session for reads only: on SQLite it runs outside a transaction and holds no
+        lock (see `core.db.READ_ONLY`)."""
+        async with self.sessions() as session, session.begin():
             await session.connection(execution_options={READ_ONLY: True})
             yield session
 
     async def _read(self, work: Callable[[Ctx], Awaitable[T]], actor: Actor = SYSTEM) -> T:
-        """`work` only reads (on SQLite it runs outside a transaction, holding no lock)."""
-        async with self._ctx(actor, read_only=True) as ctx:
-            return await work(ctx)
+        """`work` only reads (see `read_session`)."""
+        async with self.read_session() as session:
+            return await work(Ctx(session, self.clock.today(), self.clock.now(),
+                                  self.settings, actor))
 
     async def _write(
         self, key: str | None, operation: str, actor: Actor,
@@ -543,19 +543,14 @@ class Sportello:
             await ctx.session.execute(update(TicketMessage).where(
                 TicketMessage.id == message_id).values(relayed_at=ctx.now))
 
-    async def remember_relay(self, ticket_id: int, chat_id: str, message_id: int,
-                             thread_id: int | None = None) -> None:
-        """A support-group message (or forum topic) now stands for `ticket_id`."""
+    async def remember_relay(self, ticket_id: int, chat_id: str, message_id: int) -> None:
+        """A support-group message now stands for `ticket_id`."""
         async with self._ctx(SYSTEM) as ctx:
             exists = (await ctx.session.execute(select(TicketRelay.id).where(
                 TicketRelay.chat_id == chat_id, TicketRelay.message_id == message_id))).first()
             if exists is None:
                 ctx.session.add(TicketRelay(ticket_id=ticket_id, chat_id=chat_id,
                                             message_id=message_id))
-            if thread_id is not None:
-                ticket = await ctx.session.get(Ticket, ticket_id)
-                if ticket is not None and ticket.support_thread_id is None:
-                    ticket.support_thread_id = thread_id
 
     async def remember_thread(self, ticket_id: int, thread_id: int) -> None:
         """The support group's forum topic for `ticket_id` (the first one stays)."""

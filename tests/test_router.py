@@ -9,24 +9,9 @@ import pytest
 import yaml
 
 from handlers.router import ServiceRef, route
+from tests.router_customers import LUIGI, MARIO
 
 DATA = Path(__file__).parent / "data"
-
-MARIO = [
-    ServiceRef(1, "mariorossi.it", "dominio", ("Dominio .it", "Hosting Start", "Hosting Pro")),
-    ServiceRef(2, "www.mariorossi.it", "hosting",
-               ("Hosting Start", "Hosting Pro", "Hosting Business", "Dominio .it")),
-    ServiceRef(3, "mario.rossi@pec.it", "pec", ("PEC Standard", "PEC Pro")),
-    ServiceRef(4, "rossipizzeria.it", "dominio", ("Dominio .it", "Hosting Start")),
-]
-LUIGI = [
-    ServiceRef(1, "luigiverdi.it", "dominio", ("Dominio .it", "Hosting Start", "Hosting Pro")),
-    ServiceRef(2, "www.luigiverdi.it", "hosting",
-               ("Hosting Start", "Hosting Pro", "Hosting Business", "Dominio .it")),
-    ServiceRef(3, "luigi.verdi@pec.it", "pec", ("PEC Standard", "PEC Pro")),
-    ServiceRef(4, "verdi-shop.com", "dominio", ("Dominio .it",)),
-    ServiceRef(5, "vps-verdi", "vps", ("VPS Small", "VPS Medium")),
-]
 
 
 def evaluate(name: str, services: list[ServiceRef]) -> tuple[float, float, list[str]]:
