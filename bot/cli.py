@@ -103,6 +103,20 @@ def build_parser() -> argparse.ArgumentParser:
     reg.add_argument("--amount", type=_amount, required=True, help="amount received, VAT incl.")
     reg.add_argument("--by", required=True, help="who registers it (support member)")
     reg.add_argument("--bank-ref", help="the bank's transaction reference (CRO/TRN)")
+    plist = pay_sub.add_parser("list", parents=[common],
+                               help="payments received, and money not applied to any order")
+    plist.add_argument("--unapplied", action="store_true",
+                       help="only money kept as unapplied (to apply or give back)")
+    papply = pay_sub.add_parser("apply", parents=[common],
+                                help="apply money kept as unapplied to a pending order")
+    papply.add_argument("unapplied", type=int, help="number of the unapplied payment")
+    papply.add_argument("--order", required=True, help="order reference, e.g. SPT-000042")
+    papply.add_argument("--by", required=True, help="support member")
+    prefund = pay_sub.add_parser("refund", parents=[common],
+                                 help="close money kept as unapplied as given back")
+    prefund.add_argument("unapplied", type=int, help="number of the unapplied payment")
+    prefund.add_argument("--by", required=True, help="support member")
+    prefund.add_argument("--note", required=True, help="how it was given back (e.g. CRO)")
     inv = sub.add_parser("invoices", parents=[common], help="fatture and note di credito")
     inv_sub = inv.add_subparsers(dest="action", required=True)
     note = inv_sub.add_parser("credit-note", parents=[common],
@@ -192,14 +206,66 @@ async def _lifecycle(app: Sportello) -> int:
     return 0
 
 
+async def _payments(app: Sportello, args: argparse.Namespace) -> int:
+    if args.action == "list":
+        return await _payments_list(app, args.unapplied)
+    if args.action == "apply":
+        done = await app.apply_unapplied(args.unapplied, args.order, args.by)
+        assert done.order is not None
+        print(t("cli-payments-applied", id=str(args.unapplied), reference=done.order.reference,
+                total=done.order.total, status=t(f"order_status-{done.order.status}")))
+        return 0
+    if args.action == "refund":
+        kept = await app.refund_unapplied(args.unapplied, args.by, args.note)
+        print(t("cli-payments-refunded", id=str(kept.id), amount=kept.amount))
+        return 0
+    return await _register(app, args)
+
+
 async def _register(app: Sportello, args: argparse.Namespace) -> int:
-    order = await app.register_payment(args.order, args.amount, args.by,
-                                       bank_ref=args.bank_ref,
-                                       key=f"cli-register:{args.order}:{args.bank_ref or ''}")
+    # No idempotency key: the bank reference itself is recognised when registered again.
+    done = await app.register_payment(args.order, args.amount, args.by,
+                                      bank_ref=args.bank_ref)
+    order = done.order
+    assert order is not None
+    if done.outcome == "duplicate":
+        print(t("cli-payments-duplicate", bank_ref=args.bank_ref or ""))
+        return 0
+    if done.outcome == "unapplied":
+        print(t("cli-payments-unapplied", reference=order.reference,
+                why=t(f"unapplied_reason-{done.reason}"), id=str(done.unapplied_id),
+                amount=args.amount, ticket=str(done.ticket_id)))
+        return 0
     print(t("cli-payments-registered", reference=order.reference, total=order.total,
             status=t(f"order_status-{order.status}")))
     if order.needs_review:
         print(t("cli-payments-review"))
+    return 0
+
+
+async def _payments_list(app: Sportello, unapplied_only: bool) -> int:
+    if not unapplied_only:
+        found = await app.list_payments()
+        if not found:
+            print(t("cli-payments-none"))
+        for pay in found:
+            print(t("cli-payments-line", date=pay.created_at.date(),
+                    reference=pay.order_reference, code=pay.customer_code,
+                    name=pay.customer_name, amount=pay.amount, method=t(f"method-{pay.method}"),
+                    ref=pay.reference or "—", by=pay.registered_by.partition(":")[2]))
+        print()
+    kept = await app.list_unapplied(open_only=unapplied_only)
+    if not kept:
+        print(t("cli-payments-unapplied-none"))
+        return 0
+    print(t("cli-payments-unapplied-title"))
+    for item in kept:
+        print(t("cli-payments-unapplied-line", id=str(item.id), date=item.created_at.date(),
+                status=t(f"unapplied_status-{item.status}"), amount=item.amount,
+                method=t(f"method-{item.method}"), ref=item.bank_ref or "—",
+                reference=item.order_reference or "—", code=item.customer_code or "—",
+                name=item.customer_name or "", why=t(f"unapplied_reason-{item.reason}"),
+                ticket=str(item.ticket_id or "—")))
     return 0
 
 
@@ -333,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
         "import": lambda app: _import(app, args.file),
         "lifecycle": _lifecycle,
         "migrate": _migrated,
-        "payments": lambda app: _register(app, args),
+        "payments": lambda app: _payments(app, args),
         "invoices": lambda app: _credit_note(app, args),
         "run": lambda app: _run(app, args),
         "link": lambda app: _link(app, args.customer),

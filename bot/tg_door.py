@@ -32,7 +32,7 @@ from core.app import Sportello
 from core.clock import ROME
 from core.context import Actor
 from core.errors import SportelloError
-from core.views import CheckoutResult, NoticeView, TicketView
+from core.views import NoticeView, TicketView
 from handlers.engine import Engine, Turn, Unavailable
 from handlers.flows import notices, pay
 from handlers.i18n import t
@@ -200,7 +200,7 @@ class Door:
         order_id = _order_of(payload)
         if customer_id is None or order_id is None or currency != "EUR":
             return False
-        found = await self.app.order_total(customer_id, order_id)
+        found = await self.app.order_total(customer_id, order_id)  # voids an outgrown order
         return found is not None and found[0] == "pending" and int(found[1] * 100) == amount
 
     async def _customer_of(self, user_id: int) -> int | None:
@@ -211,23 +211,20 @@ class Door:
             return row.customer_id if row else None
 
     async def _paid(self, message: TgMessage) -> None:
+        """Telegram took the money: it is registered once per charge, applied to its order
+        or, if the order cannot take it any more, kept for support with a ticket."""
         payment = message.payment
         assert payment is not None
         if not await self.engine.claim(f"tg:{message.update_id}", chat_key(message.chat_id)):
             return
         customer_id = await self._customer_of(message.chat_id)
-        order_id = _order_of(payment.payload)
-        if customer_id is None or order_id is None:
-            log.error("payment for an unknown order", extra={"chat": message.chat_id})
+        if customer_id is None:
+            log.error("card payment from an unlinked chat: support must look",
+                      extra={"chat": message.chat_id})
             return
-        try:
-            order = await self.app.register_card_payment(
-                order_id, Decimal(payment.total_amount) / 100, payment.charge_id, customer_id)
-        except SportelloError:
-            log.exception("card payment not registered: support must look",
-                          extra={"chat": message.chat_id, "order": order_id})
-            return
-        result = CheckoutResult(outcome="paid", order=order)
+        result = await self.app.register_card_payment(
+            _order_of(payment.payload), Decimal(payment.total_amount) / 100, payment.charge_id,
+            customer_id)
         replies = await self.engine.push(chat_key(message.chat_id),
                                          lambda turn: pay.outcome(turn, result))
         await self.deliver(message.chat_id, replies)

@@ -10,6 +10,7 @@ from core.errors import NameMismatch, NotAllowed, PendingOrderExists
 from core.models import Order, RenewalClaim, Service
 from core.names import names_match
 from core.pricing import Quote
+from core.settlement import void_stale
 from core.states import ATTIVO, DISDETTO, ELIMINATO, RENEWAL_MODES, SCADUTO, recovery_deadline
 from core.tickets import clean_text, open_ticket, open_ticket_for
 
@@ -47,6 +48,8 @@ async def cancel(
     service.cancelled_on = ctx.today
     service.pending_plan_id = service.pending_change_on = None
     await ctx.audit("service", service.id, "cancelled", reason=service.cancellation_reason)
+    await ctx.session.flush()
+    await void_stale(ctx, [service.id], f"customer:{customer_id}")
     return service
 
 
@@ -54,16 +57,20 @@ async def undo_cancel(ctx: Ctx, service: Service) -> None:
     service.status = ATTIVO
     service.cancellation_reason = service.cancelled_on = None
     await ctx.audit("service", service.id, "cancel_undone")
+    await ctx.session.flush()
+    await void_stale(ctx, [service.id], f"{ctx.actor.kind}:{ctx.actor.id}")
 
 
 async def recover(
-    ctx: Ctx, customer_id: int, service_id: int
+    ctx: Ctx, customer_id: int, service_id: int, note: str = "",
+    conversation: list[str] | None = None,
 ) -> tuple[str, Service, Quote | None, int | None]:
     """Recupera prodotto: (outcome, service, quote, ticket id).
 
     - cancelled, before expiry: reinstated at no cost;
     - expired or cancelled, within the free window: a renewal quote to pay;
-    - later: a ticket for support (restoration costs apply), one per service.
+    - later: a ticket for support (restoration costs apply), one per service, with
+      `note` (the customer's request, as the chat words it) and the conversation so far.
     """
     service = await own_service(ctx, customer_id, service_id, include_deleted=True)
     if service.status == DISDETTO and service.expires_on > ctx.today:
@@ -80,8 +87,9 @@ async def recover(
     ticket = await open_ticket_for(ctx, customer_id, service_id, "recupero")
     if ticket is None:
         ticket = await open_ticket(
-            ctx, customer_id, "recupero", f"{service.name}", "", service_id=service_id,
-            context={"action": "recover", "service": service.name, "plan": service.plan.code,
-                     "expired_on": service.expires_on.isoformat(), "days_since_expiry": days},
+            ctx, customer_id, "recupero", f"{service.name}", note, service_id=service_id,
+            context={"reason": "late_recovery", "action": "recover",
+                     "plan": service.plan.code, "expired_on": service.expires_on.isoformat(),
+                     "days_since_expiry": days, "conversation": conversation or []},
         )
     return "ticket", service, None, ticket.id

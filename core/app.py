@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -17,7 +18,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from core import actions, billing, lifecycle, linking, tickets
+from core import actions, billing, lifecycle, linking, payments_desk, settlement, tickets
 from core.clock import Clock, SystemClock
 from core.config import Settings
 from core.context import SYSTEM, Actor, Ctx
@@ -30,6 +31,7 @@ from core.models import (
     Invoice,
     Notice,
     Order,
+    OrderLine,
     Payment,
     Plan,
     PlanTransition,
@@ -48,10 +50,13 @@ from core.views import (
     NoticeView,
     OrderView,
     PaymentInstructions,
+    PaymentRegistration,
+    PaymentView,
     RecoveryResult,
     ServiceView,
     SweepResult,
     TicketView,
+    UnappliedView,
     invoice_view,
     service_view,
     ticket_view,
@@ -225,11 +230,13 @@ class Sportello:
         return CancelResult(service=view, active_until=view.expires_on,
                             recover_until=view.recover_until)
 
-    async def recover(self, customer_id: int, service_id: int,
-                      key: str | None = None) -> RecoveryResult:
+    async def recover(self, customer_id: int, service_id: int, key: str | None = None,
+                      note: str = "", conversation: list[str] | None = None
+                      ) -> RecoveryResult:
+        """`note` and `conversation` go into the ticket if the recovery needs support."""
         async def work(ctx: Ctx) -> dict[str, Any]:
-            outcome, service, quote, ticket_id = await actions.recover(ctx, customer_id,
-                                                                       service_id)
+            outcome, service, quote, ticket_id = await actions.recover(
+                ctx, customer_id, service_id, note, conversation)
             return {"outcome": outcome, "quote_id": quote.id if quote else None,
                     "ticket_id": ticket_id,
                     "days": (ctx.today - service.expires_on).days}
@@ -300,16 +307,22 @@ class Sportello:
         charge = await self.gateway.charge(attempt_key, amount, card)
 
         async def settle(ctx: Ctx) -> dict[str, Any]:
-            await self._settle_attempt(ctx, attempt_key, charge.succeeded, charge.charge_id,
-                                       charge.failure)
-            return {}
-        await self._write(None, "settle_payment", actor, settle)
-        return await self._checkout_result(customer_id, order_id, charge.failure)
+            return await self._settle_attempt(ctx, attempt_key, charge.succeeded,
+                                              charge.charge_id, charge.failure)
+        settled = await self._write(None, "settle_payment", actor, settle)
+        return await self._checkout_result(customer_id, order_id, charge.failure,
+                                           settled.get("ticket_id"))
 
     async def _start_attempt(self, ctx: Ctx, customer_id: int, order_id: int,
                              key: str | None) -> dict[str, Any]:
         order = await billing.own_order(ctx, customer_id, order_id)
         if order.status != "pending":
+            return {"settled": True}
+        stale = await settlement.why_stale(ctx, order)
+        if stale is not None:
+            # Its services moved on since it was made: void, and nothing is charged.
+            await settlement.void_order(ctx, order, stale, f"customer:{customer_id}",
+                                        notify=False)
             return {"settled": True}
         stuck = (await ctx.session.execute(select(Payment).where(
             Payment.order_id == order_id, Payment.status == "started"))).scalar_one_or_none()
@@ -327,28 +340,49 @@ class Sportello:
         return {"attempt_key": attempt_key, "amount": str(order.total)}
 
     async def _settle_attempt(self, ctx: Ctx, attempt_key: str, succeeded: bool,
-                              charge_id: str, failure: str | None) -> None:
+                              charge_id: str, failure: str | None) -> dict[str, Any]:
         payment = (await ctx.session.execute(
             select(Payment).where(Payment.attempt_key == attempt_key))).scalar_one()
         if payment.status != "started":
-            return
+            return {}
         order = await ctx.session.get(Order, payment.order_id)
         assert order is not None
         payment.gateway_ref = charge_id
-        if not succeeded or order.status != "pending":
-            payment.status, payment.failure = "failed", failure or "order_not_pending"
+        if not succeeded:
+            payment.status, payment.failure = "failed", failure or "declined"
             await ctx.audit("payment", payment.id, "card_failed", failure=payment.failure)
-            return
+            return {}
+        stale = await settlement.why_stale(ctx, order) if order.status == "pending" else None
+        if order.status != "pending" or stale is not None:
+            # Charged, but the order was paid, voided or outgrown meanwhile: the money is
+            # kept for support (refund or apply elsewhere), never swallowed.
+            payment.status, payment.failure = "unapplied", "order_not_payable"
+            payment.gateway_ref = None  # the charge id is recorded on the unapplied money
+            await ctx.session.flush()
+            if stale is not None:
+                await settlement.void_order(ctx, order, stale, f"{ctx.actor.kind}:"
+                                            f"{ctx.actor.id}", notify=False)
+            kept = await settlement.keep_unapplied(
+                ctx, order, order.customer_id, "carta", payment.amount, charge_id,
+                {"paid": "order_paid", "cancelled": "order_cancelled"}.get(
+                    order.status, "order_void"))
+            return {"ticket_id": kept.ticket_id}
         payment.status = "succeeded"
         await ctx.session.flush()
         await ctx.audit("payment", payment.id, "card_succeeded", order_id=order.id)
         await billing.apply_order(ctx, order)
+        return {}
 
     async def _checkout_result(self, customer_id: int, order_id: int,
-                               failure: str | None = None) -> CheckoutResult:
+                               failure: str | None = None,
+                               ticket_id: int | None = None) -> CheckoutResult:
         view = (await self.list_orders(customer_id, order_ids=[order_id]))[0]
+        if ticket_id is not None:
+            return CheckoutResult(outcome="unapplied", order=view, ticket_id=ticket_id)
         if view.status == "paid":
             return CheckoutResult(outcome="paid", order=view)
+        if view.status in ("void", "cancelled"):
+            return CheckoutResult(outcome="void", order=view)
         if view.method == "carta":
             return CheckoutResult(outcome="payment_failed", order=view,
                                   failure=failure or "not_paid")
@@ -368,8 +402,13 @@ class Sportello:
 
     async def register_payment(self, order_ref: str, amount: Decimal, staff: str,
                                method: str | None = None, bank_ref: str | None = None,
-                               key: str | None = None) -> OrderView:
-        """Support records a bank transfer, postal slip or PayPal payment received."""
+                               key: str | None = None) -> PaymentRegistration:
+        """Support records a bank transfer, postal slip or PayPal payment received.
+
+        Applied once if the order can take it; the same bank reference again is recognised
+        as already registered; money for an order that is paid, void, cancelled or no
+        longer fits its services is kept as unapplied with a ticket.
+        """
         order_id = parse_order_ref(order_ref)
 
         async def work(ctx: Ctx) -> dict[str, Any]:
@@ -377,11 +416,15 @@ class Sportello:
             used = method or order.method
             if used not in OFFLINE_METHODS:
                 raise NotAllowed(reason="not_offline_method", method=used)
-            await billing.register_payment(ctx, order, used, amount, bank_ref)
-            return {"order_id": order.id, "customer_id": order.customer_id}
+            receipt = await settlement.receive(ctx, order, used, amount, bank_ref)
+            return {"customer_id": order.customer_id, "outcome": receipt.outcome,
+                    "reason": receipt.reason, "unapplied_id": receipt.unapplied_id,
+                    "ticket_id": receipt.ticket_id}
 
         result = await self._write(key, "register_payment", Actor.support(staff), work)
-        return (await self.list_orders(result["customer_id"], order_ids=[order_id]))[0]
+        view = (await self.list_orders(result["customer_id"], order_ids=[order_id]))[0]
+        return PaymentRegistration(result["outcome"], view, result["reason"],
+                                   result["unapplied_id"], result["ticket_id"])
 
     async def cancel_order(self, customer_id: int, order_id: int,
                            key: str | None = None) -> OrderView:
@@ -430,15 +473,29 @@ class Sportello:
 
     async def open_ticket(self, customer_id: int, category: str, text: str,
                           service_id: int | None = None, context: dict[str, Any] | None = None,
-                          subject: str | None = None, key: str | None = None) -> TicketView:
+                          subject: str | None = None, key: str | None = None,
+                          join_open: bool = False) -> TicketView:
+        """A new ticket; with `join_open`, `text` is added to the ticket already open for
+        the same need instead (any open ticket of the customer for an operator request,
+        else one of the same category and service): asking twice never opens two."""
         async def work(ctx: Ctx) -> dict[str, Any]:
+            existing = None
+            if join_open:
+                existing = (await tickets.open_ticket_of(ctx, customer_id)
+                            if category == "operatore"
+                            else await tickets.open_ticket_for(ctx, customer_id, service_id,
+                                                               category))
+            if existing is not None:
+                await tickets.add_message(ctx, existing, text or category)
+                return {"ticket_id": existing.id, "reused": True}
             ticket = await tickets.open_ticket(
                 ctx, customer_id, category, subject or text.strip()[:80] or category, text,
                 service_id, context)
-            return {"ticket_id": ticket.id}
+            return {"ticket_id": ticket.id, "reused": False}
         result = await self._write(key, "open_ticket", Actor.customer(customer_id), work)
         self.relay_due = True
-        return await self.get_ticket(result["ticket_id"], customer_id)
+        view = await self.get_ticket(result["ticket_id"], customer_id)
+        return replace(view, reused=bool(result.get("reused")))
 
     async def get_ticket(self, ticket_id: int, customer_id: int | None = None) -> TicketView:
         async def work(ctx: Ctx) -> TicketView:
@@ -596,26 +653,93 @@ class Sportello:
             raise QuoteExpired(quote=fresh, old_total=stale.total) from None
         return (await self.list_orders(customer_id, order_ids=[result["order_id"]]))[0]
 
-    async def register_card_payment(self, order_id: int, amount: Decimal, charge_id: str,
-                                    customer_id: int) -> OrderView:
+    async def register_card_payment(self, order_id: int | None, amount: Decimal,
+                                    charge_id: str, customer_id: int) -> CheckoutResult:
         """A card payment taken by an external provider (Telegram Payments): registered once
-        per charge id, and only for exactly the order's total."""
+        per charge id. The money is already taken: if the order cannot take it (paid, void,
+        another amount, not the customer's), it is kept as unapplied with a ticket."""
         async def work(ctx: Ctx) -> dict[str, Any]:
-            order = await billing.own_order(ctx, customer_id, order_id)
-            await billing.register_payment(ctx, order, "carta", amount, charge_id)
-            return {"order_id": order.id}
-        await self._write(f"card-charge:{charge_id}", "card_payment",
-                          Actor.customer(customer_id), work)
-        return (await self.list_orders(customer_id, order_ids=[order_id]))[0]
+            order = await ctx.session.get(Order, order_id) if order_id is not None else None
+            if order is None or order.customer_id != customer_id:
+                receipt = await settlement.keep_unapplied(
+                    ctx, None, customer_id, "carta", amount, charge_id, "unknown_order")
+            else:
+                receipt = await settlement.receive(ctx, order, "carta", amount, charge_id,
+                                                   mismatch_is_error=False)
+            return {"order_id": receipt.order_id, "ticket_id": receipt.ticket_id,
+                    "outcome": receipt.outcome}
+        result = await self._write(f"card-charge:{charge_id}", "card_payment",
+                                   Actor.customer(customer_id), work)
+        if result["order_id"] is None:
+            return CheckoutResult(outcome="unapplied", order=None,  # type: ignore[arg-type]
+                                  ticket_id=result["ticket_id"])
+        return await self._checkout_result(
+            customer_id, result["order_id"],
+            ticket_id=result["ticket_id"] if result["outcome"] == "unapplied" else None)
 
     async def order_total(self, customer_id: int, order_id: int) -> tuple[str, Decimal] | None:
-        """(status, total) of the customer's order, or None: the pre-checkout check."""
-        async def work(ctx: Ctx) -> tuple[str, Decimal] | None:
+        """(status, total) of the customer's order, or None: the pre-checkout check. An
+        order that no longer fits its services is voided here, before anything is charged."""
+        async with self._ctx(Actor.customer(customer_id)) as ctx:
             order = await ctx.session.get(Order, order_id)
             if order is None or order.customer_id != customer_id:
                 return None
+            if order.status == "pending":
+                stale = await settlement.why_stale(ctx, order)
+                if stale is not None:
+                    await settlement.void_order(ctx, order, stale, f"customer:{customer_id}")
             return order.status, order.total
+
+    async def requote_order(self, customer_id: int, order_id: int) -> Quote:
+        """A fresh quote for what a void (or cancelled) order asked for."""
+        async with self._ctx(Actor.customer(customer_id)) as ctx:
+            order = await billing.own_order(ctx, customer_id, order_id)
+            if order.quote_id is None or order.status not in ("void", "cancelled"):
+                raise NotAllowed(reason="nothing_to_requote", order_id=order_id)
+            stale = await billing.load_quote(ctx, customer_id, order.quote_id)
+            return await billing.requote(ctx, stale)
+
+    async def pending_order_for(self, customer_id: int, service_id: int) -> OrderView | None:
+        """The customer's pending order on this service, if any (the oldest)."""
+        async def work(ctx: Ctx) -> OrderView | None:
+            found = (await ctx.session.execute(
+                select(Order).join(OrderLine, OrderLine.order_id == Order.id)
+                .where(Order.customer_id == customer_id, Order.status == "pending",
+                       OrderLine.service_id == service_id).order_by(Order.id).limit(1)
+            )).scalars().first()
+            return (await billing.order_views(ctx, [found]))[0] if found else None
         return await self._read(work)
+
+    # --- money received that could not be applied ---------------------------------------
+
+    async def list_unapplied(self, open_only: bool = False) -> list[UnappliedView]:
+        async def work(ctx: Ctx) -> list[UnappliedView]:
+            return await payments_desk.unapplied_views(ctx, open_only)
+        return await self._read(work)
+
+    async def list_payments(self, limit: int = 50) -> list[PaymentView]:
+        return await self._read(lambda ctx: payments_desk.payment_views(ctx, limit))
+
+    async def apply_unapplied(self, unapplied_id: int, order_ref: str, staff: str,
+                              key: str | None = None) -> PaymentRegistration:
+        """Support applies money kept as unapplied to a pending order (same amount)."""
+        order_id = parse_order_ref(order_ref)
+
+        async def work(ctx: Ctx) -> dict[str, Any]:
+            order = await payments_desk.apply_unapplied(ctx, unapplied_id, order_id)
+            return {"customer_id": order.customer_id}
+        result = await self._write(key, "apply_unapplied", Actor.support(staff), work)
+        view = (await self.list_orders(result["customer_id"], order_ids=[order_id]))[0]
+        return PaymentRegistration("applied", view, unapplied_id=unapplied_id)
+
+    async def refund_unapplied(self, unapplied_id: int, staff: str, note: str,
+                               key: str | None = None) -> UnappliedView:
+        """Support closes money kept as unapplied as given back to the customer."""
+        async def work(ctx: Ctx) -> dict[str, Any]:
+            await payments_desk.refund_unapplied(ctx, unapplied_id, note)
+            return {}
+        await self._write(key, "refund_unapplied", Actor.support(staff), work)
+        return next(u for u in await self.list_unapplied() if u.id == unapplied_id)
 
     # --- lifecycle ----------------------------------------------------------------------
 

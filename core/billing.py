@@ -16,6 +16,7 @@ from decimal import Decimal
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from core import settlement
 from core.context import Ctx
 from core.db import rows_changed as _rows_changed
 from core.errors import (
@@ -31,7 +32,6 @@ from core.models import (
     Notice,
     Order,
     OrderLine,
-    Payment,
     Plan,
     PlanTransition,
     QuoteRecord,
@@ -187,10 +187,14 @@ async def order_from_quote(ctx: Ctx, customer_id: int, quote_id: str, method: st
                                   if quote.new_period_start else None),
                 effective_on=quote.effective_on.isoformat() if quote.effective_on else None,
             )
-        ctx.session.add(OrderLine(
+        made = OrderLine(
             order_id=order.id, service_id=line.service_id, kind=line.kind, amount=line.amount,
             plan_id=plans[line.plan_code], detail=detail,
-        ))
+        )
+        service = await ctx.session.get(Service, line.service_id)
+        assert service is not None  # checked by _still_as_quoted
+        settlement.bind(made, service)
+        ctx.session.add(made)
     renewals = [(r["service_id"], r["period_from"]) for r in quote.renewals]
     renewals += [(line.service_id, line.detail["period_from"])
                  for line in quote.lines if line.kind == "renewal" and quote.kind == "change"]
@@ -241,26 +245,6 @@ async def next_number(ctx: Ctx, doc_type: str, year: int, count: int = 1) -> int
     return first
 
 
-async def register_payment(
-    ctx: Ctx, order: Order, method: str, amount: Decimal, gateway_ref: str | None = None,
-) -> bool:
-    """Record the money and apply the order. Returns False if it was already paid."""
-    if order.status == "cancelled":
-        raise NotAllowed(reason="order_cancelled", order_id=order.id)
-    if order.status == "paid":
-        return False
-    if amount != order.total:
-        raise AmountMismatch(order_id=order.id, expected=order.total, got=amount)
-    ctx.session.add(Payment(
-        order_id=order.id, method=method, amount=amount, status="succeeded",
-        gateway_ref=gateway_ref, registered_by=f"{ctx.actor.kind}:{ctx.actor.id}",
-        created_at=ctx.now,
-    ))
-    await ctx.session.flush()
-    await apply_order(ctx, order)
-    return True
-
-
 async def apply_order(ctx: Ctx, order: Order) -> None:
     """Mark paid, renew or change the services, issue (or settle) the fattura. Runs once."""
     marked = await ctx.session.execute(
@@ -289,7 +273,8 @@ async def apply_order(ctx: Ctx, order: Order) -> None:
             vat=order.vat, total=order.total, paid=True,
         ))
     if unapplied:
-        # Money arrived for a service that moved on (e.g. deleted meanwhile): support decides.
+        # Callers check the order still fits first (`settlement.why_stale`), in the same
+        # transaction: this is a last line of defence, and support looks at it.
         order.needs_review = True
     await ctx.session.execute(
         insert(Notice).values(
@@ -299,6 +284,9 @@ async def apply_order(ctx: Ctx, order: Order) -> None:
         )
     )
     await ctx.audit("order", order.id, "paid", total=order.total, needs_review=bool(unapplied))
+    # The services moved on: other pending orders made for their old state are void now.
+    await settlement.void_stale(ctx, {line.service_id for line in order.lines},
+                                order.reference, except_order=order.id)
 
 
 async def _settle_tacit(ctx: Ctx, order: Order) -> None:
@@ -327,7 +315,7 @@ async def _apply_line(ctx: Ctx, order: Order, line: OrderLine) -> bool:
             values["plan_id"] = line.plan_id
         done = await ctx.session.execute(
             update(Service).where(Service.id == line.service_id, Service.expires_on == start,
-                                  Service.status.in_(RENEWABLE))
+                                  Service.status.in_(settlement.RENEWAL_APPLIES))
             .values(**values).execution_options(synchronize_session=False)
         )
         if _rows_changed(done) == 1:

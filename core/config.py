@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     sweep_hour: int = Field(default=8, ge=0, le=23)  # daily lifecycle sweep, Rome time
     poll_timeout: int = Field(default=30, ge=0, le=60)
     link_code_hours: int = Field(default=24, ge=1, le=24 * 14)
+    # A renewal or recovery ordered but not yet paid (a transfer on its way) keeps an expired
+    # service from deletion this many days past the recovery window.
+    pending_grace_days: int = Field(default=15, ge=0, le=365)
 
     @field_validator("policy")
     @classmethod

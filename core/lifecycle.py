@@ -8,9 +8,14 @@ services at once (no Python loop over services), in one transaction, in this ord
    tacit renewal is on: the service is renewed and a fattura payable on sight is issued;
 3. suspension of services whose on-sight fattura is unpaid past its due date;
 4. expiry: active services past `Scadenza` become `Scaduto` (suspended); cancelled ones are
-   suspended;
-5. deletion after the recovery window (10 days after expiry by default);
-6. expiry reminders (30, 7, 1 days before by default) for active `Su richiesta` services,
+   suspended. An automatic-renewal service whose renewal is already ordered (not yet paid)
+   is treated as on sight: it stays active for the payment window, then is suspended;
+5. deletion after the recovery window (10 days after expiry by default), except for a
+   service whose renewal is ordered and not yet paid (a transfer on its way: seed 000's
+   «comunicazione»): it waits `pending_grace_days` more, then its order is voided, it is
+   deleted, the customer told and support given a ticket;
+6. pending orders whose services moved on (changed plan, renewed, deleted) are voided;
+7. expiry reminders (30, 7, 1 days before by default) for active `Su richiesta` services,
    last, so that an expiry set by step 2 gets its reminder in the same run.
 
 Every step selects only rows not yet in their target state, and every notice has a unique
@@ -46,7 +51,7 @@ from sqlalchemy import (
 from sqlalchemy.sql import Select
 
 from core.billing import next_number
-from core.context import Ctx
+from core.context import SYSTEM, Ctx
 from core.dates import add_months
 from core.db import rows_changed as _rows_changed
 from core.models import (
@@ -60,7 +65,9 @@ from core.models import (
     RenewalClaim,
     Service,
 )
+from core.settlement import void_order, void_stale_everywhere
 from core.states import ATTIVO, DISDETTO, ELIMINATO, SCADUTO, SOSPESO
+from core.tickets import open_ticket
 from core.views import NoticeView, SweepResult
 
 NOTICES_RETURNED = 1000
@@ -130,6 +137,13 @@ async def _scheduled_changes(ctx: Ctx) -> int:
                          pending_change_on=None)
 
 
+def _renewal_ordered() -> Any:
+    """The service's current period is claimed by a pending (not on-sight) order."""
+    return exists().where(
+        RenewalClaim.service_id == Service.id, RenewalClaim.period_from == Service.expires_on,
+        Order.id == RenewalClaim.order_id, Order.status == "pending", Order.kind != "tacit")
+
+
 async def _reminders(ctx: Ctx) -> int:
     thresholds = ctx.settings.reminder_days
     created = 0
@@ -139,6 +153,7 @@ async def _reminders(ctx: Ctx) -> int:
             Service.status == ATTIVO, Service.renewal_mode == "su_richiesta",
             Service.expires_on > ctx.today + timedelta(days=lower),
             Service.expires_on <= ctx.today + timedelta(days=days),
+            ~_renewal_ordered(),  # already ordered: nothing to remind
         )
         created += await _notify_and_audit(ctx, f"reminder_{days}", "reminder",
                                            _rows(*where), audit=False)
@@ -147,7 +162,7 @@ async def _reminders(ctx: Ctx) -> int:
 
 async def _renew_on_sight(ctx: Ctx) -> int:
     today, settings = ctx.today, ctx.settings
-    modes = ["automatico"] + (["su_richiesta"] if settings.tacit_renewal else [])
+    modes = _on_sight_modes(ctx)
     rate_bp = int(settings.vat_rate * 10000)
     if Decimal(rate_bp) / 10000 != settings.vat_rate:
         raise ValueError("VAT rate must have at most four decimals")
@@ -244,8 +259,17 @@ async def _suspend_unpaid(ctx: Ctx) -> int:
     return await _update(ctx, where, status=SOSPESO, suspended_on=ctx.today)
 
 
+def _on_sight_modes(ctx: Ctx) -> list[str]:
+    return ["automatico"] + (["su_richiesta"] if ctx.settings.tacit_renewal else [])
+
+
 async def _expire(ctx: Ctx) -> int:
-    lapsed = (Service.status == ATTIVO, Service.expires_on <= ctx.today)
+    # An automatic renewal already ordered by the customer is on sight: active while the
+    # payment window lasts (no second order), suspended after it.
+    window = ctx.today - timedelta(days=ctx.settings.tacit_payment_days)
+    on_sight = and_(Service.renewal_mode.in_(_on_sight_modes(ctx)), _renewal_ordered(),
+                    Service.expires_on >= window)
+    lapsed = (Service.status == ATTIVO, Service.expires_on <= ctx.today, ~on_sight)
     await _notify_and_audit(ctx, "expired", "expired", _rows(*lapsed))
     count = await _update(ctx, lapsed, status=SCADUTO, suspended_on=ctx.today)
     ended = (Service.status == DISDETTO, Service.expires_on <= ctx.today,
@@ -254,9 +278,42 @@ async def _expire(ctx: Ctx) -> int:
     return count + await _update(ctx, ended, suspended_on=ctx.today)
 
 
+async def _grace_over(ctx: Ctx) -> int:
+    """Ordered but unpaid past the grace: void the order, delete, tell, ticket."""
+    cutoff = ctx.today - timedelta(days=ctx.settings.recovery_days
+                                   + ctx.settings.pending_grace_days)
+    rows = (await ctx.session.execute(
+        select(Service.id, Service.customer_id, Service.expires_on, RenewalClaim.order_id)
+        .join(RenewalClaim, and_(RenewalClaim.service_id == Service.id,
+                                 RenewalClaim.period_from == Service.expires_on))
+        .join(Order, Order.id == RenewalClaim.order_id)
+        .where(Service.status.in_((SCADUTO, DISDETTO, SOSPESO)), Service.expires_on < cutoff,
+               Order.status == "pending", Order.kind != "tacit")
+        .order_by(Service.id))).all()
+    for service_id, customer_id, expires_on, order_id in rows:
+        order = await ctx.session.get(Order, order_id)
+        assert order is not None
+        await void_order(ctx, order, "grace_over", "lifecycle", notify=False)
+        await _update(ctx, (Service.id == service_id, Service.status != ELIMINATO),
+                      status=ELIMINATO, deleted_on=ctx.today)
+        await ctx.audit("service", service_id, "deleted", order=order.reference,
+                        reason_code="grace_over")
+        await ctx.session.execute(insert(Notice).values(
+            customer_id=customer_id, service_id=service_id, kind="deleted_unpaid",
+            ref_date=expires_on, dedup_key=f"deleted_unpaid:{service_id}:{expires_on}",
+            created_on=ctx.today, order_id=order_id))
+        await open_ticket(
+            ctx, customer_id, "pagamenti", order.reference, "", service_id=service_id,
+            author=SYSTEM, context={"reason": "grace_over", "order": order.reference,
+                                    "expired_on": expires_on.isoformat(),
+                                    "total": str(order.total), "method": order.method})
+    return len(rows)
+
+
 async def _delete(ctx: Ctx) -> int:
     cutoff = ctx.today - timedelta(days=ctx.settings.recovery_days)
-    where = (Service.status.in_((SCADUTO, DISDETTO)), Service.expires_on < cutoff)
+    where = (Service.status.in_((SCADUTO, DISDETTO)), Service.expires_on < cutoff,
+             ~_renewal_ordered())
     await _notify_and_audit(ctx, "deleted", "deleted", _rows(*where))
     return await _update(ctx, where, status=ELIMINATO, deleted_on=ctx.today)
 
@@ -278,7 +335,9 @@ async def sweep(ctx: Ctx) -> SweepResult:
         "renewed_on_sight": await _renew_on_sight(ctx),
         "suspended_unpaid": await _suspend_unpaid(ctx),
         "expired": await _expire(ctx),
+        "deleted_unpaid": await _grace_over(ctx),
         "deleted": await _delete(ctx),
+        "orders_voided": len(await void_stale_everywhere(ctx)),
         # Last: a renewal above may have set an expiry that is already within a window.
         "reminders": await _reminders(ctx),
     }

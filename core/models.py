@@ -136,12 +136,14 @@ class Order(Base):
     __tablename__ = "orders"
     __table_args__ = (
         UniqueConstraint("source_service_id", "source_period_from", name="uq_order_source"),
+        Index("ix_orders_status", "status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # renewal | change | tacit
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|paid|cancelled
+    # pending | paid | cancelled (by the customer) | void (its services moved on)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
     method: Mapped[str] = mapped_column(String(16))
     quote_id: Mapped[str | None] = mapped_column(ForeignKey("quotes.id"), unique=True)
     subtotal: Mapped[Decimal] = mapped_column(Money)
@@ -152,6 +154,11 @@ class Order(Base):
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
     source_service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
     source_period_from: Mapped[date | None] = mapped_column(Date)
+    # Why a pending order was voided (`core.orders_state.VOID_REASONS`), when, and by what:
+    # an order reference (another order changed the service) or `lifecycle`.
+    void_reason: Mapped[str | None] = mapped_column(String(32))
+    voided_on: Mapped[date | None] = mapped_column(Date)
+    voided_by: Mapped[str | None] = mapped_column(String(32))
 
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order", lazy="selectin", order_by="OrderLine.id"
@@ -174,6 +181,11 @@ class OrderLine(Base):
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     applied: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The service as it was when the order was made: the line applies only to that state.
+    bound_plan_id: Mapped[int | None] = mapped_column(Integer)
+    bound_period_start: Mapped[date | None] = mapped_column(Date)
+    bound_expires_on: Mapped[date | None] = mapped_column(Date)
+    bound_status: Mapped[str | None] = mapped_column(String(16))
 
     order: Mapped[Order] = relationship(back_populates="lines")
 
@@ -250,6 +262,32 @@ class Payment(Base):
     failure: Mapped[str | None] = mapped_column(String(64))
     registered_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class UnappliedPayment(Base):
+    """Money received that could not be applied (order paid, void or cancelled, services
+    gone): kept with everything support needs to apply it elsewhere or refund it.
+    A bank reference is recorded once, here or on a payment."""
+
+    __tablename__ = "unapplied_payments"
+    __table_args__ = (UniqueConstraint("bank_ref", name="uq_unapplied_bank_ref"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    method: Mapped[str] = mapped_column(String(16))
+    bank_ref: Mapped[str | None] = mapped_column(String(64))
+    # order_paid | order_void | order_cancelled | services_gone
+    reason: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)  # applied|refunded
+    registered_by: Mapped[str] = mapped_column(String(64))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_by: Mapped[str | None] = mapped_column(String(64))
+    resolution_note: Mapped[str | None] = mapped_column(Text)
+    applied_order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
 
 
 class SandboxCharge(Base):

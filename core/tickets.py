@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core.context import Ctx
+from core.context import Actor, Ctx
 from core.errors import NotAllowed, NotFound, TicketClosed
 from core.models import Customer, Service, Ticket, TicketMessage
 
@@ -22,7 +22,10 @@ def clean_text(text: str, limit: int = MAX_TEXT) -> str:
 async def open_ticket(
     ctx: Ctx, customer_id: int, category: str, subject: str, text: str,
     service_id: int | None = None, context: dict[str, Any] | None = None,
+    author: Actor | None = None,
 ) -> Ticket:
+    """A new ticket; its first message is `text`, written by `author` (default: whoever
+    acts; the system for tickets the bot opens on its own, so they go to support)."""
     if await ctx.session.get(Customer, customer_id) is None:
         raise NotFound(entity="customer", id=customer_id)
     if service_id is not None:
@@ -39,19 +42,30 @@ async def open_ticket(
     await ctx.session.flush()
     # Always a first message, even an empty one: it is what carries the ticket to the
     # support group (see the relay outbox, `relayed_at`).
-    ctx.session.add(TicketMessage(ticket_id=ticket.id, author_kind=ctx.actor.kind,
-                                  author=ctx.actor.id, text=clean_text(text),
+    writer = author or ctx.actor
+    ctx.session.add(TicketMessage(ticket_id=ticket.id, author_kind=writer.kind,
+                                  author=writer.id, text=clean_text(text),
                                   created_at=ctx.now))
     await ctx.audit("ticket", ticket.id, "opened", category=category, service_id=service_id)
     return ticket
 
 
+async def open_ticket_of(ctx: Ctx, customer_id: int) -> Ticket | None:
+    """The customer's most recent open ticket, if any."""
+    return (await ctx.session.execute(
+        select(Ticket).where(Ticket.customer_id == customer_id,
+                             Ticket.status.in_(OPEN_STATES))
+        .order_by(Ticket.id.desc()).limit(1))).scalars().first()
+
+
 async def open_ticket_for(
-    ctx: Ctx, customer_id: int, service_id: int, category: str
+    ctx: Ctx, customer_id: int, service_id: int | None, category: str
 ) -> Ticket | None:
     """An open ticket of this category for this service, if there is one (avoid duplicates)."""
     return (await ctx.session.execute(
-        select(Ticket).where(Ticket.customer_id == customer_id, Ticket.service_id == service_id,
+        select(Ticket).where(Ticket.customer_id == customer_id,
+                             Ticket.service_id.is_(None) if service_id is None
+                             else Ticket.service_id == service_id,
                              Ticket.category == category, Ticket.status.in_(OPEN_STATES))
     )).scalars().first()
 

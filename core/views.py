@@ -78,6 +78,8 @@ class OrderView:
     invoice_number: str | None
     needs_review: bool
     lines: tuple[OrderLineView, ...]
+    void_reason: str | None = None  # why the order was voided (core.settlement.VOID_REASONS)
+    voided_on: date | None = None
 
 
 def order_view(order: Order, names: dict[int, str], invoice: Invoice | None) -> OrderView:
@@ -91,6 +93,7 @@ def order_view(order: Order, names: dict[int, str], invoice: Invoice | None) -> 
                           kind=line.kind, amount=line.amount, detail=line.detail or {})
             for line in order.lines
         ),
+        void_reason=order.void_reason, voided_on=order.voided_on,
     )
 
 
@@ -132,10 +135,58 @@ class PaymentInstructions:
 
 @dataclass(frozen=True)
 class CheckoutResult:
-    outcome: str  # paid | pending | payment_failed | already_paid
+    # paid | pending | payment_failed | void (refused: the order no longer fits its services)
+    # | unapplied (money taken but kept for support: `ticket_id`)
+    outcome: str
     order: OrderView
     failure: str | None = None
     instructions: PaymentInstructions | None = None
+    ticket_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PaymentRegistration:
+    """What registering money received did: `outcome` applied | duplicate | unapplied."""
+
+    outcome: str
+    order: OrderView | None
+    reason: str | None = None
+    unapplied_id: int | None = None
+    ticket_id: int | None = None
+
+
+@dataclass(frozen=True)
+class UnappliedView:
+    id: int
+    amount: Decimal
+    method: str
+    bank_ref: str | None
+    reason: str
+    status: str
+    order_reference: str | None
+    customer_code: str | None
+    customer_name: str | None
+    registered_by: str
+    created_at: datetime
+    ticket_id: int | None
+    resolved_by: str | None = None
+    resolution_note: str | None = None
+    applied_reference: str | None = None
+
+
+@dataclass(frozen=True)
+class PaymentView:
+    """A payment applied to an order."""
+
+    id: int
+    order_reference: str
+    customer_code: str
+    customer_name: str
+    amount: Decimal
+    method: str
+    reference: str | None
+    registered_by: str
+    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -174,6 +225,7 @@ class TicketView:
     context: dict[str, Any]
     created_at: datetime
     messages: tuple[TicketMessageView, ...] = field(default_factory=tuple)
+    reused: bool = False  # an open ticket took the request instead of a new one
 
 
 def ticket_view(ticket: Ticket) -> TicketView:

@@ -184,12 +184,15 @@ async def test_offline_payment_waits_for_registration(app, mario, method, field)
     assert result.instructions.amount == D("12.08")
     assert await expiry(app, ids["mariorossi.it"]) == date(2026, 12, 11)
     assert await app.list_invoices(cid) == []
-    paid = await app.register_payment(result.order.reference, D("12.08"), "anna", key="r1")
-    assert paid.status == "paid" and paid.invoice_number == "2026/000001"
+    paid = await app.register_payment(result.order.reference, D("12.08"), "anna",
+                                      bank_ref="CRO1", key="r1")
+    assert paid.outcome == "applied" and paid.order is not None
+    assert paid.order.status == "paid" and paid.order.invoice_number == "2026/000001"
     assert await expiry(app, ids["mariorossi.it"]) == date(2027, 12, 11)
-    # A second registration (another key, same order) changes nothing.
-    again = await app.register_payment(result.order.reference, D("12.08"), "anna", key="r2")
-    assert again.status == "paid"
+    # The same bank reference again is recognised and changes nothing.
+    again = await app.register_payment(result.order.reference, D("12.08"), "anna",
+                                       bank_ref="CRO1", key="r2")
+    assert again.outcome == "duplicate"
     assert await expiry(app, ids["mariorossi.it"]) == date(2027, 12, 11)
     async with app.sessions() as session:
         assert (await session.execute(select(func.count(Payment.id)))).scalar_one() == 1
@@ -216,8 +219,10 @@ async def test_a_period_can_be_ordered_only_once(app, mario) -> None:
     await app.cancel_order(cid, pending.order.id)
     paid = await app.checkout(cid, second.id, "carta", card=SUCCESS_TEST_CARD)
     assert paid.outcome == "paid"
-    with pytest.raises(NotAllowed):
-        await app.register_payment(pending.order.reference, D("12.08"), "anna")
+    # A transfer for the cancelled order arrives anyway: kept, not applied, not invoiced.
+    late = await app.register_payment(pending.order.reference, D("12.08"), "anna")
+    assert (late.outcome, late.reason) == ("unapplied", "order_cancelled")
+    assert len(await app.list_invoices(cid)) == 1
 
 
 async def test_quote_from_yesterday_is_refused_with_a_fresh_one(app, mario, clock) -> None:

@@ -12,6 +12,7 @@ import pytest
 from bot.tg_door import COMMANDS
 from core.lifecycle import sweep  # noqa: F401 - the notice kinds below come from it
 from core.pricing import LIMIT_KEYS
+from core.settlement import UNAPPLIED_REASONS, VOID_REASONS
 from core.states import CATEGORIES, PAYMENT_METHODS, RENEWAL_MODES
 from handlers.flows.support import CATEGORIES as TICKET_CATEGORIES
 from handlers.i18n import message_ids, t
@@ -29,19 +30,25 @@ DYNAMIC = {
     "mode-explain-": list(RENEWAL_MODES),
     "method-": list(PAYMENT_METHODS),
     "category-": list(CATEGORIES),
-    "order_status-": ["pending", "paid", "cancelled"],
+    "order_status-": ["pending", "paid", "cancelled", "void"],
     "order_kind-": ["renewal", "change", "tacit"],
     "ticket_status-": ["aperto", "in_carico", "chiuso"],
     "ticket_category-": list(TICKET_CATEGORIES),
     "notice-": ["reminder_30", "reminder_7", "reminder_1", "tacit_invoice", "suspended_unpaid",
-                "expired", "cancelled_expired", "deleted", "plan_changed", "order_paid"],
+                "expired", "cancelled_expired", "deleted", "plan_changed", "order_paid",
+                "order_void", "payment_unapplied", "deleted_unpaid"],
     "cli-counts-": ["plan_changes", "reminders", "renewed_on_sight", "suspended_unpaid",
-                    "expired", "deleted"],
+                    "expired", "deleted", "deleted_unpaid", "orders_voided"],
+    "void_reason-": list(VOID_REASONS),
+    "unapplied_reason-": list(UNAPPLIED_REASONS),
+    "unapplied_status-": ["open", "applied", "refunded"],
+    "ticket-note-": ["dedicated_downgrade", "sales_only"],
     "pay-failure-": ["declined", "invalid_card", "other"],
     "limit-": list(LIMIT_KEYS),
     "link-": ["invalid", "used", "expired", "rate_limited"],
     "notice-text-": ["reminder", "tacit_invoice", "suspended_unpaid", "expired",
-                     "cancelled_expired", "deleted", "plan_changed", "order_paid"],
+                     "cancelled_expired", "deleted", "plan_changed", "order_paid",
+                     "order_void", "payment_unapplied", "deleted_unpaid"],
     "invoice-what-": ["renewal", "change", "tacit"],
     "command-": ["start", "menu", "aiuto", "annulla", "ticket"],
 }
@@ -93,7 +100,7 @@ def test_every_entry_renders(key: str) -> None:
          "page", "pages", "amount", "rate", "from", "to", "method", "holder", "iban",
          "account", "address", "reason", "left", "ticket", "text", "due", "current",
          "allowed", "mark", "paid", "subject", "doing", "staff", "url", "framework",
-         "who", "hour"], "x")
+         "who", "hour", "id", "bank_ref", "why", "by", "name"], "x")
     values.update(price=Decimal("9.90"), expiry=date(2026, 12, 11), until=date(2026, 12, 21),
                   today=date(2026, 11, 21), date=date(2026, 12, 1), due=date(2026, 12, 10),
                   days=3, months=12, left=2, page=1, pages=2, **{"from": date(2026, 1, 8)},

@@ -243,12 +243,14 @@ async def test_cancel_refused_while_renewal_pending(demo: Sportello) -> None:
     await chat.say("vorrei rinnovare mariorossi.it")
     await chat.press("Bonifico bancario")
     await chat.press("Procedi al pagamento")
-    await chat.say("non voglio più rinnovare mariorossi.it")
-    await chat.press("Costo troppo alto")
-    await chat.say("Mario Rossi")
-    refused = await chat.press("Ok")
-    assert "c'è già l'ordine SPT-000001 in attesa di pagamento" in refused
+    # Said up front, before the reason or the holder's name are asked.
+    refused = await chat.say("non voglio più rinnovare mariorossi.it")
+    assert "c'è già l'ordine SPT-000001 (Rinnovo, € 12,08) in attesa di pagamento" in refused
+    assert chat.labels == ["Paga SPT-000001", "Ordini e fatture", "Menu principale"]
     assert (await service(demo, "mariorossi.it")).status == "attivo"
+    # The renewal and recovery flows say the same at their first step.
+    assert "c'è già l'ordine SPT-000001" in await chat.say("vorrei rinnovare mariorossi.it")
+    assert "Costo troppo alto" not in chat.labels
 
 
 # --- Recupera prodotto ----------------------------------------------------------------

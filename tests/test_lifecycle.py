@@ -148,8 +148,10 @@ async def test_payment_racing_the_sweep_renews_once(app: Sportello) -> None:
     sid, cid = ids["dom"], await customer_id(app, "C001")
     quote = await app.quote_renewal(cid, [sid])
     pending = await app.checkout(cid, quote.id, "bonifico")
-    # The automatic renewal must not create a second order for the period already ordered.
-    assert await kinds(app, date(2026, 11, 25)) == [("expired", sid)]
+    # The automatic renewal must not create a second order for the period already ordered:
+    # the order is treated as on sight, the service stays active for the payment window.
+    assert await kinds(app, date(2026, 11, 25)) == []
+    assert await status(app, sid) == ("attivo", date(2026, 11, 25))
     await app.register_payment(pending.order.reference, D("12.08"), "anna")
     assert await status(app, sid) == ("attivo", date(2027, 11, 25))
     assert await kinds(app, date(2026, 11, 26)) == []

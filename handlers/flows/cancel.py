@@ -6,7 +6,7 @@ from typing import Any
 
 from core.names import names_match
 from handlers.engine import Turn, action, text_step
-from handlers.flows.common import abort_button, menu_button, stale
+from handlers.flows.common import abort_button, menu_button, order_pending, stale
 from handlers.i18n import t
 
 REASONS = ("reason-price", "reason-provider", "reason-unused", "reason-technical")
@@ -30,6 +30,8 @@ async def explain(turn: Turn, params: dict[str, Any]) -> None:
     if "cancel" not in view.actions:
         turn.leave()
         turn.say(t("err-not-allowed"), menu_button(turn))
+        return
+    if await order_pending(turn, [view.id]):
         return
     turn.goto("cancel", "reason", sid=view.id, name=view.name, attempts=0)
     rows = [[turn.btn(t(key), "cancel.reason", reason=key)] for key in REASONS]

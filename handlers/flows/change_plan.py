@@ -7,7 +7,7 @@ from typing import Any
 from core.errors import SalesOnly
 from handlers.engine import Turn, action
 from handlers.flows import pay
-from handlers.flows.common import menu_button
+from handlers.flows.common import conversation_lines, menu_button
 from handlers.i18n import t
 from handlers.router import fold, words
 
@@ -65,9 +65,14 @@ async def quote(turn: Turn, params: dict[str, Any]) -> None:
 @action("change.sales")
 async def sales_ticket(turn: Turn, params: dict[str, Any]) -> None:
     view = await turn.app.get_service(turn.customer_id, int(params["sid"]))
+    history = await turn.engine.history(turn.incoming.chat_id)
+    reason = str(params.get("reason") or "sales_only")
     ticket = await turn.app.open_ticket(
-        turn.customer_id, "commerciale", t("btn-sales-ticket"), service_id=view.id,
-        context={"action": "change_plan", "service": view.name, "plan": view.plan_code},
-        subject=view.name, key=turn.key("sales"))
+        turn.customer_id, "commerciale", t(f"ticket-note-{reason}", name=view.name,
+                                           plan=view.plan_name),
+        service_id=view.id,
+        context={"reason": reason, "action": "change_plan", "plan": view.plan_code,
+                 "conversation": conversation_lines(history)},
+        subject=view.name, key=turn.key("sales"), join_open=True)
     turn.leave()
     turn.say(t("change-sales-opened", ticket=str(ticket.id)), menu_button(turn))

@@ -114,6 +114,25 @@ def service_refs(services: list[ServiceView], plan_names: dict[int, tuple[str, .
             for s in services]
 
 
+async def order_pending(turn: Turn, service_ids: list[int]) -> bool:
+    """Say up front that a service already has an order waiting for payment (before any
+    reason, name or card number is asked), with the buttons to pay or see it."""
+    for service_id in service_ids:
+        order = await turn.app.pending_order_for(turn.customer_id, service_id)
+        if order is None:
+            continue
+        name = next((line.service_name for line in order.lines
+                     if line.service_id == service_id), "")
+        turn.leave()
+        turn.say(t("flow-order-pending", service=name, reference=order.reference,
+                   total=order.total, kind=t(f"order_kind-{order.kind}")),
+                 turn.btn(t("btn-pay-order", reference=order.reference), "orders.pay",
+                          oid=order.id),
+                 [turn.btn(t("btn-orders"), "orders.list"), menu_button(turn)])
+        return True
+    return False
+
+
 # --- free text ------------------------------------------------------------------------
 
 
@@ -124,16 +143,27 @@ def asks_for_operator(text: str) -> bool:
         and route(text).intent == "operator"
 
 
+def conversation_lines(history: list[dict[str, str]], last: int = 20) -> list[str]:
+    """The conversation so far, as support reads it in a ticket."""
+    return [t("conversation-in" if h.get("d") == "in" else "conversation-out", text=h["t"])
+            for h in history[-last:]]
+
+
 async def open_operator_ticket(turn: Turn, text: str) -> None:
+    """A person is asked for: a ticket with the service the chat is about, the
+    conversation and the reason; with a ticket already open, the request is added to it."""
     history = await turn.engine.history(turn.incoming.chat_id)
+    sid = turn.data.get("sid")
     ticket = await turn.app.open_ticket(
         turn.customer_id, "operatore", text or t("btn-operator"),
-        context={"flow": turn.state.flow, "step": turn.state.step,
-                 "conversation": [f"{h['d']}: {h['t']}" for h in history[-20:]]},
-        key=turn.key("operator"))
+        service_id=int(sid) if sid is not None else None,
+        context={"reason": "operator_request", "flow": turn.state.flow,
+                 "conversation": conversation_lines(history)},
+        key=turn.key("operator"), join_open=True)
     turn.leave()
     turn.state.misses = 0
-    turn.say(t("operator-opened", ticket=str(ticket.id)), menu_button(turn))
+    turn.say(t("operator-added" if ticket.reused else "operator-opened",
+               ticket=str(ticket.id)), menu_button(turn))
 
 
 @action("operator.open", entry=True)
@@ -189,7 +219,7 @@ async def free_text(turn: Turn, text: str) -> None:
 
         await listing(turn, {})
     elif routed.intent == "ticket":
-        await support.new_ticket(turn, {"text": text})
+        await support.new_ticket(turn, {"text": text, "sid": sid})
     elif routed.intent == "operator":
         await open_operator_ticket(turn, text)
     elif routed.intent == "help":
@@ -211,7 +241,9 @@ async def explain_error(turn: Turn, error: SportelloError) -> None:
         turn.say(t("err-renewal-ordered", reference=error.facts.get("reference") or ""),
                  turn.btn(t("btn-orders"), "orders.list"), menu_button(turn))
     elif isinstance(error, ChangeNotAllowed):
-        turn.say(t("err-change-dedicated"), turn.btn(t("btn-ticket"), "operator.open"),
+        turn.say(t("err-change-dedicated"),
+                 turn.btn(t("btn-sales-ticket"), "change.sales", sid=error.facts["service_id"],
+                          reason="dedicated_downgrade"),
                  menu_button(turn))
     elif isinstance(error, SalesOnly):
         turn.say(t("err-sales-only"),

@@ -38,6 +38,19 @@ async def notice(turn: Turn, item: NoticeView) -> None:
     elif kind == "plan_changed":
         turn.say(t("notice-text-plan_changed", name=view.name, plan=view.plan_name),
                  turn.btn(t("btn-products"), "products.list"))
+    elif kind == "order_void" and order is not None:
+        turn.say(t("notice-text-order_void", reference=order.reference, name=view.name,
+                   reason=t(f"void_reason-{order.void_reason or 'status_changed'}")),
+                 turn.btn(t("btn-requote"), "orders.requote", oid=order.id),
+                 [turn.btn(t("btn-orders"), "orders.list"), menu_button(turn)])
+    elif kind == "payment_unapplied" and order is not None:
+        turn.say(t("notice-text-payment_unapplied", reference=order.reference,
+                   status=t(f"order_status-{order.status}")),
+                 turn.btn(t("btn-my-tickets"), "support.list"), menu_button(turn))
+    elif kind == "deleted_unpaid" and order is not None:
+        turn.say(t("notice-text-deleted_unpaid", name=view.name, reference=order.reference,
+                   expiry=view.expires_on),
+                 turn.btn(t("btn-my-tickets"), "support.list"), menu_button(turn))
     elif kind == "order_paid" and order is not None:
         turn.say(t("notice-text-order_paid", reference=order.reference, total=order.total),
                  turn.btn(t("btn-orders"), "orders.list"), menu_button(turn))

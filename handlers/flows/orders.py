@@ -19,9 +19,14 @@ async def listing(turn: Turn, params: dict[str, Any]) -> None:
     orders = await turn.app.list_orders(turn.customer_id)
     invoices = await turn.app.list_invoices(turn.customer_id)
     text = [t("orders-title")]
-    text += [t("orders-line", reference=o.reference, date=o.created_on,
-               kind=t(f"order_kind-{o.kind}"), total=o.total,
-               status=t(f"order_status-{o.status}")) for o in orders[:SHOWN]] or [t("orders-none")]
+    for o in orders[:SHOWN]:
+        text.append(t("orders-line", reference=o.reference, date=o.created_on,
+                      kind=t(f"order_kind-{o.kind}"), total=o.total,
+                      status=t(f"order_status-{o.status}")))
+        if o.status == "void":
+            text.append(t("orders-void-why", reason=t(f"void_reason-{o.void_reason}")))
+    if not orders:
+        text.append(t("orders-none"))
     text.append("")
     text.append(t("invoices-title"))
     for doc in invoices[:SHOWN]:
@@ -43,6 +48,9 @@ async def listing(turn: Turn, params: dict[str, Any]) -> None:
 async def pay_order(turn: Turn, params: dict[str, Any]) -> None:
     order = (await turn.app.list_orders(turn.customer_id, order_ids=[int(params["oid"])]))[0]
     turn.leave()
+    if order.status in ("void", "cancelled"):
+        pay.void_screen(turn, order)
+        return
     if order.status != "pending":
         turn.say(t("order-not-pending", reference=order.reference,
                    status=t(f"order_status-{order.status}")), menu_button(turn))
@@ -62,6 +70,9 @@ async def pay_order(turn: Turn, params: dict[str, Any]) -> None:
 @action("orders.card", entry=True)
 async def card(turn: Turn, params: dict[str, Any]) -> None:
     order = (await turn.app.list_orders(turn.customer_id, order_ids=[int(params["oid"])]))[0]
+    if order.status in ("void", "cancelled"):
+        pay.void_screen(turn, order)
+        return
     if order.status != "pending":
         turn.leave()
         turn.say(t("order-not-pending", reference=order.reference,
@@ -86,6 +97,13 @@ async def card_number(turn: Turn, text: str) -> None:
                                       key=turn.key("pay"))
     turn.leave()
     await pay.outcome(turn, result)
+
+
+@action("orders.requote", entry=True)
+async def requote(turn: Turn, params: dict[str, Any]) -> None:
+    """A fresh quote for what a void or cancelled order asked for (core re-checks it)."""
+    quote = await turn.app.requote_order(turn.customer_id, int(params["oid"]))
+    await pay.offer(turn, quote, t("pay-requoted"))
 
 
 @action("orders.cancel")

@@ -209,12 +209,17 @@ async def checkout(turn: Turn, method: str, card: str | None) -> None:
 async def outcome(turn: Turn, result: CheckoutResult) -> None:
     """What happened, for each method: paid, pending with instructions, or failed."""
     order = result.order
-    if result.outcome == "paid":
+    if result.outcome == "unapplied":
+        turn.say(t("pay-unapplied", ticket=str(result.ticket_id)),
+                 turn.btn(t("btn-orders"), "orders.list"), menu_button(turn))
+    elif result.outcome == "paid":
         head = (t("pay-paid", total=order.total, invoice=order.invoice_number)
                 if order.invoice_number else t("pay-paid-free"))
         lines = [head] + await applied_lines(turn, order.lines)
         turn.say("\n".join(lines), turn.btn(t("btn-products"), "products.list"),
                  menu_button(turn))
+    elif result.outcome == "void":
+        void_screen(turn, order)
     elif result.outcome == "pending" and result.instructions:
         turn.say(t("pay-pending", reference=order.reference, total=order.total) + "\n"
                  + instructions_text(result.instructions),
@@ -226,6 +231,20 @@ async def outcome(turn: Turn, result: CheckoutResult) -> None:
                  turn.btn(t("btn-retry-payment"), "orders.card", oid=order.id),
                  [turn.btn(t("btn-orders"), "orders.list"),
                   turn.btn(t("btn-ticket"), "operator.open")])
+
+
+def void_screen(turn: Turn, order: OrderView) -> None:
+    """A void or cancelled order cannot be paid: say why, nothing charged, offer a fresh
+    quote for the same request."""
+    if order.status == "void":
+        text = t("order-void", reference=order.reference,
+                 reason=t(f"void_reason-{order.void_reason or 'status_changed'}"))
+    else:
+        text = t("order-not-pending", reference=order.reference,
+                 status=t(f"order_status-{order.status}"))
+    turn.leave()
+    turn.say(text, turn.btn(t("btn-requote"), "orders.requote", oid=order.id),
+             [turn.btn(t("btn-orders"), "orders.list"), menu_button(turn)])
 
 
 async def applied_lines(turn: Turn, lines: Any) -> list[str]:

@@ -1,5 +1,5 @@
-"""Recupera prodotto: undo a cancellation, recover within 10 days by paying the renewal,
-or, later than that, a ticket for support (restoration costs apply)."""
+"""Recupera prodotto: undo a cancellation, recover within the free window by paying the
+renewal, or, later than that, a ticket for support (restoration costs apply)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from handlers.engine import Turn, action
 from handlers.flows import pay
-from handlers.flows.common import abort_button, menu_button
+from handlers.flows.common import abort_button, conversation_lines, menu_button, order_pending
 from handlers.i18n import t
 
 
@@ -32,14 +32,20 @@ async def ask(turn: Turn, params: dict[str, Any]) -> None:
         turn.leave()
         turn.say(t("err-not-allowed"), menu_button(turn))
         return
+    if await order_pending(turn, [view.id]):
+        return
     turn.say(t("recover-ask", name=view.name),
              [turn.btn(t("btn-recover"), "recover.do", sid=view.id), abort_button(turn)])
 
 
 @action("recover.do", entry=True)
 async def recover(turn: Turn, params: dict[str, Any]) -> None:
-    result = await turn.app.recover(turn.customer_id, int(params["sid"]),
-                                    key=turn.key("recover"))
+    if await order_pending(turn, [int(params["sid"])]):
+        return
+    history = await turn.engine.history(turn.incoming.chat_id)
+    result = await turn.app.recover(
+        turn.customer_id, int(params["sid"]), key=turn.key("recover"),
+        note=t("recover-ticket-note"), conversation=conversation_lines(history))
     turn.forget_services()
     view = result.service
     if result.outcome == "reinstated":

@@ -6,7 +6,7 @@ from typing import Any
 
 from handlers.engine import Turn, action
 from handlers.flows import pay
-from handlers.flows.common import abort_button, menu_button, stale
+from handlers.flows.common import abort_button, menu_button, order_pending, stale
 from handlers.i18n import t
 
 
@@ -69,6 +69,8 @@ async def review(turn: Turn, params: dict[str, Any]) -> None:
     if not sids:
         turn.say(t("renew-nothing-selected"))
         await _pick_screen(turn)
+        return
+    if await order_pending(turn, [int(s) for s in sids]):
         return
     quote = await turn.app.quote_renewal(turn.customer_id, [int(s) for s in sids])
     await pay.offer(turn, quote)

@@ -6,7 +6,7 @@ from typing import Any
 
 from core.context import Actor
 from handlers.engine import Turn, action, text_step
-from handlers.flows.common import abort_button, menu_button, stale
+from handlers.flows.common import abort_button, conversation_lines, menu_button, stale
 from handlers.i18n import t
 
 CATEGORIES = ("tecnico", "pagamenti", "commerciale", "altro")
@@ -23,7 +23,8 @@ async def menu(turn: Turn, params: dict[str, Any]) -> None:
 @action("support.new", entry=True)
 async def new_ticket(turn: Turn, params: dict[str, Any]) -> None:
     """Choose a category; a description typed earlier (free text) is kept."""
-    turn.goto("support", "category", text=str(params.get("text") or "")[:4000])
+    turn.goto("support", "category", text=str(params.get("text") or "")[:4000],
+              sid=params.get("sid"))
     rows = [[turn.btn(t(f"ticket_category-{c}"), "support.category", category=c)]
             for c in CATEGORIES]
     turn.say(t("support-category"), *rows, [abort_button(turn)])
@@ -49,9 +50,11 @@ async def describe(turn: Turn, text: str) -> None:
 
 async def _open(turn: Turn, category_name: str, text: str) -> None:
     history = await turn.engine.history(turn.incoming.chat_id)
+    sid = turn.data.get("sid")
     ticket = await turn.app.open_ticket(
         turn.customer_id, category_name, text,
-        context={"conversation": [f"{h['d']}: {h['t']}" for h in history[-20:]]},
+        service_id=int(sid) if sid is not None else None,
+        context={"reason": "customer_request", "conversation": conversation_lines(history)},
         key=turn.key("ticket"))
     turn.leave()
     turn.say(t("support-opened", ticket=str(ticket.id)),

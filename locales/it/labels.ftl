@@ -74,3 +74,7 @@ command-menu = Menu principale
 command-aiuto = Cosa posso fare per te
 command-annulla = Annulla l'operazione in corso
 command-ticket = Apri una richiesta di assistenza
+order_status-void = Annullato d'ufficio
+notice-order_void = Ordine annullato d'ufficio
+notice-payment_unapplied = Pagamento non applicato
+notice-deleted_unpaid = Eliminato con ordine non pagato

@@ -1,0 +1,48 @@
+## Orders that no longer fit their services, money that could not be applied.
+
+void_reason-plan_changed = il servizio ha cambiato piano dopo l'ordine
+void_reason-period_changed = il servizio è stato rinnovato o il suo periodo è cambiato dopo l'ordine
+void_reason-status_changed = lo stato del servizio è cambiato dopo l'ordine
+void_reason-deleted = il servizio è stato eliminato
+void_reason-grace_over = il pagamento non è arrivato in tempo e il servizio è stato eliminato
+
+order-void = L'ordine { $reference } è stato annullato d'ufficio: { $reason }. Non è stato addebitato nulla. Ti preparo un nuovo preventivo aggiornato?
+orders-void-why =     ↳ { $reason }
+btn-requote = Nuovo preventivo
+pay-requoted = Ecco il preventivo aggiornato.
+pay-unapplied = Il pagamento è stato addebitato, ma l'ordine non poteva più riceverlo (già pagato o annullato nel frattempo). Il denaro non è perso: il supporto lo restituirà o lo userà come preferisci. Ticket n. { $ticket }.
+
+flow-order-pending = Per { $service } c'è già l'ordine { $reference } ({ $kind }, { $total }) in attesa di pagamento. Puoi pagarlo oppure annullarlo da «Ordini e fatture» prima di fare altro.
+
+notice-text-order_void = L'ordine { $reference } per { $name } è stato annullato d'ufficio: { $reason }. Se hai già disposto il pagamento, non preoccuparti: lo registreremo e il supporto ti contatterà per restituirlo o usarlo.
+notice-text-payment_unapplied = Abbiamo ricevuto un pagamento per l'ordine { $reference }, che però risulta { $status }: non possiamo applicarlo. Il denaro non è perso: il supporto ti contatterà per restituirlo o usarlo per un altro ordine.
+notice-text-deleted_unpaid = Il pagamento dell'ordine { $reference } non è arrivato entro i termini: { $name } è stato eliminato e l'ordine annullato. Se hai già pagato, il supporto ti contatterà; per un ripristino a pagamento scrivici.
+
+operator-added = Hai già il ticket n. { $ticket } aperto: ho aggiunto lì la tua richiesta, un operatore ti risponderà qui al più presto.
+recover-ticket-note = Il cliente chiede di recuperare il servizio dopo la finestra di recupero gratuito.
+ticket-note-dedicated_downgrade = Il cliente chiede di ridurre le risorse di { $name } (piano { $plan }): il downgrade dei server dedicati non è previsto, serve una proposta commerciale.
+ticket-note-sales_only = Il cliente chiede una modifica di { $name } (piano { $plan }), che si gestisce con l'ufficio commerciale.
+conversation-in = cliente: { $text }
+conversation-out = bot: { $text }
+
+## Command line: payments
+
+cli-counts-deleted_unpaid = eliminazioni con ordine non pagato
+cli-counts-orders_voided = ordini annullati d'ufficio
+cli-payments-duplicate = Già registrato: il riferimento { $bank_ref } è già stato registrato. Nulla è cambiato.
+cli-payments-unapplied = Pagamento NON applicato all'ordine { $reference } ({ $why }): registrato come non applicato n. { $id } ({ $amount }), aperto il ticket n. { $ticket } per il supporto.
+unapplied_reason-order_paid = l'ordine è già pagato
+unapplied_reason-order_void = l'ordine è annullato d'ufficio
+unapplied_reason-order_cancelled = l'ordine è stato annullato
+unapplied_reason-amount_mismatch = l'importo non corrisponde all'ordine
+unapplied_reason-unknown_order = l'ordine non è stato riconosciuto
+unapplied_status-open = da gestire
+unapplied_status-applied = applicato
+unapplied_status-refunded = restituito
+cli-payments-none = Nessun pagamento.
+cli-payments-unapplied-none = Nessun pagamento non applicato.
+cli-payments-line = { $date } · { $reference } · { $code } { $name } · { $amount } · { $method } · rif. { $ref } · da { $by }
+cli-payments-unapplied-title = Pagamenti non applicati:
+cli-payments-unapplied-line = n. { $id } · { $date } · { $status } · { $amount } · { $method } · rif. { $ref } · ordine { $reference } · { $code } { $name } · { $why } · ticket n. { $ticket }
+cli-payments-applied = Pagamento non applicato n. { $id } applicato all'ordine { $reference } ({ $total }): stato { $status }.
+cli-payments-refunded = Pagamento non applicato n. { $id } ({ $amount }) chiuso come restituito.
