@@ -35,6 +35,7 @@ from core.errors import SportelloError
 from core.views import NoticeView, TicketView
 from handlers.engine import Engine, Turn, Unavailable
 from handlers.flows import notices, pay
+from handlers.flows.notices import ticket_reason
 from handlers.i18n import t
 from handlers.ui import Incoming, Reply
 
@@ -318,7 +319,10 @@ class Door:
                    if ticket.category in ("tecnico", "pagamenti", "commerciale", "altro")
                    else ticket.category, customer=customer[0], code=customer[1],
                    service=service, doing=str(doing))]
-        if ticket.messages:
+        reason = ticket_reason(context)
+        if reason:
+            lines.append(reason)
+        if ticket.messages and ticket.messages[0].text:
             lines.append(t("support-card-message", text=ticket.messages[0].text))
         conversation = context.get("conversation") or []
         if conversation:

@@ -43,6 +43,8 @@ DYNAMIC = {
     "unapplied_reason-": list(UNAPPLIED_REASONS),
     "unapplied_status-": ["open", "applied", "refunded"],
     "ticket-note-": ["dedicated_downgrade", "sales_only"],
+    "ticket-reason-": ["operator_request", "customer_request", "late_recovery",
+                       "unapplied_payment", "grace_over", "dedicated_downgrade", "sales_only"],
     "pay-failure-": ["declined", "invalid_card", "other"],
     "limit-": list(LIMIT_KEYS),
     "link-": ["invalid", "used", "expired", "rate_limited"],
@@ -100,7 +102,8 @@ def test_every_entry_renders(key: str) -> None:
          "page", "pages", "amount", "rate", "from", "to", "method", "holder", "iban",
          "account", "address", "reason", "left", "ticket", "text", "due", "current",
          "allowed", "mark", "paid", "subject", "doing", "staff", "url", "framework",
-         "who", "hour", "id", "bank_ref", "why", "by", "name"], "x")
+         "who", "hour", "id", "bank_ref", "why", "by", "name", "expired_on",
+         "days_since_expiry", "order", "unapplied_id"], "x")
     values.update(price=Decimal("9.90"), expiry=date(2026, 12, 11), until=date(2026, 12, 21),
                   today=date(2026, 11, 21), date=date(2026, 12, 1), due=date(2026, 12, 10),
                   days=3, months=12, left=2, page=1, pages=2, **{"from": date(2026, 1, 8)},

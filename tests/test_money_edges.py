@@ -162,6 +162,13 @@ async def test_registering_a_transfer_for_an_outgrown_order_voids_it_and_keeps_t
     assert ticket.context["reason"] == "unapplied_payment"
     assert ticket.context["order"] == transfer.order.reference
     assert ticket.context["bank_ref"] == "CRO-77"
+    # What the support group's card (and the command line) says about it.
+    from handlers.flows.notices import ticket_reason
+
+    said = ticket_reason(ticket.context) or ""
+    assert "pagamento NON applicato" in said and "rif. CRO-77" in said
+    assert f"sportello payments refund|apply {done.unapplied_id}" in said
+    assert "€ " in said and "l'ordine è annullato d'ufficio" in said
     kinds = await notice_kinds(app)
     assert kinds.count("order_paid") == 1 and "payment_unapplied" in kinds
 

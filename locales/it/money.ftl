@@ -46,3 +46,13 @@ cli-payments-unapplied-title = Pagamenti non applicati:
 cli-payments-unapplied-line = n. { $id } · { $date } · { $status } · { $amount } · { $method } · rif. { $ref } · ordine { $reference } · { $code } { $name } · { $why } · ticket n. { $ticket }
 cli-payments-applied = Pagamento non applicato n. { $id } applicato all'ordine { $reference } ({ $total }): stato { $status }.
 cli-payments-refunded = Pagamento non applicato n. { $id } ({ $amount }) chiuso come restituito.
+
+## Why a ticket exists (support group card, command line)
+
+ticket-reason-operator_request = Motivo: il cliente ha chiesto di parlare con un operatore.
+ticket-reason-customer_request = Motivo: richiesta di assistenza del cliente.
+ticket-reason-late_recovery = Motivo: recupero oltre la finestra gratuita (servizio scaduto { $expired_on }, da { $days_since_expiry } giorni): serve il preventivo di ripristino.
+ticket-reason-unapplied_payment = Motivo: pagamento NON applicato di { $amount } ({ $method }, rif. { $bank_ref }) per l'ordine { $order }: { $why }. Restituirlo o applicarlo a un altro ordine: sportello payments refund|apply { $unapplied_id }.
+ticket-reason-grace_over = Motivo: l'ordine { $order } ({ $method }) non è stato pagato entro i termini dopo la scadenza del { $expired_on }: ordine annullato e servizio eliminato. Se il pagamento arriva, va restituito o il servizio ripristinato.
+ticket-reason-dedicated_downgrade = Motivo: downgrade di un server dedicato richiesto, non previsto in automatico: serve una proposta commerciale.
+ticket-reason-sales_only = Motivo: modifica di una soluzione personalizzata, gestita dall'ufficio commerciale.
