@@ -98,13 +98,13 @@ class Door:
             incoming = Incoming(chat_key(message.chat_id), user_id=str(message.user_id),
                                 text=text, update_id=f"tg:{message.update_id}")
         try:
-            replies, repeated = await self.engine.handle_update(incoming)
+            handled = await self.engine.handle_update(incoming)
         except Unavailable as down:
             self.unacknowledged.add(message.update_id)
             await self.deliver(message.chat_id, down.replies)
             return
-        if not repeated:
-            await self.deliver(message.chat_id, replies)
+        if not handled.repeated:
+            await self.deliver(message.chat_id, handled.replies)
         await self.relay_if_due()
 
     async def on_callback(self, callback: TgCallback) -> None:
@@ -118,14 +118,15 @@ class Door:
                             payload=(callback.data or "")[:64],
                             update_id=f"tg:{callback.update_id}")
         try:
-            replies, repeated = await self.engine.handle_update(incoming)
+            handled = await self.engine.handle_update(incoming)
         except Unavailable as down:
             self.unacknowledged.add(callback.update_id)
             await self._answer(callback.callback_id, down.replies[0].text, alert=True)
             return
         await self._answer(callback.callback_id)
-        if repeated:
+        if handled.repeated:
             return
+        replies = handled.replies
         first, rest = (replies[0], replies[1:]) if replies else (None, [])
         chat_id, message_id = callback.chat_id, callback.message_id
         if first is not None and first.invoice is None and message_id is not None:

@@ -433,7 +433,7 @@ class Sportello:
                           subject: str | None = None, key: str | None = None) -> TicketView:
         async def work(ctx: Ctx) -> dict[str, Any]:
             ticket = await tickets.open_ticket(
-                ctx, customer_id, category, subject or text.strip()[:80] or category, text,
+                ctx, customer_id, category, subject or tickets.subject_of(text) or category, text,
                 service_id, context)
             return {"ticket_id": ticket.id}
         result = await self._write(key, "open_ticket", Actor.customer(customer_id), work)

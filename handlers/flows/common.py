@@ -124,6 +124,17 @@ def asks_for_operator(text: str) -> bool:
         and route(text).intent == "operator"
 
 
+def refuse_card(turn: Turn, waiting: bool) -> None:
+    """A card number typed where none is asked for: it reached this only masked, nothing
+    acts on it (no route, no ticket), and the customer stays where they were. `waiting`:
+    the current step expects a typed answer, which can still be given."""
+    said = t("card-refused-invoices" if turn.engine.invoices else "card-refused")
+    if waiting:
+        turn.say(said, abort_button(turn))
+    else:
+        turn.say(said, *menu_rows(turn))
+
+
 async def open_operator_ticket(turn: Turn, text: str) -> None:
     history = await turn.engine.history(turn.incoming.chat_id)
     ticket = await turn.app.open_ticket(

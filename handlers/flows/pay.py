@@ -183,7 +183,7 @@ async def free(turn: Turn, params: dict[str, Any]) -> None:
     await checkout(turn, "bonifico", None)
 
 
-@text_step("pay.card", verbatim=True)
+@text_step("pay.card", card=True)
 async def card_number(turn: Turn, text: str) -> None:
     turn.mask_input = True
     digits = card_digits(text)
