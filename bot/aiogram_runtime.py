@@ -42,11 +42,11 @@ log = logging.getLogger("sportello.telegram")
 # costs milliseconds per Bot API call (the conversation benchmark found it at 40% of the
 # time). Holding them here makes the build happen once per process.
 _RESPONSE_MODELS = [Response[method.__returning__] for method in (  # type: ignore[name-defined]
-    ag_methods.SendMessage, ag_methods.EditMessageText, ag_methods.AnswerCallbackQuery,
-    ag_methods.AnswerPreCheckoutQuery, ag_methods.SendInvoice, ag_methods.GetChat,
-    ag_methods.GetChatMember, ag_methods.CreateForumTopic, ag_methods.SetMyCommands,
-    ag_methods.SetWebhook, ag_methods.DeleteWebhook, ag_methods.GetMe,
-    ag_methods.GetUpdates)]
+    ag_methods.SendMessage, ag_methods.EditMessageText, ag_methods.DeleteMessage,
+    ag_methods.AnswerCallbackQuery, ag_methods.AnswerPreCheckoutQuery, ag_methods.SendInvoice,
+    ag_methods.GetChat, ag_methods.GetChatMember, ag_methods.CreateForumTopic,
+    ag_methods.SetMyCommands, ag_methods.SetWebhook, ag_methods.DeleteWebhook,
+    ag_methods.GetMe, ag_methods.GetUpdates)]
 
 
 def _markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
@@ -88,6 +88,9 @@ class AiogramIO:
         await _call(self.bot.edit_message_text(text=text, chat_id=chat_id,
                                                message_id=message_id,
                                                reply_markup=_markup(keyboard)))
+
+    async def delete_message(self, chat_id: int, message_id: int) -> None:
+        await _call(self.bot.delete_message(chat_id=chat_id, message_id=message_id))
 
     async def answer_callback(self, callback_id: str, text: str | None = None,
                               alert: bool = False) -> None:

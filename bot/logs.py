@@ -1,7 +1,9 @@
 """Logging for the running bot: one line per event with its context, secrets redacted.
 
 HTTP client libraries log request URLs, and Telegram URLs contain the bot token: every
-record passes through `Redact`, which replaces any configured secret with `***`.
+record passes through `Redact`, which replaces any configured secret with `***` and masks
+card numbers (`core.cards`), in the message, the traceback and the context fields alike
+(a framework logging a failed update may print the update, text included).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import logging
 import sys
 
+from core.cards import mask_cards
 from core.config import Settings
 
 CONTEXT_FIELDS = ("chat", "update", "ticket", "order", "framework", "mode", "seconds",
@@ -21,17 +24,24 @@ class Redact(logging.Filter):
         self.secrets = [s for s in secrets if s]
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not self.secrets:
-            return True
         message = record.getMessage()
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
-        for secret in self.secrets:
-            message = message.replace(secret, "***")
-            if record.exc_text:
-                record.exc_text = record.exc_text.replace(secret, "***")
-        record.msg, record.args = message, ()
+        record.msg, record.args = self.clean(message), ()
+        if record.exc_text:
+            record.exc_text = self.clean(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.clean(record.stack_info)
+        for name in CONTEXT_FIELDS:
+            value = getattr(record, name, None)
+            if isinstance(value, str):
+                setattr(record, name, self.clean(value))
         return True
+
+    def clean(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "***")
+        return mask_cards(text)
 
 
 class Context(logging.Formatter):

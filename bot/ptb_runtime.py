@@ -75,6 +75,9 @@ class PTBIO:
         await _call(self.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id,
                                                reply_markup=_markup(keyboard)))
 
+    async def delete_message(self, chat_id: int, message_id: int) -> None:
+        await _call(self.bot.delete_message(chat_id, message_id))
+
     async def answer_callback(self, callback_id: str, text: str | None = None,
                               alert: bool = False) -> None:
         await _call(self.bot.answer_callback_query(callback_id, text=text, show_alert=alert))

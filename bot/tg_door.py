@@ -6,7 +6,8 @@ Shared by the python-telegram-bot and aiogram runtimes. Customers' private chats
 write in its topic, and the reply reaches the customer. Which group message belongs to
 which ticket is stored (`ticket_relays`), never read from forwarded-message metadata.
 Ticket messages and lifecycle notices go out through outboxes in the database, so a
-Telegram outage delays them but loses none.
+Telegram outage delays them but loses none. A customer's message carrying a card number is
+deleted from the chat once read (the engine says so), with one line saying why.
 """
 
 from __future__ import annotations
@@ -99,14 +100,33 @@ class Door:
             incoming = Incoming(chat_key(message.chat_id), user_id=str(message.user_id),
                                 text=text, update_id=f"tg:{message.update_id}")
         try:
-            replies, repeated = await self.engine.handle_update(incoming)
+            handled = await self.engine.handle_update(incoming)
         except Unavailable as down:
             self.unacknowledged.add(message.update_id)
+            if down.delete_incoming:
+                await self._delete_card_message(message)
             await self.deliver(message.chat_id, down.replies)
             return
-        if not repeated:
-            await self.deliver(message.chat_id, replies)
+        if handled.delete_incoming:
+            await self._delete_card_message(message)
+        if not handled.repeated:
+            await self.deliver(message.chat_id, handled.replies)
         await self.relay_if_due()
+
+    async def _delete_card_message(self, message: TgMessage) -> None:
+        """The customer's message carries a card number: off the chat, and say why. A
+        message Telegram will not delete (too old, already gone) is logged and left."""
+        chat_id, message_id = message.chat_id, message.message_id
+        try:
+            # Not paced: deleting sends nothing, and the replies should not wait for it.
+            await self.sender.call(chat_id, lambda: self.io.delete_message(chat_id, message_id),
+                                   paced=False)
+        except (Rejected, GiveUp, Blocked) as refused:
+            # Telegram's reason ("message can't be deleted"), never the message's text.
+            log.warning("message with a card number not deleted: %s", refused,
+                        extra={"chat": chat_id, "update": message.update_id})
+            return
+        await self.deliver(chat_id, [Reply(t("card-message-deleted"))])
 
     async def on_callback(self, callback: TgCallback) -> None:
         if callback.chat_id is None:
@@ -119,14 +139,15 @@ class Door:
                             payload=(callback.data or "")[:64],
                             update_id=f"tg:{callback.update_id}")
         try:
-            replies, repeated = await self.engine.handle_update(incoming)
+            handled = await self.engine.handle_update(incoming)
         except Unavailable as down:
             self.unacknowledged.add(callback.update_id)
             await self._answer(callback.callback_id, down.replies[0].text, alert=True)
             return
         await self._answer(callback.callback_id)
-        if repeated:
+        if handled.repeated:
             return
+        replies = handled.replies
         first, rest = (replies[0], replies[1:]) if replies else (None, [])
         chat_id, message_id = callback.chat_id, callback.message_id
         if first is not None and first.invoice is None and message_id is not None:

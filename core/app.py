@@ -489,7 +489,7 @@ class Sportello:
                 await tickets.add_message(ctx, existing, text or category)
                 return {"ticket_id": existing.id, "reused": True}
             ticket = await tickets.open_ticket(
-                ctx, customer_id, category, subject or text.strip()[:80] or category, text,
+                ctx, customer_id, category, subject or tickets.subject_of(text) or category, text,
                 service_id, context)
             return {"ticket_id": ticket.id, "reused": False}
         result = await self._write(key, "open_ticket", Actor.customer(customer_id), work)

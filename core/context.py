@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.cards import mask_cards
 from core.config import Settings
 from core.models import AuditEntry
 
@@ -43,18 +44,23 @@ class Ctx:
         self, entity: str, entity_id: int, action: str, reason: str | None = None,
         **detail: Any,
     ) -> None:
-        """Append to the audit log, in the operation's own transaction."""
+        """Append to the audit log, in the operation's own transaction; card numbers in
+        the reason and the details are masked (the log is append-only: never in clear)."""
         self.session.add(AuditEntry(
             at=self.now, actor_kind=self.actor.kind, actor=self.actor.id, entity=entity,
-            entity_id=entity_id, action=action, reason=reason, detail=_plain(detail) or None,
+            entity_id=entity_id, action=action,
+            reason=mask_cards(reason) if reason is not None else None,
+            detail=_plain(detail) or None,
         ))
 
 
 def _plain(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {mask_cards(str(k)): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
-    if isinstance(value, int | float | str | bool) or value is None:
+    if isinstance(value, str):
+        return mask_cards(value)
+    if isinstance(value, int | float | bool) or value is None:
         return value
-    return str(value)
+    return mask_cards(str(value))

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from core.cards import mask_cards, mask_within
 from core.context import Actor, Ctx
 from core.errors import NotAllowed, NotFound, TicketClosed
 from core.models import Customer, Service, Ticket, TicketMessage
@@ -15,8 +16,14 @@ MAX_TEXT = 4000
 
 
 def clean_text(text: str, limit: int = MAX_TEXT) -> str:
-    """Text as stored: no NUL (PostgreSQL refuses it), at most `limit` characters."""
-    return text.replace("\x00", "")[:limit]
+    """Text as stored: no NUL (PostgreSQL refuses it), card numbers masked (before the cut,
+    so none is cut to a shorter run of its digits), at most `limit` characters."""
+    return mask_cards(text.replace("\x00", ""))[:limit]
+
+
+def subject_of(text: str) -> str:
+    """A subject made from the first words of a message (masked before it is cut)."""
+    return mask_cards(text).strip()[:80]
 
 
 async def open_ticket(
@@ -34,7 +41,7 @@ async def open_ticket(
             raise NotFound(entity="service", id=service_id)
     ticket = Ticket(
         customer_id=customer_id, service_id=service_id, category=category,
-        subject=clean_text(subject, 200), status="aperto", context=context or {},
+        subject=clean_text(subject, 200), status="aperto", context=mask_within(context or {}),
         created_at=ctx.now,
         messages=[],
     )

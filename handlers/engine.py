@@ -8,6 +8,12 @@ changes nothing, and every action re-checks ownership through `core` anyway.
 
 Each update is handled once: its replies are stored with its id in the same transaction
 as the new conversation state, and a repeat gets the stored replies back.
+
+Card numbers are masked at the door (`core.cards`): history, stored replies, tickets and
+routing only ever see `•••• •••• •••• 4242`. The digits as typed reach one place, a card
+step's handler (registered with `card=True`), which needs them to charge; anywhere else a
+message carrying a card number is refused and acts on nothing. Either way the result asks
+the door to delete the customer's message (`Handled.delete_incoming`).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from sqlalchemy import Table, bindparam, select, text
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from core.app import Sportello
+from core.cards import mask_cards
 from core.db import PG_CONNECTIONS, rows_changed
 from core.errors import SportelloError
 from core.models import Conversation, Customer, ProcessedUpdate
@@ -44,6 +51,8 @@ TEXT_STEPS: dict[str, TextStep] = {}
 # Steps where the customer's text is content (a ticket description, a card number), not a
 # request to route: "operatore" typed there is just text.
 VERBATIM_STEPS: set[str] = set()
+# Steps that take a card number: the only handlers given the digits as typed.
+CARD_STEPS: set[str] = set()
 
 # The database cannot be reached: the customer is asked to retry, nothing is recorded.
 UNAVAILABLE = (OperationalError, InterfaceError, ConnectionError, OSError, TimeoutError)
@@ -62,13 +71,29 @@ def action(name: str, entry: bool = False) -> Callable[[Action], Action]:
     return register
 
 
-def text_step(name: str, verbatim: bool = False) -> Callable[[TextStep], TextStep]:
+def text_step(name: str, verbatim: bool = False,
+              card: bool = False) -> Callable[[TextStep], TextStep]:
+    """Register a typed answer. `card`: the step takes a card number, so it gets the text
+    as typed (every other handler gets it with card numbers masked)."""
     def register(func: TextStep) -> TextStep:
         TEXT_STEPS[name] = func
-        if verbatim:
+        if verbatim or card:
             VERBATIM_STEPS.add(name)
+        if card:
+            CARD_STEPS.add(name)
         return func
     return register
+
+
+@dataclass(frozen=True)
+class Handled:
+    """What the engine made of an update. `repeated`: handled before, so a door does not
+    send the same replies twice. `delete_incoming`: the customer's message carries a card
+    number; a door that can delete it (Telegram) does."""
+
+    replies: list[Reply]
+    repeated: bool = False
+    delete_incoming: bool = False
 
 
 @dataclass
@@ -106,6 +131,8 @@ class Turn:
     replies: list[Reply] = field(default_factory=list)
     pressed: str = ""  # the label of the button pressed, for the history
     mask_input: bool = False  # the text typed is confidential (a card number)
+    # The text as typed, only when it carries a card number: for a card step, nobody else.
+    card_text: str | None = field(default=None, repr=False)
     _services: list[ServiceView] | None = None
 
     # --- output ---------------------------------------------------------------------
@@ -186,19 +213,29 @@ class Engine:
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         try:
-            return (await self.handle_update(incoming))[0]
+            return (await self.handle_update(incoming)).replies
         except Unavailable as down:
             return down.replies
 
-    async def handle_update(self, incoming: Incoming) -> tuple[list[Reply], bool]:
-        """(replies, repeated): `repeated` when this update id was handled before, so a
-        door does not send the same replies twice."""
+    async def handle_update(self, incoming: Incoming) -> Handled:
+        """The update's replies; raises `Unavailable` when the database is down."""
         incoming = _clean(incoming)
+        masked = _masked(incoming)
+        carries_card = masked is not incoming
+        # From here on nothing holds the digits but `card_text`, for a card step.
+        card_text = incoming.text if masked.text != incoming.text else None
+        incoming = masked
         verdict = self.flood.check(incoming.chat_id) if self.flood else "ok"
         if verdict != "ok":
             # Too fast: the update is not handled; the first one over the limit is told.
-            return ([Reply(t("err-slow-down"))] if verdict == "warn" else []), False
-        return await self._handle_guarded(incoming)
+            return Handled([Reply(t("err-slow-down"))] if verdict == "warn" else [],
+                           delete_incoming=carries_card)
+        try:
+            replies, repeated = await self._handle_guarded(incoming, card_text)
+        except Unavailable as down:
+            down.delete_incoming = carries_card
+            raise
+        return Handled(replies, repeated, carries_card)
 
     async def claim(self, update_id: str, chat_id: str) -> bool:
         """Record an update handled outside the conversation (a payment, a support-group
@@ -247,7 +284,8 @@ class Engine:
             finally:
                 await session.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
 
-    async def _handle_guarded(self, incoming: Incoming) -> tuple[list[Reply], bool]:
+    async def _handle_guarded(self, incoming: Incoming, card_text: str | None = None
+                              ) -> tuple[list[Reply], bool]:
         """Under the chat's lock, so that "already handled?" is answered after any other
         worker holding the same update has finished with it."""
         try:
@@ -255,15 +293,15 @@ class Engine:
                 key_base = incoming.update_id or uuid.uuid4().hex
                 for _attempt in range(3):
                     try:
-                        return await self._handle_once(incoming, key_base)
+                        return await self._handle_once(incoming, key_base, card_text)
                     except _Conflict:
                         continue  # another worker moved the conversation on: read again
         except UNAVAILABLE:
             log.warning("database unavailable", extra={"chat": incoming.chat_id})
         raise Unavailable([Reply(t("err-retry-later"))])
 
-    async def _handle_once(self, incoming: Incoming, key_base: str
-                           ) -> tuple[list[Reply], bool]:
+    async def _handle_once(self, incoming: Incoming, key_base: str,
+                           card_text: str | None = None) -> tuple[list[Reply], bool]:
         """(replies, repeated) for one update."""
         async with self.app.read_session() as session:
             row, customer, done = await _conversation_of(session, incoming.chat_id,
@@ -278,7 +316,8 @@ class Engine:
             await self._remember(incoming, replies)
             return replies, False
         state = State.load(row)
-        turn = Turn(self, self.app, incoming, customer.id, customer.nominativo, state, key_base)
+        turn = Turn(self, self.app, incoming, customer.id, customer.nominativo, state, key_base,
+                    card_text=card_text)
         await self._dispatch(turn)
         if not turn.replies:
             turn.say(t("menu-prompt"), *menu_rows(turn))
@@ -332,7 +371,7 @@ class Engine:
                 state.screen += 1
                 _expire_buttons(state)
                 for reply in turn.replies:
-                    state.history.append({"d": "out", "t": reply.text[:500]})
+                    state.history.append({"d": "out", "t": _stored(reply.text)})
                 replies = [part for reply in turn.replies for part in split_long(reply)]
                 try:
                     await self._save(row.version, state, Incoming(chat_id), replies)
@@ -371,7 +410,7 @@ class Engine:
                 try:
                     await session.execute(_PROCESSED, {
                         "update_id": incoming.update_id, "chat_id": incoming.chat_id,
-                        "replies": [r.to_dict() for r in replies], "created_at": now})
+                        "replies": _stored_replies(replies), "created_at": now})
                 except IntegrityError:
                     raise _Conflict from None
 
@@ -382,7 +421,7 @@ class Engine:
             if await session.get(ProcessedUpdate, incoming.update_id) is None:
                 session.add(ProcessedUpdate(
                     update_id=incoming.update_id, chat_id=incoming.chat_id,
-                    replies=[r.to_dict() for r in replies], created_at=self.app.clock.now()))
+                    replies=_stored_replies(replies), created_at=self.app.clock.now()))
 
     async def history(self, chat_id: str) -> list[dict[str, str]]:
         async with self.app.sessions() as session:
@@ -430,6 +469,35 @@ async def _conversation_of(session: Any, chat_id: str, update_id: str | None = N
     return found[0], found[1], (found[2] if update_id else None)
 
 
+def _masked(incoming: Incoming) -> Incoming:
+    """Every card number the update carries, masked (see `core.cards`)."""
+    from dataclasses import replace
+
+    masked = replace(
+        incoming,
+        text=mask_cards(incoming.text) if incoming.text is not None else None,
+        payload=mask_cards(incoming.payload) if incoming.payload is not None else None,
+        command=mask_cards(incoming.command) if incoming.command else incoming.command,
+        argument=mask_cards(incoming.argument))
+    return incoming if masked == incoming else masked
+
+
+def _stored_replies(replies: list[Reply]) -> list[dict[str, Any]]:
+    """Replies as kept for a repeat of the update, card numbers masked: defence in depth,
+    as no flow is given a card number to echo (the sandbox's test numbers in the card
+    step's hint are the bot's own words, sent as they are)."""
+    stored = [r.to_dict() for r in replies]
+    for reply in stored:
+        reply["text"] = mask_cards(reply["text"])
+    return stored
+
+
+def _stored(text: str) -> str:
+    """A line of history: masked before it is cut, so no card is cut to a shorter,
+    unrecognisable run of its digits."""
+    return mask_cards(text)[:500]
+
+
 def _clean(incoming: Incoming) -> Incoming:
     """Control characters (NUL above all, which PostgreSQL cannot store) are dropped."""
     from dataclasses import replace
@@ -453,6 +521,7 @@ class Unavailable(Exception):
     def __init__(self, replies: list[Reply]) -> None:
         super().__init__("database unavailable")
         self.replies = replies
+        self.delete_incoming = False  # as in `Handled`
 
 
 class FloodGate:
@@ -501,10 +570,10 @@ def _record(state: State, incoming: Incoming, turn: Turn) -> None:
     elif incoming.payload is not None:
         said = f"[{turn.pressed}]"
     else:
-        said = t("history-masked") if turn.mask_input else (incoming.text or "")[:500]
+        said = t("history-masked") if turn.mask_input else _stored(incoming.text or "")
     state.history.append({"d": "in", "t": said})
     for reply in turn.replies:
-        state.history.append({"d": "out", "t": reply.text[:500]})
+        state.history.append({"d": "out", "t": _stored(reply.text)})
     state.history = state.history[-HISTORY_KEPT:]
 
 
@@ -538,6 +607,12 @@ async def _text(turn: Turn, text: str) -> None:
         return
     step = f"{turn.state.flow}.{turn.state.step}"
     handler = TEXT_STEPS.get(step)
+    if turn.card_text is not None:
+        if handler is not None and step in CARD_STEPS:
+            await handler(turn, turn.card_text)  # the one place the digits go
+        else:
+            common.refuse_card(turn, waiting=handler is not None)
+        return
     if handler is not None and step in VERBATIM_STEPS:
         await handler(turn, text)
         return

@@ -80,6 +80,8 @@ class FakeTelegram:
     commands: list[dict[str, Any]] = field(default_factory=list)
     webhook: dict[str, Any] = field(default_factory=dict)
     failures: list[tuple[str, int, dict[str, Any]]] = field(default_factory=list)
+    received: dict[tuple[int, int], str] = field(default_factory=dict)  # users' messages
+    deleted: list[tuple[int, int]] = field(default_factory=list)  # (chat, message) deleted
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -190,6 +192,17 @@ class FakeTelegram:
                 return self._message_json(sent)
         raise _ApiError(400, "Bad Request: message to edit not found")
 
+    async def api_deletemessage(self, params: dict[str, Any]) -> bool:
+        """A user's message (or one the bot sent) leaves the chat."""
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        if self.received.pop(key, None) is None:
+            sent = [s for s in self.sent if (s.chat_id, s.message_id) == key]
+            if not sent:
+                raise _ApiError(400, "Bad Request: message to delete not found")
+            self.sent.remove(sent[0])
+        self.deleted.append(key)
+        return True
+
     async def api_answercallbackquery(self, params: dict[str, Any]) -> bool:
         self.callback_answers.append(dict(params))
         return True
@@ -256,6 +269,7 @@ class FakeTelegram:
         if thread_id is not None:
             message["message_thread_id"] = thread_id
             message["is_topic_message"] = True
+        self.received[(chat, message["message_id"])] = text
         return self.push({"message": message, **(update or {})})
 
     def press(self, user: User, sent: Sent, label: str | None = None,

@@ -6,8 +6,11 @@ to `tests/fake_telegram.py`; the test plays the customer and the support staff t
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -16,6 +19,7 @@ from bot.runner import BotRunner
 from core.app import Sportello
 from core.demo import load_demo_if_empty
 from core.models import Order, Payment, Service
+from tests.card_leaks import CARD, CARD_DIGITS, digits_of, stored_with
 from tests.conftest import make_settings
 from tests.fake_telegram import FakeTelegram, User
 
@@ -25,24 +29,40 @@ STAFF = User(515151, "Anna", "Supporto", "anna")
 STRANGER = User(616161, "Eve", "Curiosa", "eve")
 
 
-@pytest.fixture(params=["ptb", "aiogram"])
-async def telegram(request: pytest.FixtureRequest, sessions, database_url, clock
-                   ) -> AsyncIterator[tuple[FakeTelegram, Sportello, BotRunner]]:
+@asynccontextmanager
+async def running(framework: str, sessions: Any, database_url: str, clock: Any,
+                  **settings: Any) -> AsyncIterator[tuple[FakeTelegram, Sportello, BotRunner]]:
+    """The bot on `framework` against a fresh fake Telegram, with the demo data."""
     fake = FakeTelegram(members={SUPPORT: {STAFF.id}})
     base = await fake.start()
-    settings = make_settings(
+    app = Sportello(sessions, make_settings(
         database_url, bot_token=fake.token, api_url=base, support_chat_id=SUPPORT,
-        poll_timeout=1, payment_provider_token="284685063:TEST:sportello")
-    app = Sportello(sessions, settings, clock)
+        poll_timeout=1, **settings), clock)
     async with app.sessions() as session, session.begin():
         await load_demo_if_empty(session, clock.today())
-    runner = BotRunner(app, framework=request.param, outbox_every=0.1)
+    runner = BotRunner(app, framework=framework, outbox_every=0.1)
     await runner.start()
     try:
         yield fake, app, runner
     finally:
         await runner.stop()
         await fake.stop()
+
+
+@pytest.fixture(params=["ptb", "aiogram"])
+async def telegram(request: pytest.FixtureRequest, sessions, database_url, clock
+                   ) -> AsyncIterator[tuple[FakeTelegram, Sportello, BotRunner]]:
+    async with running(request.param, sessions, database_url, clock,
+                       payment_provider_token="284685063:TEST:sportello") as bot:
+        yield bot
+
+
+@pytest.fixture(params=["ptb", "aiogram"])
+async def telegram_sandbox(request: pytest.FixtureRequest, sessions, database_url, clock
+                           ) -> AsyncIterator[tuple[FakeTelegram, Sportello, BotRunner]]:
+    """No payment provider token: cards are typed at the card step (sandbox gateway)."""
+    async with running(request.param, sessions, database_url, clock) as bot:
+        yield bot
 
 
 async def linked(fake: FakeTelegram, app: Sportello, user: User = MARIO,
@@ -267,3 +287,55 @@ async def test_unlink_from_the_chat(telegram) -> None:
     await fake.wait_for(MARIO.id, "Chat scollegata")
     fake.user_message(MARIO, "i miei prodotti")
     await fake.wait_for(MARIO.id, "Questa chat non è ancora collegata")
+
+
+async def test_a_card_number_typed_at_the_menu_is_deleted_answered_and_stored_nowhere(
+    telegram,
+) -> None:
+    fake, app, _ = telegram
+    await linked(fake, app)
+    typed = fake.user_message(MARIO, f"la mia carta è {CARD}")["message"]["message_id"]
+    await fake.wait_for(MARIO.id, "Non chiediamo mai il numero della carta in chat")
+    assert fake.deleted == [(MARIO.id, typed)] and (MARIO.id, typed) not in fake.received
+    await fake.wait_for(MARIO.id, "Ho cancellato il tuo messaggio dalla chat")
+    fake.user_message(MARIO, "voglio parlare con un operatore")  # the conversation travels
+    card = await fake.wait_for(SUPPORT, "Ticket n. 1")
+    assert "cliente: la mia carta è •••• •••• •••• 4444" in card.text
+    assert not any(CARD_DIGITS[:-4] in digits_of(sent.text) for sent in fake.sent)
+    assert await stored_with(app) == []  # history, processed updates, tickets, audit log…
+
+
+async def test_a_card_message_telegram_will_not_delete_is_logged_without_the_number(
+    telegram, caplog: pytest.LogCaptureFixture,
+) -> None:
+    fake, app, _ = telegram
+    caplog.set_level(logging.INFO)
+    await linked(fake, app)
+    fake.failures.append(("deleteMessage", 400,
+                          {"description": "Bad Request: message can't be deleted for everyone"}))
+    fake.user_message(MARIO, CARD)
+    await fake.wait_for(MARIO.id, "Non chiediamo mai il numero della carta in chat")
+    assert any("card number not deleted" in r.getMessage() for r in caplog.records)
+    assert CARD_DIGITS[:-4] not in digits_of(caplog.text)
+    assert not any("Ho cancellato" in sent.text for sent in fake.to(MARIO.id))
+    fake.user_message(MARIO, "/aiuto")  # and the bot carries on
+    await fake.wait_for(MARIO.id, "Posso aiutarti con i tuoi servizi")
+    assert await stored_with(app) == []
+
+
+async def test_a_card_number_at_the_sandbox_card_step_pays_and_is_deleted(
+    telegram_sandbox,
+) -> None:
+    fake, app, _ = telegram_sandbox
+    await linked(fake, app)
+    fake.user_message(MARIO, "vorrei rinnovare mariorossi.it")
+    review = await fake.wait_for(MARIO.id, "Totale: € 12,08")
+    fake.press(MARIO, review, "Carta di credito")
+    chosen = await fake.wait_for(MARIO.id, "Metodo scelto: Carta di credito")
+    fake.press(MARIO, chosen, "Procedi al pagamento")
+    await fake.wait_for(MARIO.id, "Inserisci il numero della carta")
+    typed = fake.user_message(MARIO, CARD)["message"]["message_id"]
+    await fake.wait_for(MARIO.id, "Pagamento riuscito: € 12,08")
+    assert (MARIO.id, typed) in fake.deleted
+    await fake.wait_for(MARIO.id, "Ho cancellato il tuo messaggio dalla chat")
+    assert await stored_with(app) == []

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from bot.logs import Redact
+from bot.logs import Context, Redact
 from bot.tg_io import Blocked, RetryAfter, Temporary
 from bot.tg_sender import GiveUp, Pacer, Sender
 
@@ -94,3 +94,21 @@ def test_secrets_are_redacted_from_log_records() -> None:
                                "HTTP Request: POST %s", (f"http://x/bot{token}/getMe",), None)
     assert Redact([token]).filter(record)
     assert token not in record.getMessage() and "/bot***/getMe" in record.getMessage()
+
+
+def test_card_numbers_are_masked_in_log_records() -> None:
+    """Also with no secret configured, in the arguments, the traceback and the context."""
+    try:
+        raise ValueError("update text: 5555-5555-5555-4444")
+    except ValueError:
+        import sys
+
+        failure = sys.exc_info()
+    record = logging.LogRecord("telegram.ext", logging.ERROR, __file__, 1, "update %s failed",
+                               ("carta 5555 5555 5555 4444",), failure)
+    record.outcome = "5555555555554444"
+    assert Redact([]).filter(record)
+    line = Context("%(message)s").format(record)
+    assert "5555" not in line.replace("•••• •••• •••• 4444", "")
+    assert "update carta •••• •••• •••• 4444 failed" in line
+    assert "update text: •••• •••• •••• 4444" in line and "outcome=•••• •••• •••• 4444" in line

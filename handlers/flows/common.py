@@ -149,6 +149,17 @@ def conversation_lines(history: list[dict[str, str]], last: int = 20) -> list[st
             for h in history[-last:]]
 
 
+def refuse_card(turn: Turn, waiting: bool) -> None:
+    """A card number typed where none is asked for: it reached this only masked, nothing
+    acts on it (no route, no ticket), and the customer stays where they were. `waiting`:
+    the current step expects a typed answer, which can still be given."""
+    said = t("card-refused-invoices" if turn.engine.invoices else "card-refused")
+    if waiting:
+        turn.say(said, abort_button(turn))
+    else:
+        turn.say(said, *menu_rows(turn))
+
+
 async def open_operator_ticket(turn: Turn, text: str) -> None:
     """A person is asked for: a ticket with the service the chat is about, the
     conversation and the reason; with a ticket already open, the request is added to it."""

@@ -86,7 +86,7 @@ async def card(turn: Turn, params: dict[str, Any]) -> None:
     turn.say(t("pay-card-ask"), abort_button(turn))
 
 
-@text_step("orders.card", verbatim=True)
+@text_step("orders.card", card=True)
 async def card_number(turn: Turn, text: str) -> None:
     turn.mask_input = True
     digits = pay.card_digits(text)

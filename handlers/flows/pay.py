@@ -168,11 +168,12 @@ def invoice_reply(turn: Turn, order: OrderView) -> None:
 
 
 def card_digits(text: str) -> str | None:
-    """The card number typed, as digits, or None if it cannot be one."""
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if not 12 <= len(digits) <= 19 or any(not (c.isdigit() or c in " -") for c in text):
+    """The card number typed, as ASCII digits (from any script, grouped with spaces,
+    dashes or dots), or None if it cannot be one."""
+    if any(not (c.isdecimal() or c in " -.") for c in text.strip()):
         return None
-    return digits
+    digits = "".join(str(int(c)) for c in text if c.isdecimal())
+    return digits if 12 <= len(digits) <= 19 else None
 
 
 @action("pay.free")
@@ -183,7 +184,7 @@ async def free(turn: Turn, params: dict[str, Any]) -> None:
     await checkout(turn, "bonifico", None)
 
 
-@text_step("pay.card", verbatim=True)
+@text_step("pay.card", card=True)
 async def card_number(turn: Turn, text: str) -> None:
     turn.mask_input = True
     digits = card_digits(text)

@@ -20,6 +20,9 @@ cancelled-flow = Operazione annullata: non è stato modificato nulla.
 nothing-to-cancel = Non c'è nessuna operazione in corso.
 link-needed = Questa chat non è ancora collegata a un cliente. Chiedi al tuo fornitore il codice di collegamento.
 history-masked = (dato riservato)
+card-refused = Qui non serve il numero della carta: lo chiedo solo al momento di pagare con carta. Il messaggio non è stato salvato né usato.
+card-refused-invoices = Non chiediamo mai il numero della carta in chat: per pagare con carta si usa il modulo di pagamento di Telegram. Il messaggio non è stato salvato né usato.
+card-message-deleted = Ho cancellato il tuo messaggio dalla chat perché conteneva il numero di una carta.
 
 btn-products = I miei prodotti
 btn-renew = Rinnova
