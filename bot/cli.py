@@ -184,12 +184,20 @@ async def _lifecycle(app: Sportello) -> int:
     if not result.notices:
         print(t("cli-lifecycle-none"))
     for notice in result.notices:
-        print("  " + t("cli-lifecycle-notice", kind=t(f"notice-{notice.kind}"),
+        print("  " + t("cli-lifecycle-notice", kind=_notice_kind(notice.kind),
                 customer=str(notice.customer_id), service=str(notice.service_id),
                 ref=notice.ref_date))
     if result.notices_total > len(result.notices):
         print(t("cli-lifecycle-more", count=result.notices_total - len(result.notices)))
     return 0
+
+
+def _notice_kind(kind: str) -> str:
+    """`reminder_45` reads «Promemoria di scadenza (45 giorni)»: any configured reminder day."""
+    days = kind.removeprefix("reminder_")
+    if days != kind and days.isdigit():
+        return t("notice-reminder", days=int(days))
+    return t(f"notice-{kind}")
 
 
 async def _register(app: Sportello, args: argparse.Namespace) -> int:

@@ -33,8 +33,8 @@ DYNAMIC = {
     "order_kind-": ["renewal", "change", "tacit"],
     "ticket_status-": ["aperto", "in_carico", "chiuso"],
     "ticket_category-": list(TICKET_CATEGORIES),
-    "notice-": ["reminder_30", "reminder_7", "reminder_1", "tacit_invoice", "suspended_unpaid",
-                "expired", "cancelled_expired", "deleted", "plan_changed", "order_paid"],
+    "notice-": ["tacit_invoice", "suspended_unpaid", "expired", "cancelled_expired", "deleted",
+                "plan_changed", "order_paid"],  # reminders: `notice-reminder` with its days
     "cli-counts-": ["plan_changes", "reminders", "renewed_on_sight", "suspended_unpaid",
                     "expired", "deleted"],
     "pay-failure-": ["declined", "invalid_card", "other"],
@@ -93,11 +93,11 @@ def test_every_entry_renders(key: str) -> None:
          "page", "pages", "amount", "rate", "from", "to", "method", "holder", "iban",
          "account", "address", "reason", "left", "ticket", "text", "due", "current",
          "allowed", "mark", "paid", "subject", "doing", "staff", "url", "framework",
-         "who", "hour"], "x")
+         "who", "hour", "reminders"], "x")
     values.update(price=Decimal("9.90"), expiry=date(2026, 12, 11), until=date(2026, 12, 21),
                   today=date(2026, 11, 21), date=date(2026, 12, 1), due=date(2026, 12, 10),
                   days=3, months=12, left=2, page=1, pages=2, **{"from": date(2026, 1, 8)},
-                  to=date(2027, 1, 1), expires=date(2026, 11, 22))
+                  to=date(2027, 1, 1), expires=date(2026, 11, 22), window=10)
     text = t(key, **values)
     assert text and "{" not in text and len(text) <= 4096
 

@@ -223,8 +223,8 @@ async def explain_error(turn: Turn, error: SportelloError) -> None:
     elif isinstance(error, NotFound):
         turn.say(t("err-not-found"), *menu_rows(turn))
     elif isinstance(error, NotAllowed) and error.facts.get("reason") == "recovery_window_over":
-        turn.say(t("err-recovery-over"), turn.btn(t("btn-recover"), "recover.start"),
-                 menu_button(turn))
+        turn.say(t("err-recovery-over", days=turn.app.settings.recovery_days),
+                 turn.btn(t("btn-recover"), "recover.start"), menu_button(turn))
     elif isinstance(error, NotAllowed):
         turn.say(t("err-not-allowed"), turn.btn(t("btn-ticket"), "operator.open"),
                  menu_button(turn))

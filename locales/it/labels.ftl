@@ -36,9 +36,11 @@ ticket_status-aperto = Aperto
 ticket_status-in_carico = In carico
 ticket_status-chiuso = Chiuso
 
-notice-reminder_30 = Promemoria di scadenza (30 giorni)
-notice-reminder_7 = Promemoria di scadenza (7 giorni)
-notice-reminder_1 = Promemoria di scadenza (1 giorno)
+# A reminder notice, $days before expiry (the days come from SPORTELLO_REMINDER_DAYS).
+notice-reminder = Promemoria di scadenza ({ $days ->
+        [one] { $days } giorno
+       *[other] { $days } giorni
+    })
 notice-tacit_invoice = Rinnovo automatico con fattura da saldare
 notice-suspended_unpaid = Sospeso per fattura non saldata
 notice-expired = Scaduto e sospeso
