@@ -28,6 +28,8 @@ from core.errors import AmountMismatch, ImportFailed, NotFound, SportelloError
 from core.importer import apply, parse, read_file
 from core.models import Customer
 from core.states import is_lapsed_list
+from core.views import TicketView
+from handlers import ticket_text
 from handlers.i18n import t
 
 
@@ -185,8 +187,9 @@ async def _lifecycle(app: Sportello) -> int:
         print(t("cli-lifecycle-none"))
     for notice in result.notices:
         print("  " + t("cli-lifecycle-notice", kind=_notice_kind(notice.kind),
-                customer=str(notice.customer_id), service=str(notice.service_id),
-                ref=notice.ref_date))
+                       customer=t("ticket-customer", code=notice.customer_code,
+                                  name=notice.customer_name),
+                       service=notice.service_name, ref=notice.ref_date))
     if result.notices_total > len(result.notices):
         print(t("cli-lifecycle-more", count=result.notices_total - len(result.notices)))
     return 0
@@ -292,6 +295,16 @@ async def _unlink(app: Sportello, customer_code: str) -> int:
     return 0
 
 
+def _ticket_line(ticket: TicketView) -> str:
+    """`n. 3 · Aperto · C001 Mario Rossi · mariorossi.it · 21 novembre 2026 · oggetto`."""
+    values = {"ticket": str(ticket.id), "status": t(f"ticket_status-{ticket.status}"),
+              "customer": ticket_text.customer(ticket), "date": ticket.created_at.date(),
+              "subject": ticket.subject}
+    if ticket.service_name:
+        return t("cli-tickets-line-service", service=ticket.service_name, **values)
+    return t("cli-tickets-line", **values)
+
+
 async def _tickets(app: Sportello, args: argparse.Namespace) -> int:
     from core.context import Actor
 
@@ -300,22 +313,20 @@ async def _tickets(app: Sportello, args: argparse.Namespace) -> int:
         if not found:
             print(t("cli-tickets-none"))
         for ticket in found:
-            print(t("cli-tickets-line", ticket=str(ticket.id), status=t(
-                f"ticket_status-{ticket.status}"), customer=str(ticket.customer_id),
-                subject=ticket.subject, date=ticket.created_at.date()))
+            print(_ticket_line(ticket))
         return 0
     if args.action == "show":
         ticket = await app.get_ticket(args.ticket)
-        print(t("cli-tickets-line", ticket=str(ticket.id), status=t(
-            f"ticket_status-{ticket.status}"), customer=str(ticket.customer_id),
-            subject=ticket.subject, date=ticket.created_at.date()))
-        for key, value in (ticket.context or {}).items():
-            if key != "conversation":
-                print(f"  {key}: {value}")
-        for line in (ticket.context or {}).get("conversation", []):
-            print(f"  | {line}")
+        print(_ticket_line(ticket))
+        for line in ticket_text.context_lines(ticket):
+            print(f"  {line}")
+        said = ticket_text.conversation(ticket)
+        if said:
+            print(f"  {said[0]}")
+            for line in said[1:]:
+                print("\n".join(f"  | {part}" for part in line.splitlines() or [""]))
         for message in ticket.messages:
-            print(t("cli-tickets-message", who=message.author, kind=message.author_kind,
+            print(t("cli-tickets-message", who=ticket_text.author(ticket, message),
                     date=message.created_at.date(), text=message.text))
         return 0
     if args.action == "reply":

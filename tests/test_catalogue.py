@@ -44,7 +44,46 @@ DYNAMIC = {
                      "cancelled_expired", "deleted", "plan_changed", "order_paid"],
     "invoice-what-": ["renewal", "change", "tacit"],
     "command-": ["start", "menu", "aiuto", "annulla", "ticket"],
+    "ticket-author-": ["customer", "support", "system"],
+    "ticket-conversation-": ["in", "out"],
 }
+
+
+def _keys_of(node: ast.AST) -> set[str]:
+    """The constant keys of a dict literal or of `dict(key=...)`."""
+    if isinstance(node, ast.Dict):
+        return {k.value for k in node.keys
+                if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict":
+        return {k.arg for k in node.keywords if k.arg}
+    return set()
+
+
+def _names_context(node: ast.AST) -> bool:
+    name = node.id if isinstance(node, ast.Name) else getattr(node, "attr", "")
+    return "context" in name
+
+
+def context_keys_in_code() -> set[str]:
+    """Every key code writes into a ticket's context: `context={...}` arguments, `context =
+    {...}` assignments and `context["key"] = ...` (any name containing `context`)."""
+    keys: set[str] = set()
+    for path in CODE:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.keyword) and node.arg == "context":
+                keys |= _keys_of(node.value)
+            elif isinstance(node, ast.Assign | ast.AnnAssign):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    if _names_context(target) and node.value is not None:
+                        keys |= _keys_of(node.value)
+                    if (isinstance(target, ast.Subscript) and _names_context(target.value)
+                            and isinstance(target.slice, ast.Constant)):
+                        keys.add(str(target.slice.value))
+    return keys
+
+
+DYNAMIC["ticket-context-"] = sorted(context_keys_in_code())
 
 
 def literals_and_prefixes() -> tuple[set[str], set[str]]:

@@ -76,3 +76,47 @@ command-menu = Menu principale
 command-aiuto = Cosa posso fare per te
 command-annulla = Annulla l'operazione in corso
 command-ticket = Apri una richiesta di assistenza
+
+# A ticket as support reads it (the command line). Every context key a ticket carries has
+# its ticket-context-<key> line; $value is the value, already a name or a date.
+ticket-customer = { $code } { $name }
+ticket-author-customer = { $code } { $name }
+ticket-author-support = Supporto ({ $staff })
+ticket-author-system = Sportello
+ticket-context-flow = Operazione in corso: { $value ->
+        [renew] rinnovo
+        [cancel] disdetta
+        [pay] pagamento
+        [orders] ordini e fatture
+        [support] assistenza
+       *[other] { $value }
+    }
+ticket-context-step = Passo: { $value ->
+        [pick] scelta dei servizi
+        [method] scelta del metodo di pagamento
+        [confirm] conferma
+        [card] numero della carta
+        [category] scelta della categoria
+        [describe] descrizione della richiesta
+        [message] messaggio sul ticket
+        [cancel] annullamento dell'ordine
+        [reason] motivo della disdetta
+        [reason_text] motivo della disdetta, scritto dal cliente
+        [name] nome dell'intestatario
+       *[other] { $value }
+    }
+ticket-context-action = Azione: { $value ->
+        [recover] recupero
+        [change_plan] cambio piano
+       *[other] { $value }
+    }
+ticket-context-service = Servizio: { $value }
+ticket-context-plan = Piano: { $value }
+ticket-context-expired_on = Scadenza: { $value }
+ticket-context-days_since_expiry = Scaduto da: { $value ->
+        [one] { $value } giorno
+       *[other] { $value } giorni
+    }
+ticket-context-conversation = Conversazione:
+ticket-conversation-in = Cliente: { $text }
+ticket-conversation-out = Sportello: { $text }
