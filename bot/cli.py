@@ -28,6 +28,8 @@ from core.errors import AmountMismatch, ImportFailed, NotFound, SportelloError
 from core.importer import apply, parse, read_file
 from core.models import Customer
 from core.states import is_lapsed_list
+from core.views import TicketView
+from handlers import ticket_text
 from handlers.i18n import t
 
 
@@ -198,9 +200,10 @@ async def _lifecycle(app: Sportello) -> int:
     if not result.notices:
         print(t("cli-lifecycle-none"))
     for notice in result.notices:
-        print("  " + t("cli-lifecycle-notice", kind=t(f"notice-{notice.kind}"),
-                customer=str(notice.customer_id), service=str(notice.service_id),
-                ref=notice.ref_date))
+        print("  " + t("cli-lifecycle-notice", kind=_notice_kind(notice.kind),
+                       customer=t("ticket-customer", code=notice.customer_code,
+                                  name=notice.customer_name),
+                       service=notice.service_name, ref=notice.ref_date))
     if result.notices_total > len(result.notices):
         print(t("cli-lifecycle-more", count=result.notices_total - len(result.notices)))
     return 0
@@ -220,6 +223,14 @@ async def _payments(app: Sportello, args: argparse.Namespace) -> int:
         print(t("cli-payments-refunded", id=str(kept.id), amount=kept.amount))
         return 0
     return await _register(app, args)
+
+
+def _notice_kind(kind: str) -> str:
+    """`reminder_45` reads «Promemoria di scadenza (45 giorni)»: any configured reminder day."""
+    days = kind.removeprefix("reminder_")
+    if days != kind and days.isdigit():
+        return t("notice-reminder", days=int(days))
+    return t(f"notice-{kind}")
 
 
 async def _register(app: Sportello, args: argparse.Namespace) -> int:
@@ -350,6 +361,16 @@ async def _unlink(app: Sportello, customer_code: str) -> int:
     return 0
 
 
+def _ticket_line(ticket: TicketView) -> str:
+    """`n. 3 · Aperto · C001 Mario Rossi · mariorossi.it · 21 novembre 2026 · oggetto`."""
+    values = {"ticket": str(ticket.id), "status": t(f"ticket_status-{ticket.status}"),
+              "customer": ticket_text.customer(ticket), "date": ticket.created_at.date(),
+              "subject": ticket.subject}
+    if ticket.service_name:
+        return t("cli-tickets-line-service", service=ticket.service_name, **values)
+    return t("cli-tickets-line", **values)
+
+
 async def _tickets(app: Sportello, args: argparse.Namespace) -> int:
     from core.context import Actor
 
@@ -358,22 +379,23 @@ async def _tickets(app: Sportello, args: argparse.Namespace) -> int:
         if not found:
             print(t("cli-tickets-none"))
         for ticket in found:
-            print(t("cli-tickets-line", ticket=str(ticket.id), status=t(
-                f"ticket_status-{ticket.status}"), customer=str(ticket.customer_id),
-                subject=ticket.subject, date=ticket.created_at.date()))
+            print(_ticket_line(ticket))
         return 0
     if args.action == "show":
         ticket = await app.get_ticket(args.ticket)
-        print(t("cli-tickets-line", ticket=str(ticket.id), status=t(
-            f"ticket_status-{ticket.status}"), customer=str(ticket.customer_id),
-            subject=ticket.subject, date=ticket.created_at.date()))
-        for key, value in (ticket.context or {}).items():
-            if key != "conversation":
-                print(f"  {key}: {value}")
-        for line in (ticket.context or {}).get("conversation", []):
-            print(f"  | {line}")
+        print(_ticket_line(ticket))
+        why = ticket_text.reason(ticket.context or {})
+        if why:
+            print(f"  {why}")
+        for line in ticket_text.context_lines(ticket):
+            print(f"  {line}")
+        said = ticket_text.conversation(ticket)
+        if said:
+            print(f"  {said[0]}")
+            for line in said[1:]:
+                print("\n".join(f"  | {part}" for part in line.splitlines() or [""]))
         for message in ticket.messages:
-            print(t("cli-tickets-message", who=message.author, kind=message.author_kind,
+            print(t("cli-tickets-message", who=ticket_text.author(ticket, message),
                     date=message.created_at.date(), text=message.text))
         return 0
     if args.action == "reply":

@@ -34,9 +34,9 @@ from core.clock import ROME
 from core.context import Actor
 from core.errors import SportelloError
 from core.views import NoticeView, TicketView
+from handlers import ticket_text
 from handlers.engine import Engine, Turn, Unavailable
 from handlers.flows import notices, pay
-from handlers.flows.notices import ticket_reason
 from handlers.i18n import t
 from handlers.ui import Incoming, Reply
 
@@ -340,7 +340,7 @@ class Door:
                    if ticket.category in ("tecnico", "pagamenti", "commerciale", "altro")
                    else ticket.category, customer=customer[0], code=customer[1],
                    service=service, doing=str(doing))]
-        reason = ticket_reason(context)
+        reason = ticket_text.reason(context)
         if reason:
             lines.append(reason)
         if ticket.messages and ticket.messages[0].text:
@@ -348,7 +348,7 @@ class Door:
         conversation = context.get("conversation") or []
         if conversation:
             lines.append(t("support-card-conversation"))
-            lines += [f"  {line}" for line in conversation[-12:]]
+            lines += [f"  {ticket_text.spoken(line)}" for line in conversation[-12:]]
         lines.append(t("support-card-status", status=t(f"ticket_status-{ticket.status}")))
         return "\n".join(lines)[:4000]
 

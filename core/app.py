@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.sql import Select
 
 from core import actions, billing, lifecycle, linking, payments_desk, settlement, tickets
 from core.clock import Clock, SystemClock
@@ -77,6 +78,27 @@ _TARGET_NAMES = (
     .join(PlanTransition, PlanTransition.from_plan_id == Service.plan_id)
     .join(Plan, Plan.id == PlanTransition.to_plan_id)
     .where(Service.customer_id == bindparam("customer"), Plan.active.is_(True)))
+
+# Tickets with what support reads instead of ids: the customer's code and name, the
+# service's name (tickets without a service have none).
+_TICKETS = (
+    select(Ticket, Customer.code, Customer.nominativo, Service.name)
+    .join(Customer, Customer.id == Ticket.customer_id)
+    .outerjoin(Service, Service.id == Ticket.service_id))
+
+
+async def _ticket_views(ctx: Ctx, query: Select[Any]) -> list[TicketView]:
+    """`query` (built on `_TICKETS`) as views; the plan codes the contexts name are read as
+    plan names in one more statement."""
+    rows = (await ctx.session.execute(query)).all()
+    codes = {str(row[0].context["plan"]) for row in rows if (row[0].context or {}).get("plan")}
+    plans: dict[str, str] = {}
+    if codes:
+        plans = dict((await ctx.session.execute(
+            select(Plan.code, Plan.name).where(Plan.code.in_(codes)))).all())
+    return [ticket_view(ticket, code, name, service,
+                        plans.get(str((ticket.context or {}).get("plan"))))
+            for ticket, code, name, service in rows]
 
 
 class Sportello:
@@ -499,18 +521,19 @@ class Sportello:
 
     async def get_ticket(self, ticket_id: int, customer_id: int | None = None) -> TicketView:
         async def work(ctx: Ctx) -> TicketView:
-            return ticket_view(await tickets.get_ticket(ctx, ticket_id, customer_id))
+            ticket = await tickets.get_ticket(ctx, ticket_id, customer_id)
+            return (await _ticket_views(ctx, _TICKETS.where(Ticket.id == ticket.id)))[0]
         return await self._read(work)
 
     async def list_tickets(self, customer_id: int | None = None,
                            open_only: bool = False) -> list[TicketView]:
         async def work(ctx: Ctx) -> list[TicketView]:
-            query = select(Ticket).order_by(Ticket.id.desc())
+            query = _TICKETS.order_by(Ticket.id.desc())
             if customer_id is not None:
                 query = query.where(Ticket.customer_id == customer_id)
             if open_only:
                 query = query.where(Ticket.status.in_(tickets.OPEN_STATES))
-            return [ticket_view(t) for t in (await ctx.session.execute(query)).scalars()]
+            return await _ticket_views(ctx, query)
         return await self._read(work)
 
     async def add_ticket_message(self, ticket_id: int, text: str, actor: Actor,
@@ -752,11 +775,10 @@ class Sportello:
 
     async def unsent_notices(self, limit: int = 500) -> list[NoticeView]:
         async def work(ctx: Ctx) -> list[NoticeView]:
-            rows = (await ctx.session.execute(
-                select(Notice).where(Notice.sent_at.is_(None)).order_by(Notice.id)
-                .limit(limit))).scalars()
-            return [NoticeView(n.id, n.customer_id, n.service_id, n.kind, n.ref_date,
-                               n.order_id) for n in rows]
+            rows = await ctx.session.execute(
+                lifecycle.NOTICE_ROWS.where(Notice.sent_at.is_(None)).order_by(Notice.id)
+                .limit(limit))
+            return [NoticeView(*row) for row in rows.all()]
         return await self._read(work)
 
     async def mark_notice_sent(self, notice_id: int) -> None:

@@ -226,9 +226,18 @@ class TicketView:
     created_at: datetime
     messages: tuple[TicketMessageView, ...] = field(default_factory=tuple)
     reused: bool = False  # an open ticket took the request instead of a new one
+    # What support reads instead of ids: the customer's code and name, the service's name,
+    # and the name of the plan whose code the context holds (`context["plan"]`).
+    customer_code: str = ""
+    customer_name: str = ""
+    service_name: str | None = None
+    plan_name: str | None = None
 
 
-def ticket_view(ticket: Ticket) -> TicketView:
+def ticket_view(
+    ticket: Ticket, customer_code: str = "", customer_name: str = "",
+    service_name: str | None = None, plan_name: str | None = None,
+) -> TicketView:
     return TicketView(
         id=ticket.id, customer_id=ticket.customer_id, service_id=ticket.service_id,
         category=ticket.category, subject=ticket.subject, status=ticket.status,
@@ -238,6 +247,8 @@ def ticket_view(ticket: Ticket) -> TicketView:
             TicketMessageView(m.author_kind, m.author, m.text, m.created_at)
             for m in ticket.messages if m.text
         ),
+        customer_code=customer_code, customer_name=customer_name,
+        service_name=service_name, plan_name=plan_name,
     )
 
 
@@ -249,6 +260,10 @@ class NoticeView:
     kind: str
     ref_date: date
     order_id: int | None
+    # For printing (`sportello lifecycle`): read with the notice, in the same statement.
+    customer_code: str = ""
+    customer_name: str = ""
+    service_name: str = ""
 
 
 @dataclass(frozen=True)

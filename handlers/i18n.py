@@ -7,6 +7,7 @@ amounts and dates are formatted here with Babel before they reach a message.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -14,6 +15,7 @@ from importlib.resources import files
 from typing import Any
 
 from babel.dates import format_date
+from babel.lists import format_list
 from babel.numbers import format_decimal
 from fluent.runtime import FluentBundle, FluentResource
 from fluent.runtime.types import FluentType
@@ -92,6 +94,11 @@ def euro(amount: Decimal) -> str:
     """`€ 1.234,56`, as Italians write amounts."""
     sign = "-" if amount < 0 else ""
     return f"{sign}€ {format_decimal(abs(amount), format='#,##0.00', locale=LOCALE)}"
+
+
+def days_list(days: Iterable[int]) -> str:
+    """`30 giorni, 7 giorni e 1 giorno`: day counts as an Italian list (Babel joins them)."""
+    return format_list([t("days-count", days=int(d)) for d in days], locale=LOCALE)
 
 
 def day(value: date) -> str:

@@ -34,9 +34,9 @@ DYNAMIC = {
     "order_kind-": ["renewal", "change", "tacit"],
     "ticket_status-": ["aperto", "in_carico", "chiuso"],
     "ticket_category-": list(TICKET_CATEGORIES),
-    "notice-": ["reminder_30", "reminder_7", "reminder_1", "tacit_invoice", "suspended_unpaid",
-                "expired", "cancelled_expired", "deleted", "plan_changed", "order_paid",
-                "order_void", "payment_unapplied", "deleted_unpaid"],
+    "notice-": ["tacit_invoice", "suspended_unpaid", "expired", "cancelled_expired", "deleted",
+                "plan_changed", "order_paid", "order_void", "payment_unapplied",
+                "deleted_unpaid"],  # reminders: `notice-reminder` with its days
     "cli-counts-": ["plan_changes", "reminders", "renewed_on_sight", "suspended_unpaid",
                     "expired", "deleted", "deleted_unpaid", "orders_voided"],
     "void_reason-": list(VOID_REASONS),
@@ -53,7 +53,46 @@ DYNAMIC = {
                      "order_void", "payment_unapplied", "deleted_unpaid"],
     "invoice-what-": ["renewal", "change", "tacit"],
     "command-": ["start", "menu", "aiuto", "annulla", "ticket"],
+    "ticket-author-": ["customer", "support", "system"],
+    "ticket-conversation-": ["in", "out"],
 }
+
+
+def _keys_of(node: ast.AST) -> set[str]:
+    """The constant keys of a dict literal or of `dict(key=...)`."""
+    if isinstance(node, ast.Dict):
+        return {k.value for k in node.keys
+                if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict":
+        return {k.arg for k in node.keywords if k.arg}
+    return set()
+
+
+def _names_context(node: ast.AST) -> bool:
+    name = node.id if isinstance(node, ast.Name) else getattr(node, "attr", "")
+    return "context" in name
+
+
+def context_keys_in_code() -> set[str]:
+    """Every key code writes into a ticket's context: `context={...}` arguments, `context =
+    {...}` assignments and `context["key"] = ...` (any name containing `context`)."""
+    keys: set[str] = set()
+    for path in CODE:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.keyword) and node.arg == "context":
+                keys |= _keys_of(node.value)
+            elif isinstance(node, ast.Assign | ast.AnnAssign):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    if _names_context(target) and node.value is not None:
+                        keys |= _keys_of(node.value)
+                    if (isinstance(target, ast.Subscript) and _names_context(target.value)
+                            and isinstance(target.slice, ast.Constant)):
+                        keys.add(str(target.slice.value))
+    return keys
+
+
+DYNAMIC["ticket-context-"] = sorted(context_keys_in_code())
 
 
 def literals_and_prefixes() -> tuple[set[str], set[str]]:
@@ -102,12 +141,12 @@ def test_every_entry_renders(key: str) -> None:
          "page", "pages", "amount", "rate", "from", "to", "method", "holder", "iban",
          "account", "address", "reason", "left", "ticket", "text", "due", "current",
          "allowed", "mark", "paid", "subject", "doing", "staff", "url", "framework",
-         "who", "hour", "id", "bank_ref", "why", "by", "name", "expired_on",
+         "who", "hour", "reminders", "id", "bank_ref", "why", "by", "name", "expired_on",
          "days_since_expiry", "order", "unapplied_id"], "x")
     values.update(price=Decimal("9.90"), expiry=date(2026, 12, 11), until=date(2026, 12, 21),
                   today=date(2026, 11, 21), date=date(2026, 12, 1), due=date(2026, 12, 10),
                   days=3, months=12, left=2, page=1, pages=2, **{"from": date(2026, 1, 8)},
-                  to=date(2027, 1, 1), expires=date(2026, 11, 22))
+                  to=date(2027, 1, 1), expires=date(2026, 11, 22), window=10)
     text = t(key, **values)
     assert text and "{" not in text and len(text) <= 4096
 

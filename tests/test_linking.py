@@ -115,7 +115,7 @@ def test_cli_link_and_tickets(cli_db: str) -> None:  # noqa: F811
         cwd=Path(__file__).parent.parent)
     assert "Ho aperto il ticket n. 1" in script.stdout
     listed = run("tickets", "list", db=cli_db)
-    assert listed.stdout.startswith("n. 1 · Aperto · cliente 1")
+    assert listed.stdout.startswith("n. 1 · Aperto · C001 Mario Rossi · ")
     shown = run("tickets", "show", "1", db=cli_db)
     assert "voglio parlare con un operatore" in shown.stdout
     replied = run("tickets", "reply", "1", "Ciao Mario, ti chiamo alle 15", "--by", "anna",

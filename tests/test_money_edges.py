@@ -163,9 +163,9 @@ async def test_registering_a_transfer_for_an_outgrown_order_voids_it_and_keeps_t
     assert ticket.context["order"] == transfer.order.reference
     assert ticket.context["bank_ref"] == "CRO-77"
     # What the support group's card (and the command line) says about it.
-    from handlers.flows.notices import ticket_reason
+    from handlers import ticket_text
 
-    said = ticket_reason(ticket.context) or ""
+    said = ticket_text.reason(ticket.context) or ""
     assert "pagamento NON applicato" in said and "rif. CRO-77" in said
     assert f"sportello payments refund|apply {done.unapplied_id}" in said
     assert "€ " in said and "l'ordine è annullato d'ufficio" in said
@@ -349,7 +349,7 @@ async def test_asking_for_an_operator_three_times_opens_one_ticket(demo: Sportel
         "voglio parlare con un operatore", "voglio parlare con un operatore subito",
         "Parla con un operatore"]
     assert ticket.context["reason"] == "operator_request"
-    assert ticket.context["conversation"][0].startswith("cliente: /start")
+    assert ticket.context["conversation"][0].startswith("in: /start")
 
 
 async def test_the_dedicated_downgrade_refusal_opens_a_sales_ticket_with_the_service(

@@ -300,7 +300,7 @@ async def test_a_card_number_typed_at_the_menu_is_deleted_answered_and_stored_no
     await fake.wait_for(MARIO.id, "Ho cancellato il tuo messaggio dalla chat")
     fake.user_message(MARIO, "voglio parlare con un operatore")  # the conversation travels
     card = await fake.wait_for(SUPPORT, "Ticket n. 1")
-    assert "cliente: la mia carta è •••• •••• •••• 4444" in card.text
+    assert "Cliente: la mia carta è •••• •••• •••• 4444" in card.text
     assert not any(CARD_DIGITS[:-4] in digits_of(sent.text) for sent in fake.sent)
     assert await stored_with(app) == []  # history, processed updates, tickets, audit log…
 

@@ -37,7 +37,7 @@ async def explain(turn: Turn, params: dict[str, Any]) -> None:
     rows = [[turn.btn(t(key), "cancel.reason", reason=key)] for key in REASONS]
     rows.append([turn.btn(t("reason-other"), "cancel.reason_other"), abort_button(turn)])
     turn.say(t("cancel-explain", name=view.name, expiry=view.expires_on,
-               until=view.recover_until), *rows)
+               until=view.recover_until, days=turn.app.settings.recovery_days), *rows)
 
 
 @action("cancel.reason")

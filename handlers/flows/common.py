@@ -144,9 +144,9 @@ def asks_for_operator(text: str) -> bool:
 
 
 def conversation_lines(history: list[dict[str, str]], last: int = 20) -> list[str]:
-    """The conversation so far, as support reads it in a ticket."""
-    return [t("conversation-in" if h.get("d") == "in" else "conversation-out", text=h["t"])
-            for h in history[-last:]]
+    """The conversation so far, stored in a ticket as `in: …` / `out: …` lines (support
+    reads them in Italian: `handlers.ticket_text.conversation`)."""
+    return [f"{h.get('d', 'in')}: {h['t']}" for h in history[-last:]]
 
 
 def refuse_card(turn: Turn, waiting: bool) -> None:
@@ -169,7 +169,7 @@ async def open_operator_ticket(turn: Turn, text: str) -> None:
         turn.customer_id, "operatore", text or t("btn-operator"),
         service_id=int(sid) if sid is not None else None,
         context={"reason": "operator_request", "flow": turn.state.flow,
-                 "conversation": conversation_lines(history)},
+                 "step": turn.state.step, "conversation": conversation_lines(history)},
         key=turn.key("operator"), join_open=True)
     turn.leave()
     turn.state.misses = 0
@@ -266,8 +266,8 @@ async def explain_error(turn: Turn, error: SportelloError) -> None:
     elif isinstance(error, NotFound):
         turn.say(t("err-not-found"), *menu_rows(turn))
     elif isinstance(error, NotAllowed) and error.facts.get("reason") == "recovery_window_over":
-        turn.say(t("err-recovery-over"), turn.btn(t("btn-recover"), "recover.start"),
-                 menu_button(turn))
+        turn.say(t("err-recovery-over", days=turn.app.settings.recovery_days),
+                 turn.btn(t("btn-recover"), "recover.start"), menu_button(turn))
     elif isinstance(error, NotAllowed):
         turn.say(t("err-not-allowed"), turn.btn(t("btn-ticket"), "operator.open"),
                  menu_button(turn))

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any
-
 from core.views import NoticeView
 from handlers.engine import Turn
 from handlers.flows.common import menu_button
-from handlers.i18n import has, t
+from handlers.i18n import t
 
 
 async def notice(turn: Turn, item: NoticeView) -> None:
@@ -67,16 +64,3 @@ async def staff_reply(turn: Turn, ticket_id: int, text: str) -> None:
 async def ticket_closed(turn: Turn, ticket_id: int) -> None:
     turn.say(t("ticket-closed-notice", ticket=str(ticket_id)), menu_button(turn))
 
-
-def ticket_reason(context: dict[str, Any]) -> str | None:
-    """Why the ticket exists, as support reads it (the group card, the command line)."""
-    reason = context.get("reason")
-    if not reason or not has(f"ticket-reason-{reason}"):
-        return None
-    facts = {k: str(v) for k, v in context.items() if isinstance(v, str | int)}
-    if "amount" in context:
-        facts["amount"] = Decimal(str(context["amount"]))  # type: ignore[assignment]
-    if "unapplied_reason" in context:
-        facts["why"] = t(f"unapplied_reason-{context['unapplied_reason']}")
-    facts.setdefault("bank_ref", "—")
-    return t(f"ticket-reason-{reason}", **facts)

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from core.errors import QuoteExpired
-from core.pricing import Quote
+from core.pricing import FREE_UPGRADE_DAYS, Quote
 from core.states import PAYMENT_METHODS
 from core.views import CheckoutResult, OrderView, PaymentInstructions
 from handlers.engine import Turn, action, text_step
@@ -77,7 +77,7 @@ def change_footer(quote: Quote, current_expiry: date) -> list[str]:
     else:
         lines.append(t("quote-expiry-unchanged", date=current_expiry))
     if quote.renewal_required:
-        lines.append(t("quote-renewal-required"))
+        lines.append(t("quote-renewal-required", days=FREE_UPGRADE_DAYS))
     if quote.forfeited_credit:
         lines.append(t("quote-forfeited", amount=quote.forfeited_credit))
     if quote.removed:

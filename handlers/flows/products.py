@@ -8,7 +8,7 @@ from core.states import is_lapsed_list
 from core.views import ServiceView
 from handlers.engine import Turn, action
 from handlers.flows.common import menu_button
-from handlers.i18n import t
+from handlers.i18n import days_list, t
 
 PAGE = 8  # services per message: well within Telegram's 4,096 characters
 
@@ -63,7 +63,7 @@ async def detail(turn: Turn, params: dict[str, Any]) -> None:
               months=view.period_months, annual=view.annual_price, expiry=view.expires_on,
               mode=t(f"renewal_mode-{view.renewal_mode}"), state=t(f"state-{view.state}"))]
     days = -view.days_left
-    if view.state in ("attivo", "in_scadenza") and view.days_left <= 30:
+    if view.state == "in_scadenza":  # within the reminder window (SPORTELLO_REMINDER_DAYS)
         text.append(t("product-detail-days-left", days=view.days_left))
     if view.state == "disdetto":
         text.append(t("product-detail-cancelled", expiry=view.expires_on,
@@ -110,6 +110,9 @@ async def set_mode(turn: Turn, params: dict[str, Any]) -> None:
     view = await turn.app.set_renewal_mode(turn.customer_id, int(params["sid"]),
                                            str(params["mode"]), key=turn.key("mode"))
     turn.forget_services()
+    settings = turn.app.settings
+    explain = t(f"mode-explain-{view.renewal_mode}", days=settings.tacit_payment_days,
+                count=len(settings.reminder_days), reminders=days_list(settings.reminder_days))
     turn.say(t("mode-set", name=view.name, mode=t(f"renewal_mode-{view.renewal_mode}")) + "\n"
-             + t(f"mode-explain-{view.renewal_mode}"),
+             + explain,
              turn.btn(t("btn-all-products"), "products.list"), menu_button(turn))

@@ -1,5 +1,6 @@
-"""Recupera prodotto: undo a cancellation, recover within the free window by paying the
-renewal, or, later than that, a ticket for support (restoration costs apply)."""
+"""Recupera prodotto: undo a cancellation, recover within the recovery window
+(`SPORTELLO_RECOVERY_DAYS`) by paying the renewal, or, later than that, a ticket for support
+(restoration costs apply)."""
 
 from __future__ import annotations
 
@@ -63,4 +64,5 @@ async def recover(turn: Turn, params: dict[str, Any]) -> None:
     else:
         turn.leave()
         turn.say(t("recover-ticket", name=view.name, days=result.days_since_expiry,
-                   ticket=str(result.ticket_id)), menu_button(turn))
+                   window=turn.app.settings.recovery_days, ticket=str(result.ticket_id)),
+                 menu_button(turn))

@@ -52,7 +52,10 @@ err-sales-only = Le soluzioni personalizzate si modificano con il tuo commercial
 err-pending-order = Per { $service } c'è già l'ordine { $reference } in attesa di pagamento: pagalo o annullalo da Ordini e fatture prima di disdire.
 err-renewal-ordered = Per questo periodo c'è già l'ordine { $reference } in attesa di pagamento: lo trovi in Ordini e fatture.
 err-ticket-closed = Il ticket è chiuso: se serve, aprine uno nuovo.
-err-recovery-over = Sono passati più di 10 giorni dalla scadenza: il recupero lo gestisce il supporto. Usa «Recupera prodotto» per aprire la richiesta.
+err-recovery-over = Sono passati più di { $days ->
+        [one] un giorno
+       *[other] { $days } giorni
+    } dalla scadenza: il recupero lo gestisce il supporto. Usa «Recupera prodotto» per aprire la richiesta.
 
 ## Free text
 
@@ -88,7 +91,10 @@ product-detail-expired = Scaduto da { $days ->
     [one] un giorno
    *[other] { $days } giorni
     }: recuperabile senza costi aggiuntivi fino { AL($until) }.
-product-detail-expired-late = Scaduto da { $days } giorni: il recupero richiede l'intervento del supporto.
+product-detail-expired-late = Scaduto da { $days ->
+        [one] un giorno
+       *[other] { $days } giorni
+    }: il recupero richiede l'intervento del supporto.
 product-detail-cancelled = Disdetto: resta attivo fino { AL($expiry) }; puoi ancora recuperarlo fino { AL($until) }.
 product-detail-suspended = Sospeso per una fattura non saldata: pagala da Ordini e fatture per riattivarlo.
 product-detail-pending-change = { DAL($date) } passerà al piano { $plan }.
@@ -97,8 +103,19 @@ btn-mode-auto = Rinnovo: passa ad Automatico
 btn-mode-manual = Rinnovo: passa a Su richiesta
 btn-all-products = ◀ I miei prodotti
 mode-set = Rinnovo di { $name } impostato su { $mode }.
-mode-explain-automatico = Alla scadenza lo rinnoveremo noi e riceverai la fattura da saldare entro 10 giorni.
-mode-explain-su_richiesta = Lo rinnoverai tu, con «Rinnova ora»; ti ricorderemo la scadenza 30, 7 e 1 giorno prima.
+mode-explain-automatico = Alla scadenza lo rinnoveremo noi e riceverai la fattura da saldare entro { $days ->
+        [one] un giorno
+       *[other] { $days } giorni
+    }.
+# $reminders: the reminder days as a list ("30 giorni, 7 giorni e 1 giorno"); $count: how many.
+mode-explain-su_richiesta = { $count ->
+        [0] Lo rinnoverai tu, con «Rinnova ora».
+       *[other] Lo rinnoverai tu, con «Rinnova ora»; ti ricorderemo la scadenza { $reminders } prima.
+    }
+days-count = { $days ->
+        [one] { $days } giorno
+       *[other] { $days } giorni
+    }
 
 ## Rinnova
 
@@ -124,7 +141,10 @@ quote-renewal-included = Rinnovo con il nuovo piano fino { AL($to) }: { $amount 
 quote-new-expiry = Nuova scadenza: { $date }
 quote-expiry-unchanged = La scadenza resta { IL($date) }.
 quote-effective = Il cambio avrà effetto { DAL($date) }; fino ad allora resti sul piano attuale.
-quote-renewal-required = Rinnovo richiesto ora: a meno di 15 giorni dalla scadenza l'upgrade è gratuito, ma va pagato subito il rinnovo con il nuovo piano.
+quote-renewal-required = Rinnovo richiesto ora: a meno di { $days ->
+        [one] un giorno
+       *[other] { $days } giorni
+    } dalla scadenza l'upgrade è gratuito, ma va pagato subito il rinnovo con il nuovo piano.
 quote-forfeited = Il credito residuo di { $amount } non è rimborsabile.
 quote-removed-title = Con il nuovo piano verranno disattivati:
 quote-removed-limit = • { $what }: ne usi { $current }, il nuovo piano ne consente { $allowed }
@@ -168,7 +188,10 @@ cancel-none = Non hai servizi attivi da disdire.
 cancel-explain =
     Se non rinnovi { $name }:
     • resta attivo fino alla scadenza, { IL($expiry) };
-    • poi viene sospeso per 10 giorni e infine eliminato;
+    • poi viene sospeso per { $days ->
+        [one] un giorno
+       *[other] { $days } giorni
+    } e infine eliminato;
     • fino { AL($until) } potrai recuperarlo con «Recupera prodotto».
     Perché vuoi disdirlo? Scegli un motivo o scrivilo.
 reason-price = Costo troppo alto
@@ -198,7 +221,13 @@ recover-renewal = { $name } è scaduto da { $days ->
     [one] un giorno
    *[other] { $days } giorni
     }: puoi recuperarlo senza costi aggiuntivi pagando il rinnovo ({ DAL($from) } { AL($to) }) entro { IL($until) }.
-recover-ticket = { $name } è scaduto da { $days } giorni: oltre i 10 giorni il recupero prevede costi di ripristino e lo gestisce il supporto. Ho aperto il ticket n. { $ticket }: ti risponderemo qui con il preventivo.
+recover-ticket = { $name } è scaduto da { $days ->
+        [one] un giorno
+       *[other] { $days } giorni
+    }: oltre { $window ->
+        [one] un giorno
+       *[other] i { $window } giorni
+    } il recupero prevede costi di ripristino e lo gestisce il supporto. Ho aperto il ticket n. { $ticket }: ti risponderemo qui con il preventivo.
 
 ## Upgrade / cambio piano
 

@@ -12,7 +12,7 @@ cli-import-problem = { $where } · { $field }: { $message }
 
 cli-lifecycle-done = Ciclo di vita { DEL($today) }: { $summary }.
 cli-lifecycle-count = { $name } { $count }
-cli-lifecycle-notice = { $kind } · cliente { $customer } · servizio { $service } · { $ref }
+cli-lifecycle-notice = { $kind } · { $customer } · { $service } · { $ref }
 cli-lifecycle-none = Nessun avviso da inviare.
 
 cli-counts-plan_changes = cambi piano
@@ -47,8 +47,9 @@ cli-link-deep = Link diretto: { $url }
 cli-link-manual = Nella chat con il bot, il cliente scrive: /start { $code }
 cli-unlink-done = Chat scollegate per { $customer }: { $count }.
 cli-tickets-none = Nessun ticket aperto.
-cli-tickets-line = n. { $ticket } · { $status } · cliente { $customer } · { $date } · { $subject }
-cli-tickets-message = [{ $kind } { $who } · { $date }] { $text }
+cli-tickets-line = n. { $ticket } · { $status } · { $customer } · { $date } · { $subject }
+cli-tickets-line-service = n. { $ticket } · { $status } · { $customer } · { $service } · { $date } · { $subject }
+cli-tickets-message = [{ $who } · { $date }] { $text }
 cli-tickets-replied = Risposta aggiunta al ticket n. { $ticket }: il bot la recapiterà al cliente.
 cli-tickets-closed = Ticket n. { $ticket } chiuso.
 cli-lifecycle-more = … e altri { $count } avvisi, in coda per l'invio.

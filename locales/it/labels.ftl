@@ -36,9 +36,11 @@ ticket_status-aperto = Aperto
 ticket_status-in_carico = In carico
 ticket_status-chiuso = Chiuso
 
-notice-reminder_30 = Promemoria di scadenza (30 giorni)
-notice-reminder_7 = Promemoria di scadenza (7 giorni)
-notice-reminder_1 = Promemoria di scadenza (1 giorno)
+# A reminder notice, $days before expiry (the days come from SPORTELLO_REMINDER_DAYS).
+notice-reminder = Promemoria di scadenza ({ $days ->
+        [one] { $days } giorno
+       *[other] { $days } giorni
+    })
 notice-tacit_invoice = Rinnovo automatico con fattura da saldare
 notice-suspended_unpaid = Sospeso per fattura non saldata
 notice-expired = Scaduto e sospeso
@@ -78,3 +80,47 @@ order_status-void = Annullato d'ufficio
 notice-order_void = Ordine annullato d'ufficio
 notice-payment_unapplied = Pagamento non applicato
 notice-deleted_unpaid = Eliminato con ordine non pagato
+
+# A ticket as support reads it (the command line). Every context key a ticket carries has
+# its ticket-context-<key> line; $value is the value, already a name or a date.
+ticket-customer = { $code } { $name }
+ticket-author-customer = { $code } { $name }
+ticket-author-support = Supporto ({ $staff })
+ticket-author-system = Sportello
+ticket-context-flow = Operazione in corso: { $value ->
+        [renew] rinnovo
+        [cancel] disdetta
+        [pay] pagamento
+        [orders] ordini e fatture
+        [support] assistenza
+       *[other] { $value }
+    }
+ticket-context-step = Passo: { $value ->
+        [pick] scelta dei servizi
+        [method] scelta del metodo di pagamento
+        [confirm] conferma
+        [card] numero della carta
+        [category] scelta della categoria
+        [describe] descrizione della richiesta
+        [message] messaggio sul ticket
+        [cancel] annullamento dell'ordine
+        [reason] motivo della disdetta
+        [reason_text] motivo della disdetta, scritto dal cliente
+        [name] nome dell'intestatario
+       *[other] { $value }
+    }
+ticket-context-action = Azione: { $value ->
+        [recover] recupero
+        [change_plan] cambio piano
+       *[other] { $value }
+    }
+ticket-context-service = Servizio: { $value }
+ticket-context-plan = Piano: { $value }
+ticket-context-expired_on = Scadenza: { $value }
+ticket-context-days_since_expiry = Scaduto da: { $value ->
+        [one] { $value } giorno
+       *[other] { $value } giorni
+    }
+ticket-context-conversation = Conversazione:
+ticket-conversation-in = Cliente: { $text }
+ticket-conversation-out = Sportello: { $text }

@@ -22,8 +22,6 @@ operator-added = Hai già il ticket n. { $ticket } aperto: ho aggiunto lì la tu
 recover-ticket-note = Il cliente chiede di recuperare il servizio dopo la finestra di recupero gratuito.
 ticket-note-dedicated_downgrade = Il cliente chiede di ridurre le risorse di { $name } (piano { $plan }): il downgrade dei server dedicati non è previsto, serve una proposta commerciale.
 ticket-note-sales_only = Il cliente chiede una modifica di { $name } (piano { $plan }), che si gestisce con l'ufficio commerciale.
-conversation-in = cliente: { $text }
-conversation-out = bot: { $text }
 
 ## Command line: payments
 
@@ -51,8 +49,21 @@ cli-payments-refunded = Pagamento non applicato n. { $id } ({ $amount }) chiuso 
 
 ticket-reason-operator_request = Motivo: il cliente ha chiesto di parlare con un operatore.
 ticket-reason-customer_request = Motivo: richiesta di assistenza del cliente.
-ticket-reason-late_recovery = Motivo: recupero oltre la finestra gratuita (servizio scaduto { $expired_on }, da { $days_since_expiry } giorni): serve il preventivo di ripristino.
+ticket-reason-late_recovery = Motivo: recupero oltre la finestra gratuita (servizio scaduto { IL($expired_on) }, da { $days_since_expiry } giorni): serve il preventivo di ripristino.
 ticket-reason-unapplied_payment = Motivo: pagamento NON applicato di { $amount } ({ $method }, rif. { $bank_ref }) per l'ordine { $order }: { $why }. Restituirlo o applicarlo a un altro ordine: sportello payments refund|apply { $unapplied_id }.
-ticket-reason-grace_over = Motivo: l'ordine { $order } ({ $method }) non è stato pagato entro i termini dopo la scadenza del { $expired_on }: ordine annullato e servizio eliminato. Se il pagamento arriva, va restituito o il servizio ripristinato.
+ticket-reason-grace_over = Motivo: l'ordine { $order } ({ $method }) non è stato pagato entro i termini dopo la scadenza { DEL($expired_on) }: ordine annullato e servizio eliminato. Se il pagamento arriva, va restituito o il servizio ripristinato.
 ticket-reason-dedicated_downgrade = Motivo: downgrade di un server dedicato richiesto, non previsto in automatico: serve una proposta commerciale.
 ticket-reason-sales_only = Motivo: modifica di una soluzione personalizzata, gestita dall'ufficio commerciale.
+
+## Ticket context lines for money (the command line)
+
+ticket-context-reason = Motivo: { $value }
+ticket-context-amount = Importo: { $value }
+ticket-context-total = Totale dell'ordine: { $value }
+ticket-context-bank_ref = Riferimento del pagamento: { $value }
+ticket-context-method = Metodo: { $value }
+ticket-context-order = Ordine: { $value }
+ticket-context-order_status = Stato dell'ordine: { $value }
+ticket-context-registered_by = Registrato da: { $value }
+ticket-context-unapplied_id = Pagamento non applicato n. { $value }
+ticket-context-unapplied_reason = Perché non applicato: { $value }
