@@ -37,7 +37,7 @@ from core.views import NoticeView, TicketView
 from handlers import ticket_text
 from handlers.engine import Engine, Turn, Unavailable
 from handlers.flows import notices, pay
-from handlers.i18n import t
+from handlers.i18n import has, t
 from handlers.ui import Incoming, Reply
 
 log = logging.getLogger("sportello.telegram")
@@ -210,20 +210,26 @@ class Door:
     # --- Telegram Payments --------------------------------------------------------------
 
     async def on_pre_checkout(self, query: TgPreCheckout) -> None:
-        """The last check before Telegram charges: the order must still be pending and
-        the amount exactly its total."""
-        ok = await self._payable(query.user_id, query.payload, query.currency,
-                                 query.total_amount)
-        await self.io.answer_pre_checkout(query.query_id, ok,
-                                          None if ok else t("invoice-mismatch"))
+        """The last check before Telegram charges: the order must still be pending, fit
+        its services (an outgrown one is voided here) and the amount be exactly its total."""
+        refusal = await self._refusal(query.user_id, query.payload, query.currency,
+                                      query.total_amount)
+        await self.io.answer_pre_checkout(query.query_id, refusal is None,
+                                          None if refusal is None else t(refusal))
 
-    async def _payable(self, user_id: int, payload: str, currency: str, amount: int) -> bool:
+    async def _refusal(self, user_id: int, payload: str, currency: str,
+                       amount: int) -> str | None:
+        """None if the order may be charged, else the message id that says why not."""
         customer_id = await self._customer_of(user_id)
         order_id = _order_of(payload)
         if customer_id is None or order_id is None or currency != "EUR":
-            return False
+            return "invoice-mismatch"
         found = await self.app.order_total(customer_id, order_id)  # voids an outgrown order
-        return found is not None and found[0] == "pending" and int(found[1] * 100) == amount
+        if found is not None and found[0] == "void":
+            return "invoice-void"
+        if found is None or found[0] != "pending" or int(found[1] * 100) != amount:
+            return "invoice-mismatch"
+        return None
 
     async def _customer_of(self, user_id: int) -> int | None:
         from core.models import Conversation
@@ -330,19 +336,18 @@ class Door:
                  (t("support-btn-close"), f"close:{ticket_id}")]]
 
     async def _card(self, ticket: TicketView) -> str:
-        customer = await self._customer_name(ticket.customer_id)
-        service = (await self.app.get_service(ticket.customer_id, ticket.service_id)).name \
-            if ticket.service_id else t("support-card-no-service")
+        """The ticket as the support group reads it: customer by code and name, service,
+        why it exists, its context in Italian, the first message and the conversation."""
+        category = (t(f"ticket_category-{ticket.category}")
+                    if has(f"ticket_category-{ticket.category}") else ticket.category)
+        lines = [t("support-card", ticket=str(ticket.id), category=category,
+                   customer=ticket.customer_name, code=ticket.customer_code,
+                   service=ticket.service_name or t("support-card-no-service"))]
         context = ticket.context or {}
-        doing = context.get("flow") or context.get("action") or t("support-doing-none")
-        lines = [t("support-card", ticket=str(ticket.id),
-                   category=t(f"ticket_category-{ticket.category}")
-                   if ticket.category in ("tecnico", "pagamenti", "commerciale", "altro")
-                   else ticket.category, customer=customer[0], code=customer[1],
-                   service=service, doing=str(doing))]
         reason = ticket_text.reason(context)
         if reason:
             lines.append(reason)
+        lines += ticket_text.context_lines(ticket)
         if ticket.messages and ticket.messages[0].text:
             lines.append(t("support-card-message", text=ticket.messages[0].text))
         conversation = context.get("conversation") or []
@@ -351,13 +356,6 @@ class Door:
             lines += [f"  {ticket_text.spoken(line)}" for line in conversation[-12:]]
         lines.append(t("support-card-status", status=t(f"ticket_status-{ticket.status}")))
         return "\n".join(lines)[:4000]
-
-    async def _customer_name(self, customer_id: int) -> tuple[str, str]:
-        from core.models import Customer
-
-        async with self.app.sessions() as session:
-            customer = await session.get(Customer, customer_id)
-            return (customer.nominativo, customer.code) if customer else ("?", "?")
 
     async def _group_say(self, text: str, thread_id: int | None, reply_to: int | None) -> int:
         assert self.support_chat is not None
@@ -409,10 +407,9 @@ class Door:
                 except (Rejected, Blocked):
                     self._forum = False
             if self._forum:
-                customer = await self._customer_name(ticket.customer_id)
                 thread = await self.sender.call(self.support_chat, lambda: self.io.create_topic(
                     self.support_chat or 0, t("support-topic", ticket=str(ticket_id),
-                                              customer=customer[0])[:128]))
+                                              customer=ticket.customer_name)[:128]))
                 # Known before anyone can write in the topic: a staff message there must
                 # find its ticket even while the card is still being posted.
                 await self.app.remember_thread(ticket_id, thread)

@@ -123,6 +123,42 @@ async def test_renewal_paid_by_card_through_telegram_payments(telegram) -> None:
     assert sum("Pagamento riuscito" in s.text for s in fake.to(MARIO.id)) == 1
 
 
+async def test_an_order_outgrown_before_the_charge_is_refused_and_money_kept(
+    telegram,
+) -> None:
+    """The service moves on after the invoice was sent: pre-checkout refuses, saying why;
+    a charge that arrives anyway is kept for support, the customer told, no fattura."""
+    fake, app, _ = telegram
+    await linked(fake, app)
+    fake.user_message(MARIO, "vorrei rinnovare mariorossi.it")
+    review = await fake.wait_for(MARIO.id, "Totale: € 12,08")
+    fake.press(MARIO, review, "Carta di credito")
+    chosen = await fake.wait_for(MARIO.id, "Metodo scelto: Carta di credito")
+    fake.press(MARIO, chosen, "Procedi al pagamento")
+    invoice = (await fake.wait_for(MARIO.id, "<invoice>")).invoice
+    assert invoice is not None
+    async with app.sessions() as session, session.begin():  # renewed by another path
+        service = (await session.execute(
+            select(Service).where(Service.name == "mariorossi.it"))).scalar_one()
+        service.expires_on = date(2027, 12, 11)
+    fake.pre_checkout(MARIO, invoice)
+    await fake.until(lambda: len(fake.pre_checkout_answers) == 1)
+    answer = fake.pre_checkout_answers[0]
+    assert str(answer["ok"]).lower() == "false"
+    assert "annullato d'ufficio" in answer["error_message"]
+    fake.successful_payment(MARIO, invoice, "tg-charge-late")
+    told = await fake.wait_for(MARIO.id, "Il denaro non è perso")
+    assert "Ticket n. 1" in told.text
+    card = await fake.wait_for(SUPPORT, "pagamento NON applicato di € 12,08")
+    assert "rif. tg-charge-late" in card.text and "Cliente: Mario Rossi (C001)" in card.text
+    async with app.sessions() as session:
+        order = await session.get(Order, 1)
+        payments = (await session.execute(select(func.count(Payment.id)))).scalar_one()
+    assert order is not None and (order.status, order.void_reason) == ("void",
+                                                                       "period_changed")
+    assert payments == 0 and await app.list_invoices(order.customer_id) == []
+
+
 async def test_cancellation_with_the_typed_name(telegram) -> None:
     fake, app, _ = telegram
     await linked(fake, app)

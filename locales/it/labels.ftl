@@ -54,7 +54,6 @@ support-card =
     Ticket n. { $ticket } · { $category }
     Cliente: { $customer } ({ $code })
     Servizio: { $service }
-    Cosa stava facendo: { $doing }
 support-card-message = Messaggio: { $text }
 support-card-conversation = Conversazione:
 support-card-status = Stato: { $status }
@@ -68,7 +67,6 @@ support-closed = Chiuso da { $staff }.
 support-not-member = Solo i membri del gruppo di supporto possono gestire i ticket.
 support-unknown-ticket = Non trovo il ticket di questo messaggio: rispondi al messaggio del ticket o scrivi nel suo argomento.
 support-card-no-service = nessuno
-support-doing-none = nulla di particolare
 
 # Bot commands, as Telegram lists them.
 command-start = Inizia e collega il tuo account
@@ -124,3 +122,5 @@ ticket-context-days_since_expiry = Scaduto da: { $value ->
 ticket-context-conversation = Conversazione:
 ticket-conversation-in = Cliente: { $text }
 ticket-conversation-out = Sportello: { $text }
+ticket_category-operatore = Richiesta di un operatore
+ticket_category-recupero = Recupero dopo la scadenza

@@ -67,3 +67,4 @@ ticket-context-order_status = Stato dell'ordine: { $value }
 ticket-context-registered_by = Registrato da: { $value }
 ticket-context-unapplied_id = Pagamento non applicato n. { $value }
 ticket-context-unapplied_reason = Perché non applicato: { $value }
+invoice-void = L'ordine è stato annullato d'ufficio perché il servizio è cambiato: nulla è stato addebitato. Chiedi un nuovo preventivo da Ordini e fatture.
