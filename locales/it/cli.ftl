@@ -34,7 +34,8 @@ cli-error-database = Database non raggiungibile: { $detail }
 cli-error-amount = Importo non accettato: { $got } (atteso: { $expected }).
 cli-error-generic = Operazione non riuscita: { $detail }
 
-terminal-hint = Chat di prova di Sportello. Scrivi il numero o il nome di un pulsante per premerlo, oppure un messaggio. /esci o Ctrl-D per uscire.
+terminal-hint = Chat di prova di Sportello. Scrivi il numero o il nome di un pulsante per premerlo, oppure un messaggio. /esci, Ctrl-D o Ctrl-C per uscire.
+terminal-bye = Chat chiusa. Arrivederci!
 cli-intent-result = Intento: { $intent } (punteggio { $score })
 cli-intent-runner = Seconda ipotesi: { $intent } (punteggio { $score })
 cli-intent-service = Servizio individuato: { $service }
