@@ -374,7 +374,10 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["bench"]:  # the benchmarks have their own options (see --help)
         from benchmarks.__main__ import main as bench
 
-        return bench(argv[1:])
+        try:
+            return bench(argv[1:])
+        except BadInput as bad:
+            return _fail(bad.line, 2)
     try:
         return _main(argv)
     except Exception as error:  # even explaining an error failed: still one line

@@ -116,6 +116,7 @@ CASES = [
     Case("missing ticket id", ["tickets", "show"]),
     Case("missing --by", ["tickets", "close", "1"]),
     Case("extra argument", ["lifecycle", "oggi"]),
+    Case("benchmark part unknown", ["bench", "--only", "nulla"]),
     # dates
     Case("date not ISO", ["demo", "--today", "21/11/2026"]),
     Case("date in year 9999", ["demo", "--today", "9999-12-31"]),
