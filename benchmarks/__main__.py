@@ -3,7 +3,6 @@ JSON. `--quick` runs a tiny version of each (seconds), as CI's smoke run does.""
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
@@ -61,7 +60,9 @@ TITLES = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="sportello bench")
+    from bot.cli_args import Parser  # argparse, but its errors are one Italian line
+
+    parser = Parser(prog="sportello bench")
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
     parser.add_argument("--pg-url", help="also measure on this PostgreSQL (it is emptied!)")
     parser.add_argument("--json", default="bench-results.json", help="where to write JSON")

@@ -3,48 +3,47 @@ migrate, run, link, unlink, tickets, bench).
 
 Global options (before or after the subcommand): `--db URL`, `--today YYYY-MM-DD`,
 `--policy NAME`. Everything else comes from `SPORTELLO_*` variables or `.env`.
+
+Exit codes: 0 done, 1 not found or refused (or the database unreachable), 2 bad input: a
+wrong argument, setting, database URL or file is one Italian line on standard error and
+changes nothing. No traceback reaches the user; a closed standard output (`| head`) ends
+the command quietly; Ctrl-C ends it with one line (exit 130), or the chat with a goodbye.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import select as io_select
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
-from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
 
-from bot.runner import ConfigError as ConfigErrorType
-from core.app import Sportello
+from bot import cli_args
+from bot.cli_args import BadInput, Parser
+from bot.cli_errors import database_line, import_lines, settings_line
 from core.clock import FixedClock, SystemClock
 from core.config import POLICIES, Settings
-from core.demo import load_demo_if_empty
-from core.errors import AmountMismatch, ImportFailed, NotFound, SportelloError
-from core.importer import apply, parse, read_file
-from core.models import Customer
+from core.errors import AmountMismatch, BadDatabaseUrl, ImportFailed, NotFound, SportelloError
 from core.states import is_lapsed_list
 from core.views import TicketView
 from handlers import ticket_text
 from handlers.i18n import t
 
+# The database layer (SQLAlchemy, the models, the application) is imported only once the
+# arguments are known to be good: a wrong one is answered in a fraction of the time.
+if TYPE_CHECKING:
+    from core.app import Sportello
+    from core.importer import ImportSummary
+    from core.models import Customer
 
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(t("cli-error-bad_date", value=value)) from None
-
-
-def _amount(value: str) -> Decimal:
-    try:
-        return Decimal(value.replace(",", "."))
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(value) from None
+# Validated argument types (bot/cli_args.py): a wrong value is one Italian line, exit 2.
+_date = cli_args.day
+_amount = cli_args.amount
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,46 +53,54 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--today", type=_date, help="pretend today is YYYY-MM-DD",
                         default=argparse.SUPPRESS)
     common.add_argument("--policy", choices=POLICIES, default=argparse.SUPPRESS)
-    parser = argparse.ArgumentParser(prog="sportello", parents=[common],
-                                     description="Sportello: helpdesk e fatturazione")
+    parser = Parser(prog="sportello", parents=[common],
+                    description="Sportello: helpdesk e fatturazione")
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", parents=[common],
                           help="load the demo data (first run) and show every customer's services")
-    demo.add_argument("--customer", help="only this customer code")
+    demo.add_argument("--customer", type=cli_args.code, help="only this customer code")
     chat = sub.add_parser("chat", parents=[common],
                           help="chat with the bot in the terminal (demo data on first run)")
-    chat.add_argument("--customer", help="customer code to chat as (default: the first one)")
+    chat.add_argument("--customer", type=cli_args.code,
+                      help="customer code to chat as (default: the first one)")
     intent = sub.add_parser("intent", parents=[common],
                             help="show how the free-text router reads a message")
-    intent.add_argument("text")
-    intent.add_argument("--customer", help="pick services among this customer's")
+    intent.add_argument("text", type=cli_args.message)
+    intent.add_argument("--customer", type=cli_args.code,
+                        help="pick services among this customer's")
     run = sub.add_parser("run", parents=[common], help="run the bot on Telegram")
     run.add_argument("--framework", choices=("ptb", "aiogram"), default="ptb",
                      help="python-telegram-bot (default) or aiogram")
-    run.add_argument("--webhook-url", help="webhook mode: the public HTTPS URL Telegram calls")
-    run.add_argument("--api-url", help="a self-hosted Bot API server instead of Telegram's")
+    run.add_argument("--webhook-url", type=cli_args.url,
+                     help="webhook mode: the public HTTPS URL Telegram calls")
+    run.add_argument("--api-url", type=cli_args.url,
+                     help="a self-hosted Bot API server instead of Telegram's")
     link = sub.add_parser("link", parents=[common],
                           help="a one-time code that links a Telegram chat to a customer")
-    link.add_argument("customer")
+    link.add_argument("customer", type=cli_args.code)
     unlink = sub.add_parser("unlink", parents=[common],
                             help="unlink every Telegram chat of a customer")
-    unlink.add_argument("customer")
+    unlink.add_argument("customer", type=cli_args.code)
     tickets = sub.add_parser("tickets", parents=[common], help="support tickets")
     tickets_sub = tickets.add_subparsers(dest="action", required=True)
     listing = tickets_sub.add_parser("list", parents=[common], help="open tickets")
     listing.add_argument("--all", action="store_true", help="closed ones too")
     show = tickets_sub.add_parser("show", parents=[common], help="one ticket, whole")
-    show.add_argument("ticket", type=int)
+    show.add_argument("ticket", type=cli_args.ident)
     reply = tickets_sub.add_parser("reply", parents=[common],
                                    help="answer a ticket (reaches the customer's chat)")
-    reply.add_argument("ticket", type=int)
-    reply.add_argument("text")
-    reply.add_argument("--by", required=True, help="support member")
+    reply.add_argument("ticket", type=cli_args.ident)
+    reply.add_argument("text", type=cli_args.message)
+    reply.add_argument("--by", type=cli_args.person, required=True, help="support member")
     close = tickets_sub.add_parser("close", parents=[common], help="close a ticket")
-    close.add_argument("ticket", type=int)
-    close.add_argument("--by", required=True, help="support member")
+    close.add_argument("ticket", type=cli_args.ident)
+    close.add_argument("--by", type=cli_args.person, required=True, help="support member")
     imp = sub.add_parser("import", parents=[common], help="import plans, customers, services")
     imp.add_argument("file", type=Path)
+    imp.add_argument("--billing-state", action="store_true",
+                     help="let the file change expires_on, period_start, status, paid of "
+                          "services already in the database")
+    imp.add_argument("--dry-run", action="store_true", help="print what would change, save nothing")
     sub.add_parser("lifecycle", parents=[common], help="run the daily lifecycle sweep")
     sub.add_parser("migrate", parents=[common], help="apply database migrations")
     sub.add_parser("bench", help="run the benchmarks (sportello bench --help)")
@@ -101,32 +108,40 @@ def build_parser() -> argparse.ArgumentParser:
     pay_sub = pay.add_subparsers(dest="action", required=True)
     reg = pay_sub.add_parser("register", parents=[common],
                              help="register a bank transfer, postal slip or PayPal payment")
-    reg.add_argument("order", help="order reference, e.g. SPT-000042")
+    reg.add_argument("order", type=cli_args.order_ref, help="order reference, e.g. SPT-000042")
     reg.add_argument("--amount", type=_amount, required=True, help="amount received, VAT incl.")
-    reg.add_argument("--by", required=True, help="who registers it (support member)")
-    reg.add_argument("--bank-ref", help="the bank's transaction reference (CRO/TRN)")
+    reg.add_argument("--by", type=cli_args.person, required=True,
+                     help="who registers it (support member)")
+    reg.add_argument("--bank-ref", type=cli_args.reference,
+                     help="the bank's transaction reference (CRO/TRN)")
     plist = pay_sub.add_parser("list", parents=[common],
                                help="payments received, and money not applied to any order")
     plist.add_argument("--unapplied", action="store_true",
                        help="only money kept as unapplied (to apply or give back)")
     papply = pay_sub.add_parser("apply", parents=[common],
                                 help="apply money kept as unapplied to a pending order")
-    papply.add_argument("unapplied", type=int, help="number of the unapplied payment")
-    papply.add_argument("--order", required=True, help="order reference, e.g. SPT-000042")
-    papply.add_argument("--by", required=True, help="support member")
+    papply.add_argument("unapplied", type=cli_args.ident,
+                        help="number of the unapplied payment")
+    papply.add_argument("--order", type=cli_args.order_ref, required=True,
+                        help="order reference, e.g. SPT-000042")
+    papply.add_argument("--by", type=cli_args.person, required=True, help="support member")
     prefund = pay_sub.add_parser("refund", parents=[common],
                                  help="close money kept as unapplied as given back")
-    prefund.add_argument("unapplied", type=int, help="number of the unapplied payment")
-    prefund.add_argument("--by", required=True, help="support member")
-    prefund.add_argument("--note", required=True, help="how it was given back (e.g. CRO)")
+    prefund.add_argument("unapplied", type=cli_args.ident,
+                         help="number of the unapplied payment")
+    prefund.add_argument("--by", type=cli_args.person, required=True, help="support member")
+    prefund.add_argument("--note", type=cli_args.reason, required=True,
+                         help="how it was given back (e.g. CRO)")
     inv = sub.add_parser("invoices", parents=[common], help="fatture and note di credito")
     inv_sub = inv.add_subparsers(dest="action", required=True)
     note = inv_sub.add_parser("credit-note", parents=[common],
                               help="issue a nota di credito against a fattura (money returned)")
-    note.add_argument("invoice", help="fattura number, e.g. 2026/000123")
+    note.add_argument("invoice", type=cli_args.invoice_number,
+                      help="fattura number, e.g. 2026/000123")
     note.add_argument("--amount", type=_amount, required=True, help="amount ex VAT")
-    note.add_argument("--by", required=True, help="who issues it (support member)")
-    note.add_argument("--reason", required=True)
+    note.add_argument("--by", type=cli_args.person, required=True,
+                      help="who issues it (support member)")
+    note.add_argument("--reason", type=cli_args.reason, required=True)
     return parser
 
 
@@ -140,16 +155,56 @@ async def _with_app(args: argparse.Namespace, work: Callable[[Sportello], Awaita
         overrides["api_url"] = args.api_url
     settings = Settings(**overrides)  # type: ignore[arg-type]
     clock = FixedClock(args.today) if "today" in args else SystemClock()
-    app = await Sportello.open(settings, clock)
+    from core.db import check_database_url
+
+    check_database_url(settings.database_url)  # before anything is created or opened
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    from core.app import Sportello
+
+    try:
+        app = await Sportello.open(settings, clock)
+    except OperationalError:
+        raise  # unreachable: exit 1, as when it goes away later
+    except (DBAPIError, TypeError, ValueError) as error:  # refused, or options it rejects
+        raise BadDatabaseUrl(reason="unusable", detail=_first_line(error)) from None
     try:
         return await work(app)
     finally:
         await app.close()
 
 
-async def _demo(app: Sportello, customer: str | None) -> int:
+async def _load_demo(app: Sportello) -> ImportSummary | None:
+    """The demo data on the first run, into an empty database only. A database with plans
+    or services but no customers yet (a price list imported first) is refused: the demo
+    would reprice it, and there is nobody to show."""
+    from sqlalchemy import func, select
+
+    from core.demo import load_demo_if_empty
+    from core.models import Customer, Plan, Service
+
+    counts: dict[str, int] = {}
     async with app.sessions() as session, session.begin():
-        loaded = await load_demo_if_empty(session, app.clock.today())
+        try:
+            loaded = await load_demo_if_empty(session, app.clock.today())
+        except ImportFailed:  # --today so late that the demo's expiries pass 2099
+            raise BadInput(t("cli-demo-bad_today", today=app.clock.today())) from None
+        if loaded is None:
+            for name, model in (("plans", Plan), ("customers", Customer),
+                                ("services", Service)):
+                counts[name] = (await session.execute(
+                    select(func.count()).select_from(model))).scalar_one()
+    if loaded is None and counts["customers"] == 0:
+        raise BadInput(t("cli-demo-not_empty", **counts))
+    return loaded
+
+
+async def _demo(app: Sportello, customer: str | None) -> int:
+    from sqlalchemy import select
+
+    from core.models import Customer
+
+    loaded = await _load_demo(app)
     if loaded:
         print(t("cli-demo-loaded", plans=loaded.plans, customers=loaded.customers,
                 services=loaded.services))
@@ -182,14 +237,10 @@ def _service_line(view) -> str:  # type: ignore[no-untyped-def]
              state=t(f"state-{view.state}"))
 
 
-async def _import(app: Sportello, path: Path) -> int:
-    text, source = read_file(path)
-    parsed = parse(text, source)
-    async with app.sessions() as session, session.begin():
-        summary = await apply(session, parsed, app.clock.now())
-    print(t("cli-import-ok", plans=summary.plans, customers=summary.customers,
-            services=summary.services))
-    return 0
+async def _import(app: Sportello, args: argparse.Namespace) -> int:
+    from bot.cli_import import run_import
+
+    return await run_import(app, args.parsed, args.billing_state, args.dry_run)
 
 
 async def _lifecycle(app: Sportello) -> int:
@@ -288,6 +339,10 @@ async def _credit_note(app: Sportello, args: argparse.Namespace) -> int:
 
 
 async def _first_customer(app: Sportello, code: str | None) -> Customer:
+    from sqlalchemy import select
+
+    from core.models import Customer
+
     if code:
         return await app.customer_by_code(code)
     async with app.sessions() as session:
@@ -301,8 +356,7 @@ async def _chat(app: Sportello, code: str | None) -> int:
     from bot.terminal import chat
     from handlers.engine import Engine
 
-    async with app.sessions() as session, session.begin():
-        await load_demo_if_empty(session, app.clock.today())
+    await _load_demo(app)
     customer = await _first_customer(app, code)
     return await chat(Engine(app), customer.id, f"terminal:{customer.code}")
 
@@ -412,51 +466,111 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["bench"]:  # the benchmarks have their own options (see --help)
         from benchmarks.__main__ import main as bench
 
-        return bench(argv[1:])
-    args = build_parser().parse_args(argv)
-    commands: dict[str, Callable[[Sportello], Awaitable[int]]] = {
-        "demo": lambda app: _demo(app, args.customer),
-        "chat": lambda app: _chat(app, args.customer),
-        "intent": lambda app: _intent(app, args.text, args.customer),
-        "import": lambda app: _import(app, args.file),
-        "lifecycle": _lifecycle,
-        "migrate": _migrated,
-        "payments": lambda app: _payments(app, args),
-        "invoices": lambda app: _credit_note(app, args),
-        "run": lambda app: _run(app, args),
-        "link": lambda app: _link(app, args.customer),
-        "unlink": lambda app: _unlink(app, args.customer),
-        "tickets": lambda app: _tickets(app, args),
-    }
+        try:
+            return bench(argv[1:])
+        except BadInput as bad:
+            return _fail(bad.line, 2)
     try:
-        return asyncio.run(_with_app(args, commands[args.command]))
+        return _main(argv)
+    except Exception as error:  # even explaining an error failed: still one line
+        print(f"sportello: {type(error).__name__}: {_first_line(error)}", file=sys.stderr)
+        return 1
+
+
+def _main(argv: list[str]) -> int:
+    """The command, and every way it can fail turned into one line and an exit code."""
+    try:
+        args = build_parser().parse_args(argv)
+        commands: dict[str, Callable[[Sportello], Awaitable[int]]] = {
+            "demo": lambda app: _demo(app, args.customer),
+            "chat": lambda app: _chat(app, args.customer),
+            "intent": lambda app: _intent(app, args.text, args.customer),
+            "import": lambda app: _import(app, args),
+            "lifecycle": _lifecycle,
+            "migrate": _migrated,
+            "payments": lambda app: _payments(app, args),
+            "invoices": lambda app: _credit_note(app, args),
+            "run": lambda app: _run(app, args),
+            "link": lambda app: _link(app, args.customer),
+            "unlink": lambda app: _unlink(app, args.customer),
+            "tickets": lambda app: _tickets(app, args),
+        }
+        if args.command == "import":  # a bad file is refused before the database is opened
+            from bot.cli_import import read
+
+            args.parsed = read(args.file)
+        code = asyncio.run(_with_app(args, commands[args.command]))
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+        return code
+    except BadInput as bad:
+        return _fail(bad.line, 2)
     except ImportFailed as failed:
-        print(t("cli-import-failed"), file=sys.stderr)
-        for where, field, message in failed.facts["problems"]:
-            print("  " + t("cli-import-problem", where=where, field=field, message=message),
-                  file=sys.stderr)
+        for line in import_lines(failed):
+            print(line, file=sys.stderr)
         return 2
-    except ConfigErrorType as missing:
-        print(t("cli-error-token-missing", name=str(missing)), file=sys.stderr)
-        return 2
+    except BadDatabaseUrl as bad:
+        return _fail(database_line(bad), 2)
     except ValidationError as invalid:
-        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in invalid.errors())
-        print(t("cli-error-config", detail=detail), file=sys.stderr)
-        return 2
+        return _fail(settings_line(invalid), 2)
     except NotFound as missing:
-        what = ", ".join(f"{k} {v}" for k, v in missing.facts.items())
-        print(t("cli-error-not_found", what=what), file=sys.stderr)
-        return 1
+        what = ", ".join(f"{k} {cli_args.shown(v)}" for k, v in missing.facts.items())
+        return _fail(t("cli-error-not_found", what=what), 1)
     except AmountMismatch as wrong:
-        print(t("cli-error-amount", expected=wrong.facts.get("expected"),
-                got=wrong.facts.get("got")), file=sys.stderr)
-        return 1
+        return _fail(t("cli-error-amount", expected=wrong.facts.get("expected"),
+                       got=wrong.facts.get("got")), 1)
     except SportelloError as error:
-        print(t("cli-error-generic", detail=error.code), file=sys.stderr)
-        return 1
-    except (OperationalError, OSError) as error:
-        print(t("cli-error-database", detail=str(error).splitlines()[0]), file=sys.stderr)
-        return 1
+        return _fail(t("cli-error-generic", detail=error.code), 1)
+    except BrokenPipeError as error:
+        if _stdout_closed():
+            _discard_stdout()
+            return 0  # `sportello tickets list | head`: the reader has all it wanted
+        return _fail(t("cli-error-database", detail=_first_line(error)), 1)
+    except KeyboardInterrupt:
+        return _fail(t("cli-interrupted"), 130)
+    except _database_errors() as error:
+        return _fail(t("cli-error-database", detail=_first_line(error)), 1)
+    except Exception as error:  # the last resort: one line, never a traceback
+        runner = sys.modules.get("bot.runner")
+        if runner is not None and isinstance(error, runner.ConfigError):
+            return _fail(t("cli-error-token-missing", name=str(error)), 2)
+        return _fail(t("cli-error-internal", detail=f"{type(error).__name__}: "
+                                                    f"{_first_line(error)}"), 1)
+
+
+def _database_errors() -> tuple[type[BaseException], ...]:
+    """The database is unreachable: SQLAlchemy's operational errors, the network's."""
+    from sqlalchemy.exc import OperationalError
+
+    return (OperationalError, OSError)
+
+
+def _fail(line: str, code: int) -> int:
+    print(line, file=sys.stderr)
+    return code
+
+
+def _first_line(error: BaseException) -> str:
+    cause = getattr(error, "orig", None) or error  # the driver's words, not SQLAlchemy's
+    return cli_args.shown((str(cause).strip().splitlines() or [type(cause).__name__])[0], 300)
+
+
+def _stdout_closed() -> bool:
+    """Whether standard output is a pipe nobody reads any more."""
+    try:
+        poller = io_select.poll()
+        poller.register(sys.stdout.fileno(), io_select.POLLOUT)
+        return any(event & io_select.POLLERR for _, event in poller.poll(0))
+    except (OSError, ValueError, AttributeError):
+        return True
+
+
+def _discard_stdout() -> None:
+    """What is still buffered goes nowhere, so the interpreter's exit stays quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 async def _migrated(app: Sportello) -> int:

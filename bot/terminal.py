@@ -2,11 +2,14 @@
 
 Type a button's number or its label to press it, `/comando` for a command, anything else
 is a message. With standard input not a terminal, every line is one message and every
-reply is printed, so a whole conversation can be scripted.
+reply is printed, so a whole conversation can be scripted. `/esci`, end of input (Ctrl-D)
+and Ctrl-C while the chat waits for a line all end it with exit code 0.
 """
 
 from __future__ import annotations
 
+import asyncio
+import os
 import sys
 from typing import TextIO
 
@@ -45,6 +48,52 @@ def to_incoming(chat_id: str, line: str, buttons: list[Button]) -> Incoming:
     return Incoming(chat_id, text=line.rstrip("\r\n"))
 
 
+class LineReader:
+    """Lines from standard input, awaited in the event loop rather than in a blocking read.
+
+    Ctrl-C then reaches asyncio at once (its signal handling wakes the loop), even when it
+    comes just after the prompt; a blocking read would miss it until Enter. Sources the
+    loop cannot watch (regular files, `io.StringIO`) are read directly: they never wait.
+    """
+
+    def __init__(self, source: TextIO) -> None:
+        self.source = source
+        self.buffer = b""
+        self.eof = False
+        try:
+            self.fd: int | None = source.fileno()
+        except (AttributeError, OSError, ValueError):
+            self.fd = None
+
+    async def readline(self) -> str | None:
+        """The next line without its end; None at the end of input."""
+        if self.fd is None:
+            raw = self.source.readline()
+            return raw.rstrip("\r\n") if raw else None
+        while b"\n" not in self.buffer and not self.eof:
+            await self._readable()
+            chunk = os.read(self.fd, 65536)
+            self.eof = not chunk
+            self.buffer += chunk
+        if not self.buffer:
+            return None
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        return line.decode("utf-8", "replace").rstrip("\r")
+
+    async def _readable(self) -> None:
+        assert self.fd is not None
+        loop = asyncio.get_running_loop()
+        ready = loop.create_future()
+        try:
+            loop.add_reader(self.fd, lambda: ready.done() or ready.set_result(None))
+        except (OSError, ValueError):  # a regular file: always readable
+            return
+        try:
+            await ready
+        finally:
+            loop.remove_reader(self.fd)
+
+
 async def chat(engine: Engine, customer_id: int, chat_id: str,
                source: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
     await engine.link(chat_id, customer_id)
@@ -52,17 +101,23 @@ async def chat(engine: Engine, customer_id: int, chat_id: str,
     if interactive:
         out.write(t("terminal-hint") + "\n\n")
     buttons = render(await engine.handle(Incoming(chat_id, command="start")), out)
+    reader = LineReader(source)
     while True:
         if interactive:
-            try:
-                line = input("> ")
-            except EOFError:
-                break
-        else:
-            raw = source.readline()
-            if not raw:
-                break
-            line = raw.rstrip("\r\n")
+            out.write("> ")
+            out.flush()
+        try:
+            line = await reader.readline()
+        except asyncio.CancelledError:  # Ctrl-C while waiting for a line: a normal way out
+            task = asyncio.current_task()
+            if task is not None:
+                task.uncancel()
+            out.write("\n" + t("terminal-bye") + "\n")
+            out.flush()
+            return 0
+        if line is None:
+            break
+        if not interactive:
             out.write(f"> {line}\n")
         if line.strip() in ("/esci", "/exit", "/quit"):
             break

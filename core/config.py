@@ -6,20 +6,25 @@ user's data directory.
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import Annotated, Any
 
 from platformdirs import user_data_dir
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TOKEN_SHAPE = re.compile(r"\d{5,12}:[A-Za-z0-9_-]{30,50}")
 POLICIES = ("mensilita-residue", "pro-rata-giorni", "mesi-arrotondati", "mese-intero")
 
 
 def default_database_url() -> str:
+    """SQLite in the user's data directory, created on first use (the one folder Sportello
+    ever creates: a database URL given by the user must point into an existing folder)."""
     folder = Path(user_data_dir("sportello", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite+aiosqlite:///{folder / 'sportello.db'}"
 
 
@@ -30,11 +35,14 @@ class Settings(BaseSettings):
 
     database_url: str = Field(default_factory=default_database_url)
     policy: str = "mensilita-residue"
-    vat_rate: Decimal = Decimal("0.22")
+    # IVA: 0 (exempt) to 50%, at most four decimals (the sweep computes it in basis points).
+    vat_rate: Decimal = Field(default=Decimal("0.22"), ge=0, le=Decimal("0.5"),
+                              decimal_places=4)
     tacit_renewal: bool = False
-    reminder_days: tuple[int, ...] = (30, 7, 1)
-    recovery_days: int = 10
-    tacit_payment_days: int = 10
+    # `30,7,1` or the JSON form `[30, 7, 1]`; each from 1 to 365 days before expiry.
+    reminder_days: Annotated[tuple[int, ...], NoDecode] = (30, 7, 1)
+    recovery_days: int = Field(default=10, ge=0, le=365)
+    tacit_payment_days: int = Field(default=10, ge=1, le=365)
     # Where customers pay by bank transfer, postal slip or PayPal (shown in instructions).
     iban: str = "IT60X0542811101000000123456"
     bank_holder: str = "Sportello Hosting S.r.l."
@@ -49,7 +57,7 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"
-    webhook_port: int = 8080
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
     sweep_hour: int = Field(default=8, ge=0, le=23)  # daily lifecycle sweep, Rome time
     poll_timeout: int = Field(default=30, ge=0, le=60)
     link_code_hours: int = Field(default=24, ge=1, le=24 * 14)
@@ -71,7 +79,22 @@ class Settings(BaseSettings):
             raise ValueError("malformed bot token (expected 123456789:ABC..., from BotFather)")
         return value
 
+    @field_validator("reminder_days", mode="before")
+    @classmethod
+    def _day_list(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                return json.loads(text)
+            except ValueError:
+                raise ValueError("reminder_days: expected [30, 7, 1] or 30,7,1") from None
+        return [part.strip() for part in text.split(",")] if text else []
+
     @field_validator("reminder_days")
     @classmethod
     def _descending(cls, value: tuple[int, ...]) -> tuple[int, ...]:
-        return tuple(sorted({int(v) for v in value if int(v) > 0}, reverse=True))
+        if any(not 1 <= v <= 365 for v in value):
+            raise ValueError("reminder days must be between 1 and 365")
+        return tuple(sorted(set(value), reverse=True))

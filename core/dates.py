@@ -27,3 +27,13 @@ def whole_months_between(start: date, end: date) -> int:
 
 def days_between(start: date, end: date) -> int:
     return (end - start).days
+
+
+# Every date the system accepts from outside (import files, `--today`): far enough on both
+# sides for any real service, near enough that adding periods or days never overflows.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2099, 12, 31)
+
+
+def in_bounds(day: date) -> bool:
+    return FIRST_DAY <= day <= LAST_DAY

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from importlib.resources import files
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.importer import ImportSummary, Parsed, apply, load_yaml, parse_data
-from core.models import Customer
+from core.models import Customer, Plan, Service
 
 
 def demo_document(today: date) -> Parsed:
@@ -23,8 +23,17 @@ def demo_document(today: date) -> Parsed:
     return parse_data(raw, source)
 
 
+async def is_empty(session: AsyncSession) -> bool:
+    """No plans, no customers, no services: nothing the demo could overwrite or reprice."""
+    for model in (Plan, Customer, Service):
+        if (await session.execute(select(exists().select_from(model)))).scalar():
+            return False
+    return True
+
+
 async def load_demo_if_empty(session: AsyncSession, today: date) -> ImportSummary | None:
-    """Load the demo only into a database with no customers (never over real data)."""
-    if (await session.execute(select(func.count(Customer.id)))).scalar_one():
+    """Load the demo only into an empty database (never over real data, not even a price
+    list imported before its customers)."""
+    if not await is_empty(session):
         return None
-    return await apply(session, demo_document(today))
+    return await apply(session, demo_document(today), actor="demo")

@@ -75,3 +75,9 @@ class ImportFailed(SportelloError):
     """Bad import file: `problems` lists (where, what) pairs; nothing was imported."""
 
     code = "import_failed"
+
+
+class BadDatabaseUrl(SportelloError):
+    """The configured database cannot be used: `reason` says why, nothing was touched."""
+
+    code = "bad_database_url"

@@ -4,29 +4,100 @@ The whole file is validated first, every problem is reported with its line and f
 only a file without problems is written, in one transaction: nothing is ever half-imported.
 Records are matched by code (plans, customers) and by customer + name (services), so
 importing the same file again updates instead of duplicating. The schema is in README.md.
+
+Data from outside never silently rewrites history: a field the file omits keeps its value;
+the billing state of a service already in the database (`expires_on`, `period_start`,
+`status`, `paid`) changes only when the caller asks (`billing_state=True`), otherwise each
+difference is reported as kept; every change is written to the audit log with the file's
+name. Files are bounded: size, dates, no YAML aliases, no control characters in text.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import errno
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
-from core.dates import add_months
+from core.dates import FIRST_DAY, LAST_DAY, add_months, in_bounds
 from core.errors import ImportFailed
-from core.models import Customer, Plan, PlanTransition, Service
+from core.names import has_control, typeable
 from core.states import CATEGORIES, PAYMENT_METHODS, RENEWAL_MODES
+
+# Reading and checking a file needs no database: SQLAlchemy and the models are imported
+# by `apply` only, so a bad file is refused without loading them.
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from core.models import AuditEntry, Customer, Plan
 
 Category = Literal["dominio", "hosting", "pec", "vps", "cloud", "dedicato", "colocation",
                    "custom"]
 assert set(Category.__args__) == set(CATEGORIES)  # type: ignore[attr-defined]
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_COUNT = 10**9  # a limit or a usage figure (megabytes, mailboxes...)
+BILLING_FIELDS = ("expires_on", "period_start", "status", "paid")
+
+
+@dataclass(frozen=True)
+class Detail:
+    """What is wrong: a code (the command line's Italian sentence) and its facts."""
+
+    code: str
+    facts: dict[str, Any] = field(default_factory=dict, hash=False)
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.facts}" if self.facts else self.code
+
+
+def _refuse(code: str, **facts: Any) -> PydanticCustomError:
+    return PydanticCustomError(code, code, facts)
+
+
+def _day(value: date) -> date:
+    if not in_bounds(value):
+        raise _refuse("date_range", first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat())
+    return value
+
+
+def _text(value: str) -> str:
+    if has_control(value):
+        raise _refuse("control_chars")
+    return value
+
+
+def _name(value: str) -> str:
+    if not typeable(_text(value)):
+        raise _refuse("no_letters")
+    return value
+
+
+Day = Annotated[date, AfterValidator(_day)]
+Text = Annotated[str, AfterValidator(_text)]
+Code = Annotated[str, Field(min_length=1, max_length=32), AfterValidator(_name)]
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+
+
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_name)]
+PlanName = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(_name)]
+Email = Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+                  AfterValidator(_text)]
+TaxId = Annotated[str, Field(max_length=32), AfterValidator(_text)]
+Reason = Annotated[str, Field(max_length=500), AfterValidator(_text)]
 
 
 class _Strict(BaseModel):
@@ -34,15 +105,15 @@ class _Strict(BaseModel):
 
 
 class PlanIn(_Strict):
-    code: str = Field(min_length=1, max_length=32)
-    name: str = Field(min_length=1, max_length=120)
+    code: Code
+    name: PlanName
     category: Category
     price: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
     period_months: int = Field(default=12, ge=1, le=120)
     change_fee: Decimal = Field(default=Decimal("0"), ge=0, max_digits=12, decimal_places=2)
-    limits: dict[str, int] = Field(default_factory=dict)
-    features: list[str] = Field(default_factory=list)
-    changes_to: list[str] = Field(default_factory=list)
+    limits: dict[Text, Count] = Field(default_factory=dict)
+    features: list[Code] = Field(default_factory=list)
+    changes_to: list[Code] = Field(default_factory=list)
 
     @field_validator("price", "change_fee", mode="before")
     @classmethod
@@ -52,25 +123,25 @@ class PlanIn(_Strict):
 
 
 class CustomerIn(_Strict):
-    code: str = Field(min_length=1, max_length=32)
-    name: str = Field(min_length=1, max_length=200)
-    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    tax_code: str | None = Field(default=None, max_length=32)
-    vat_number: str | None = Field(default=None, max_length=32)
+    code: Code
+    name: Name
+    email: Email | None = None
+    tax_code: TaxId | None = None
+    vat_number: TaxId | None = None
     preferred_method: Literal["carta", "paypal", "bonifico", "bollettino"] = "bonifico"
 
 
 class ServiceIn(_Strict):
-    customer: str
-    plan: str
-    name: str = Field(min_length=1, max_length=200)
-    expires_on: date
-    started_on: date | None = None
-    period_start: date | None = None
+    customer: Code
+    plan: Code
+    name: Name
+    expires_on: Day
+    started_on: Day | None = None
+    period_start: Day | None = None
     renewal: Literal["su_richiesta", "automatico"] = "su_richiesta"
     status: Literal["attivo", "disdetto", "scaduto", "sospeso"] = "attivo"
-    cancellation_reason: str | None = None
-    usage: dict[str, int] = Field(default_factory=dict)
+    cancellation_reason: Reason | None = None
+    usage: dict[Text, Count] = Field(default_factory=dict)
     paid: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
 
     @field_validator("paid", mode="before")
@@ -90,17 +161,59 @@ assert set(RENEWAL_MODES) == {"su_richiesta", "automatico"}
 
 
 @dataclass(frozen=True)
+class Change:
+    """One field of one record: written by the import, or kept (billing state)."""
+
+    entity: str  # plan | customer | service
+    key: str  # the record's code, or the service's name
+    owner: str | None  # the customer code of a service
+    field: str | None  # None: the record is new (its fields follow, `created` set)
+    old: Any = None
+    new: Any = None
+    created: bool = False
+
+
+@dataclass(frozen=True)
 class ImportSummary:
     plans: int
     customers: int
     services: int
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    changes: tuple[Change, ...] = ()
+    kept: tuple[Change, ...] = ()
+
+
+class _Refused(yaml.YAMLError):
+    """A YAML construct the importer does not accept, at a mark."""
+
+    def __init__(self, code: str, mark: Any, **facts: Any) -> None:
+        super().__init__(code)
+        self.code, self.mark, self.facts = code, mark, facts
 
 
 class _LineLoader(yaml.SafeLoader):
-    """A YAML loader that remembers the line of every mapping and list item."""
+    """A YAML loader that remembers the line of every mapping and list item.
+
+    Anchors and aliases are refused: an alias repeats a node without copying it in the
+    file, so a few hundred bytes can stand for gigabytes ("billion laughs").
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Refused("yaml_alias", event.start_mark)
+        return super().compose_node(parent, index)
 
 
 def _mapping_with_lines(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    seen: set[str] = set()
+    for key_node, _value in node.value:
+        if isinstance(key_node, yaml.ScalarNode):
+            if key_node.value in seen:
+                raise _Refused("duplicate_key", key_node.start_mark, key=key_node.value)
+            seen.add(key_node.value)
     mapping = loader.construct_mapping(node, deep=True)
     mapping["__line__"] = node.start_mark.line + 1
     for key_node, value_node in node.value:
@@ -153,25 +266,43 @@ class Parsed:
         return f"{self.source}:{line}" if line else self.source
 
 
+def _failed(where: str, what: str, code: str, **facts: Any) -> ImportFailed:
+    return ImportFailed(problems=[(where, what, Detail(code, facts))])
+
+
 def load_yaml(text: str, source: str = "<input>") -> Any:
     """YAML (or JSON, which YAML reads too) with line numbers kept for error messages."""
+    if len(text) > MAX_FILE_BYTES:
+        raise _failed(source, "file", "too_big", limit=MAX_FILE_BYTES // (1024 * 1024))
     try:
         return yaml.load(text, Loader=_LineLoader)
+    except _Refused as refused:
+        raise _failed(f"{source}:{refused.mark.line + 1}", "syntax", refused.code,
+                      **refused.facts) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark else source
-        raise ImportFailed(problems=[(where, "syntax", str(exc).splitlines()[0])]) from None
+        detail = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise _failed(where, "syntax", "syntax", detail=detail) from None
+    except RecursionError:
+        raise _failed(source, "syntax", "too_deep") from None
 
 
 def parse(text: str, source: str = "<input>") -> Parsed:
     return parse_data(load_yaml(text, source), source)
 
 
+def _pydantic_problem(error: Any) -> Detail:
+    facts = {k: v for k, v in (error.get("ctx") or {}).items() if k != "error"}
+    if not isinstance(error.get("input"), dict | list):
+        facts["input"] = error.get("input")
+    return Detail(error["type"], facts)
+
+
 def parse_data(raw: Any, source: str = "<input>") -> Parsed:
     """Validate an import document; every problem at once, each with line and field."""
     if not isinstance(raw, dict):
-        raise ImportFailed(problems=[(source, "document",
-                                      "expected a mapping with plans, customers, services")])
+        raise _failed(source, "document", "document")
     try:
         document = ImportFile.model_validate(_strip_lines(raw))
     except ValidationError as exc:
@@ -180,8 +311,10 @@ def parse_data(raw: Any, source: str = "<input>") -> Parsed:
             loc = tuple(error["loc"])
             line = _line_of(raw, loc)
             where = f"{source}:{line}" if line else source
-            problems.append((where, ".".join(str(p) for p in loc), error["msg"]))
+            problems.append((where, ".".join(str(p) for p in loc), _pydantic_problem(error)))
         raise ImportFailed(problems=problems) from None
+    except RecursionError:
+        raise _failed(source, "document", "too_deep") from None
     parsed = Parsed(document, raw, source)
     _check_references(parsed)
     return parsed
@@ -189,7 +322,7 @@ def parse_data(raw: Any, source: str = "<input>") -> Parsed:
 
 def _check_references(parsed: Parsed) -> None:
     document, at = parsed.document, parsed.where
-    problems: list[tuple[str, str, str]] = []
+    problems: list[tuple[str, str, Detail]] = []
 
     def dupes(items: list[Any], key: str, section: str) -> set[str]:
         seen: set[str] = set()
@@ -197,7 +330,7 @@ def _check_references(parsed: Parsed) -> None:
             value = getattr(item, key)
             if value in seen:
                 problems.append((at(section, i, key), f"{section}.{i}.{key}",
-                                 f"duplicate {key} {value!r}"))
+                                 Detail("duplicate", {"value": value})))
             seen.add(value)
         return seen
 
@@ -207,87 +340,245 @@ def _check_references(parsed: Parsed) -> None:
         for target in plan.changes_to:
             if target not in plan_codes or target == plan.code:
                 problems.append((at("plans", i, "changes_to"), f"plans.{i}.changes_to",
-                                 f"unknown or same plan {target!r}"))
+                                 Detail("unknown_target", {"value": target})))
     seen_services: set[tuple[str, str]] = set()
     for i, service in enumerate(document.services):
         pair = (service.customer, service.name)
         if pair in seen_services:
             problems.append((at("services", i, "name"), f"services.{i}.name",
-                             f"duplicate service {service.name!r} for {service.customer!r}"))
+                             Detail("duplicate", {"value": service.name})))
         seen_services.add(pair)
         if service.period_start and service.period_start >= service.expires_on:
             problems.append((at("services", i, "period_start"), f"services.{i}.period_start",
-                             "must be before expires_on"))
+                             Detail("not_before_expiry")))
+        if service.started_on and service.started_on >= service.expires_on:
+            problems.append((at("services", i, "started_on"), f"services.{i}.started_on",
+                             Detail("not_before_expiry")))
     if problems:
         raise ImportFailed(problems=problems)
 
 
-async def apply(session: AsyncSession, parsed: Parsed,
-                now: datetime | None = None) -> ImportSummary:
+class _Record:
+    """The fields an import writes into one record, with their old and new values."""
+
+    def __init__(self, entity: str, key: str, row: Any, created: bool,
+                 owner: str | None = None) -> None:
+        self.entity, self.key, self.row, self.created, self.owner = (
+            entity, key, row, created, owner)
+        self.changes: list[Change] = []
+        if created:
+            self.changes.append(Change(entity, key, owner, None, created=True))
+
+    def set(self, name: str, attr: str, value: Any) -> None:
+        old = None if self.created else getattr(self.row, attr)
+        if self.created or old != value:
+            setattr(self.row, attr, value)
+            if not (self.created and value in (None, [], {})):
+                self.note(name, old, value)
+
+    def note(self, name: str, old: Any, new: Any) -> None:
+        self.changes.append(Change(self.entity, self.key, self.owner, name, old, new,
+                                   self.created))
+
+    def kept(self, name: str, old: Any, new: Any) -> Change:
+        return Change(self.entity, self.key, self.owner, name, old, new)
+
+    def audit(self, now: datetime, actor: str, source: str) -> AuditEntry | None:
+        from core.models import AuditEntry
+
+        if not self.changes:
+            return None
+        return AuditEntry(
+            at=now, actor_kind="support", actor=actor, entity=self.entity,
+            entity_id=self.row.id, action="import_create" if self.created else "import_update",
+            reason=None, detail={"file": source, "changes": {
+                c.field: [_jsonable(c.old), _jsonable(c.new)] for c in self.changes
+                if c.field is not None}})
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, int | str | bool) or value is None:
+        return value
+    return str(value)
+
+
+def _given(spec: BaseModel, name: str, created: bool) -> bool:
+    """New records take every field (defaults too); existing ones only what the file says."""
+    return created or name in spec.model_fields_set
+
+
+PLAN_FIELDS = (("name", "name"), ("category", "category"), ("price", "price"),
+               ("period_months", "period_months"), ("change_fee", "change_fee"),
+               ("limits", "limits"), ("features", "features"))
+CUSTOMER_FIELDS = (("name", "nominativo"), ("email", "email"), ("tax_code", "tax_code"),
+                   ("vat_number", "vat_number"), ("preferred_method", "preferred_method"))
+SERVICE_FIELDS = (("started_on", "started_on"), ("renewal", "renewal_mode"),
+                  ("cancellation_reason", "cancellation_reason"), ("usage", "usage"))
+BILLING_ATTRS = {"expires_on": "expires_on", "period_start": "period_start",
+                 "status": "status", "paid": "paid_for_period"}
+
+
+def _copy(value: Any) -> Any:
+    """A fresh copy of a list or mapping from the file (never shared with the document)."""
+    return dict(value) if isinstance(value, dict) else list(value) if isinstance(
+        value, list) else value
+
+
+async def apply(session: AsyncSession, parsed: Parsed, now: datetime | None = None, *,
+                billing_state: bool = False, actor: str = "import") -> ImportSummary:
     """Write a validated document (the caller's transaction commits or rolls back all).
 
-    Services may name customers and plans already in the database.
+    Services may name customers and plans already in the database. `billing_state` lets
+    the file overwrite the billing state of services already in the database; without it
+    each difference there is returned in `kept`. Every record written gets an audit entry.
     """
+    from sqlalchemy import delete, select
+
+    from core.models import Customer, Plan, PlanTransition
+
     document = parsed.document
     now = now or datetime.now().astimezone()
+    records: list[_Record] = []
     plans = {p.code: p for p in (await session.execute(select(Plan))).scalars()}
+    plan_records: list[tuple[PlanIn, _Record]] = []
     for spec in document.plans:
-        plan = plans.get(spec.code) or Plan(code=spec.code)
-        plan.name, plan.category, plan.price = spec.name, spec.category, spec.price
-        plan.period_months, plan.change_fee = spec.period_months, spec.change_fee
-        plan.limits, plan.features, plan.active = dict(spec.limits), list(spec.features), True
+        found = plans.get(spec.code)
+        plan = found or Plan(code=spec.code, active=True)
+        record = _Record("plan", spec.code, plan, found is None)
+        for name, attr in PLAN_FIELDS:
+            if _given(spec, name, record.created):
+                record.set(name, attr, _copy(getattr(spec, name)))
         session.add(plan)
         plans[spec.code] = plan
+        plan_records.append((spec, record))
     await session.flush()
-    for spec in document.plans:
-        source = plans[spec.code]
+    code_of = {p.id: code for code, p in plans.items()}
+    targets: dict[int, list[str]] = {}
+    for source, target in (await session.execute(
+            select(PlanTransition.from_plan_id, PlanTransition.to_plan_id))).all():
+        targets.setdefault(source, []).append(code_of.get(target, "?"))
+    for spec, record in plan_records:
+        if not _given(spec, "changes_to", record.created):
+            continue
+        old, new = sorted(targets.get(record.row.id, [])), sorted(spec.changes_to)
+        if old == new:
+            continue
         await session.execute(delete(PlanTransition).where(
-            PlanTransition.from_plan_id == source.id))
+            PlanTransition.from_plan_id == record.row.id))
         for target in spec.changes_to:
-            session.add(PlanTransition(from_plan_id=source.id, to_plan_id=plans[target].id))
+            session.add(PlanTransition(from_plan_id=record.row.id, to_plan_id=plans[target].id))
+        record.note("changes_to", None if record.created else old, list(spec.changes_to))
+    records += [record for _, record in plan_records]
     customers = {c.code: c for c in (await session.execute(select(Customer))).scalars()}
     for person in document.customers:
-        customer = customers.get(person.code) or Customer(code=person.code, created_at=now)
-        customer.nominativo, customer.email = person.name, person.email
-        customer.tax_code, customer.vat_number = person.tax_code, person.vat_number
-        customer.preferred_method = person.preferred_method
+        found_customer = customers.get(person.code)
+        customer = found_customer or Customer(code=person.code, created_at=now)
+        record = _Record("customer", person.code, customer, found_customer is None)
+        for name, attr in CUSTOMER_FIELDS:
+            if _given(person, name, record.created):
+                record.set(name, attr, getattr(person, name))
         session.add(customer)
         customers[person.code] = customer
+        records.append(record)
     await session.flush()
-    problems: list[tuple[str, str, str]] = []
+    problems: list[tuple[str, str, Detail]] = []
+    kept: list[Change] = []
     for i, service_in in enumerate(document.services):
         owner, catalogued = customers.get(service_in.customer), plans.get(service_in.plan)
         if owner is None:
             problems.append((parsed.where("services", i, "customer"), f"services.{i}.customer",
-                             f"unknown customer {service_in.customer!r}"))
+                             Detail("unknown_customer", {"value": service_in.customer})))
         if catalogued is None:
             problems.append((parsed.where("services", i, "plan"), f"services.{i}.plan",
-                             f"unknown plan {service_in.plan!r}"))
+                             Detail("unknown_plan", {"value": service_in.plan})))
         if owner is None or catalogued is None:
             continue
-        customer, plan = owner, catalogued
-        existing = (await session.execute(select(Service).where(
-            Service.customer_id == customer.id, Service.name == service_in.name)
-        )).scalar_one_or_none()
-        period_start = service_in.period_start or add_months(service_in.expires_on,
-                                                             -plan.period_months)
-        service = existing or Service(customer_id=customer.id, name=service_in.name)
-        service.plan_id = plan.id
-        service.started_on = service_in.started_on or period_start
-        service.period_start, service.expires_on = period_start, service_in.expires_on
-        service.renewal_mode, service.status = service_in.renewal, service_in.status
-        service.cancellation_reason = service_in.cancellation_reason
-        service.paid_for_period = service_in.paid if service_in.paid is not None else plan.price
-        service.usage = dict(service_in.usage)
-        session.add(service)
+        record = await _service(session, service_in, owner, catalogued, code_of,
+                                billing_state, kept)
+        records.append(record)
     if problems:
         raise ImportFailed(problems=problems)
     await session.flush()
-    return ImportSummary(len(document.plans), len(document.customers), len(document.services))
+    for record in records:
+        entry = record.audit(now, actor, parsed.source)
+        if entry is not None:
+            session.add(entry)
+    await session.flush()
+    created = sum(1 for r in records if r.created)
+    updated = sum(1 for r in records if not r.created and r.changes)
+    return ImportSummary(
+        len(document.plans), len(document.customers), len(document.services),
+        created=created, updated=updated, unchanged=len(records) - created - updated,
+        changes=tuple(c for r in records for c in r.changes),
+        kept=tuple(kept))
+
+
+async def _service(session: AsyncSession, spec: ServiceIn, customer: Customer, plan: Plan,
+                   code_of: dict[int, str], billing_state: bool,
+                   kept: list[Change]) -> _Record:
+    from sqlalchemy import select
+
+    from core.models import Service
+
+    found = (await session.execute(select(Service).where(
+        Service.customer_id == customer.id, Service.name == spec.name))).scalar_one_or_none()
+    service = found or Service(customer_id=customer.id, name=spec.name)
+    record = _Record("service", spec.name, service, found is None, owner=customer.code)
+    if record.created:
+        period_start = spec.period_start or add_months(spec.expires_on, -plan.period_months)
+        service.plan_id = plan.id
+        record.note("plan", None, plan.code)
+        record.set("started_on", "started_on", spec.started_on or period_start)
+        record.set("period_start", "period_start", period_start)
+        record.set("expires_on", "expires_on", spec.expires_on)
+        record.set("renewal", "renewal_mode", spec.renewal)
+        record.set("status", "status", spec.status)
+        record.set("cancellation_reason", "cancellation_reason", spec.cancellation_reason)
+        record.set("paid", "paid_for_period", spec.paid if spec.paid is not None else plan.price)
+        record.set("usage", "usage", dict(spec.usage))
+        session.add(service)
+        return record
+    if service.plan_id != plan.id:
+        record.note("plan", code_of.get(service.plan_id), plan.code)
+        service.plan_id = plan.id
+    for name, attr in SERVICE_FIELDS:
+        if name in spec.model_fields_set:
+            record.set(name, attr, _copy(getattr(spec, name)))
+    billing: dict[str, Any] = {"expires_on": spec.expires_on}
+    if "period_start" in spec.model_fields_set and spec.period_start is not None:
+        billing["period_start"] = spec.period_start
+    elif billing_state and spec.expires_on != service.expires_on:
+        billing["period_start"] = add_months(spec.expires_on, -plan.period_months)
+    if "status" in spec.model_fields_set:
+        billing["status"] = spec.status
+    if "paid" in spec.model_fields_set:
+        billing["paid"] = spec.paid if spec.paid is not None else plan.price
+    for name, value in billing.items():
+        attr = BILLING_ATTRS[name]
+        if billing_state:
+            record.set(name, attr, value)
+        elif getattr(service, attr) != value:
+            kept.append(record.kept(name, getattr(service, attr), value))
+    return record
 
 
 def read_file(path: Path) -> tuple[str, str]:
+    """The file's text: at most `MAX_FILE_BYTES`, UTF-8."""
+    source = str(path)
     try:
-        return path.read_text(encoding="utf-8"), str(path)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ImportFailed(problems=[(str(path), "file", str(exc))]) from None
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        code = {errno.ENOENT: "file_missing", errno.EISDIR: "file_is_dir",
+                errno.EACCES: "file_denied"}.get(exc.errno or 0, "file_unreadable")
+        raise _failed(source, "file", code, detail=exc.strerror or str(exc)) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise _failed(source, "file", "too_big", limit=MAX_FILE_BYTES // (1024 * 1024))
+    try:
+        return data.decode("utf-8"), source
+    except UnicodeDecodeError:
+        raise _failed(source, "file", "not_utf8") from None

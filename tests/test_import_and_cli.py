@@ -7,16 +7,18 @@ import os
 import subprocess
 import sys
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from core.app import Sportello
+from core.db import create_engine
 from core.demo import demo_document, load_demo_if_empty
 from core.errors import ImportFailed
-from core.importer import apply, parse
-from core.models import Customer, Plan, Service
+from core.importer import apply, parse, read_file
+from core.models import AuditEntry, Customer, Plan, Service
 from tests.conftest import PG_URL
 
 GOOD_YAML = """\
@@ -173,7 +175,8 @@ def test_cli_import_reports_problems_and_exit_code(cli_db: str, tmp_path: Path) 
     good.write_text(GOOD_YAML, encoding="utf-8")
     result = run("import", str(good), db=cli_db)
     assert result.returncode == 0
-    assert result.stdout.strip() == "Importati 2 piani, 1 clienti e 1 servizi."
+    assert result.stdout.strip() == (
+        "Importati 2 piani, 1 cliente e 1 servizio: 4 nuovi, 0 aggiornati, 0 invariati.")
     missing = run("import", str(tmp_path / "nope.yaml"), db=cli_db)
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
 
@@ -233,3 +236,251 @@ def test_cli_registers_a_transfer_and_issues_a_credit_note(cli_db: str, tmp_path
     again = run("invoices", "credit-note", "2026/000001", "--amount", "0,01", "--by", "anna",
                 "--reason", "x", db=cli_db)
     assert again.returncode == 1 and "Importo non accettato" in again.stderr
+
+
+# --- data from outside never silently rewrites billing history -------------------------
+
+LIVE_YAML = """\
+plans:
+  - {code: HOST-START, name: Hosting Start, category: hosting, price: "60.00",
+     limits: {mailboxes: 5}, features: [ssl], changes_to: [HOST-PRO]}
+  - {code: HOST-PRO, name: Hosting Pro, category: hosting, price: "120.00"}
+customers:
+  - {code: C100, name: Anna Verdi, email: anna@example.it, tax_code: VRDNNA80A41H501X}
+services:
+  - {customer: C100, plan: HOST-START, name: annaverdi.it, expires_on: 2026-11-15,
+     status: scaduto, renewal: automatico, usage: {mailboxes: 3}}
+"""
+# The same file a month later, written by hand: the renewal paid since is not in it, nor
+# the tax code, the plan's limits and features, or the service's renewal mode and usage.
+STALE_YAML = """\
+plans:
+  - {code: HOST-START, name: Hosting Start, category: hosting, price: "60.00"}
+customers:
+  - {code: C100, name: Anna Verdi}
+services:
+  - {customer: C100, plan: HOST-START, name: annaverdi.it, expires_on: 2026-11-15,
+     status: scaduto, paid: "45.00"}
+"""
+
+
+async def import_text(app: Sportello, document: str, source: str = "catalogo.yaml",
+                      **options: bool) -> object:
+    async with app.sessions() as session, session.begin():
+        return await apply(session, parse(document, source), app.clock.now(), **options)
+
+
+async def renew_and_pay(app: Sportello, code: str, name: str) -> None:
+    customer = await app.customer_by_code(code)
+    service = next(s for s in await app.list_services(customer.id) if s.name == name)
+    quote = await app.quote_renewal(customer.id, [service.id])
+    order = (await app.checkout(customer.id, quote.id, "bonifico")).order
+    await app.register_payment(order.reference, order.total, "anna")
+
+
+async def service_row(app: Sportello, name: str) -> Service:
+    async with app.sessions() as session:
+        return (await session.execute(select(Service).where(Service.name == name))).scalar_one()
+
+
+async def test_reimport_keeps_a_paid_renewal_and_says_so(app: Sportello) -> None:
+    await import_text(app, LIVE_YAML)
+    await renew_and_pay(app, "C100", "annaverdi.it")
+    renewed = await service_row(app, "annaverdi.it")
+    assert (renewed.expires_on, renewed.status) == (date(2027, 11, 15), "attivo")
+
+    summary = await import_text(app, STALE_YAML, "vecchio.yaml")
+
+    row = await service_row(app, "annaverdi.it")
+    assert (row.expires_on, row.period_start, row.status, row.paid_for_period) == (
+        renewed.expires_on, renewed.period_start, "attivo", renewed.paid_for_period)
+    kept = {(c.key, c.field, c.old, c.new) for c in summary.kept}  # type: ignore[attr-defined]
+    assert kept == {("annaverdi.it", "expires_on", date(2027, 11, 15), date(2026, 11, 15)),
+                    ("annaverdi.it", "status", "attivo", "scaduto"),
+                    ("annaverdi.it", "paid", Decimal("60.00"), Decimal("45.00"))}
+
+
+async def test_billing_state_changes_only_with_the_flag_and_is_audited(app: Sportello) -> None:
+    await import_text(app, LIVE_YAML)
+    await renew_and_pay(app, "C100", "annaverdi.it")
+    summary = await import_text(app, STALE_YAML, "correzione.yaml", billing_state=True)
+    row = await service_row(app, "annaverdi.it")
+    assert (row.expires_on, row.period_start, row.status, row.paid_for_period) == (
+        date(2026, 11, 15), date(2025, 11, 15), "scaduto", Decimal("45.00"))
+    assert summary.kept == ()  # type: ignore[attr-defined]
+    async with app.sessions() as session:
+        entry = (await session.execute(select(AuditEntry).where(
+            AuditEntry.entity == "service", AuditEntry.action == "import_update"))).scalar_one()
+    assert (entry.actor_kind, entry.actor, entry.entity_id) == ("support", "import", row.id)
+    assert entry.detail == {"file": "correzione.yaml", "changes": {
+        "expires_on": ["2027-11-15", "2026-11-15"], "period_start": ["2026-11-15", "2025-11-15"],
+        "status": ["attivo", "scaduto"], "paid": ["60.00", "45.00"]}}
+
+
+async def test_an_omitted_optional_field_keeps_its_value(app: Sportello) -> None:
+    await import_text(app, LIVE_YAML)
+    await import_text(app, STALE_YAML)
+    anna = await app.customer_by_code("C100")
+    assert (anna.email, anna.tax_code) == ("anna@example.it", "VRDNNA80A41H501X")
+    row = await service_row(app, "annaverdi.it")
+    assert (row.renewal_mode, row.usage) == ("automatico", {"mailboxes": 3})
+    async with app.sessions() as session:
+        plan = (await session.execute(select(Plan).where(Plan.code == "HOST-START"))).scalar_one()
+    assert (plan.limits, plan.features) == ({"mailboxes": 5}, ["ssl"])
+    assert [p.code for p in await app.change_options(anna.id, row.id)] == ["HOST-PRO"]
+    # Written out, a field changes, and written out as empty it is emptied.
+    await import_text(app, STALE_YAML.replace('price: "60.00"}', 'price: "60.00", '
+                                              "changes_to: []}"))
+    assert await app.change_options(anna.id, row.id) == []
+    await import_text(app, STALE_YAML.replace("name: Anna Verdi}", "name: Anna Verdi, "
+                                              "tax_code: null}"))
+    assert (await app.customer_by_code("C100")).tax_code is None
+
+
+async def test_every_record_an_import_writes_is_audited_with_the_file(app: Sportello) -> None:
+    await import_text(app, LIVE_YAML, "listino.yaml")
+    await import_text(app, LIVE_YAML.replace('price: "120.00"', 'price: "130.00"'),
+                      "listino-2027.yaml")
+    await import_text(app, LIVE_YAML.replace('price: "120.00"', 'price: "130.00"'),
+                      "listino-2027.yaml")  # nothing changes: nothing is logged
+    async with app.sessions() as session:
+        rows = (await session.execute(select(AuditEntry).order_by(AuditEntry.id))).scalars().all()
+    assert [(r.entity, r.action, r.actor_kind, r.actor, r.detail["file"]) for r in rows] == [
+        ("plan", "import_create", "support", "import", "listino.yaml"),
+        ("plan", "import_create", "support", "import", "listino.yaml"),
+        ("customer", "import_create", "support", "import", "listino.yaml"),
+        ("service", "import_create", "support", "import", "listino.yaml"),
+        ("plan", "import_update", "support", "import", "listino-2027.yaml")]
+    assert rows[-1].detail["changes"] == {"price": ["120.00", "130.00"]}
+    assert rows[2].detail["changes"]["tax_code"] == [None, "VRDNNA80A41H501X"]
+
+
+def bad_service(**fields: str) -> str:
+    values = {"customer": "C100", "plan": "HOST-START", "name": "annaverdi.it",
+              "expires_on": "2027-03-01", **fields}
+    return ("plans:\n  - {code: HOST-START, name: Start, category: hosting, price: 1}\n"
+            "customers:\n  - {code: C100, name: Anna Verdi}\nservices:\n  - {"
+            + ", ".join(f"{k}: {v}" for k, v in values.items()) + "}\n")
+
+
+@pytest.mark.parametrize(("document", "where", "field", "code"), [
+    (bad_service(expires_on="9999-12-31"), "x.yaml:6", "services.0.expires_on", "date_range"),
+    (bad_service(expires_on="0001-06-01"), "x.yaml:6", "services.0.expires_on", "date_range"),
+    (bad_service(expires_on="1999-12-31"), "x.yaml:6", "services.0.expires_on", "date_range"),
+    (bad_service(started_on="2100-01-01"), "x.yaml:6", "services.0.started_on", "date_range"),
+    (bad_service(period_start="0001-01-01"), "x.yaml:6", "services.0.period_start",
+     "date_range"),
+    (bad_service(name='"riga1\\n[1] Paga ora"'), "x.yaml:6", "services.0.name",
+     "control_chars"),
+    (bad_service(name='"\\u202eti.idrevanna"'), "x.yaml:6", "services.0.name",
+     "control_chars"),
+    (bad_service(customer='"C1\\t00"'), "x.yaml:6", "services.0.customer", "control_chars"),
+    (bad_service().replace("name: Anna Verdi", "name: '---'"), "x.yaml:4", "customers.0.name",
+     "no_letters"),
+    (bad_service().replace("code: HOST-START", "code: '***'"), "x.yaml:2", "plans.0.code",
+     "no_letters"),
+    (bad_service(usage="{mailboxes: -3}"), "x.yaml:6", "services.0.usage.mailboxes",
+     "greater_than_equal"),
+    (bad_service().replace("price: 1}", "price: 1, limits: {mailboxes: -1}}"), "x.yaml:2",
+     "plans.0.limits.mailboxes", "greater_than_equal"),
+    (bad_service().replace("price: 1}", "price: 1, limits: {mailboxes: 99999999999}}"),
+     "x.yaml:2", "plans.0.limits.mailboxes", "less_than_equal"),
+    (bad_service().replace("price: 1}", "price: .nan}"), "x.yaml:2", "plans.0.price",
+     "finite_number"),
+    (bad_service(started_on="2027-03-02"), "x.yaml:6", "services.0.started_on",
+     "not_before_expiry"),
+    ("a: &a [1, 2]\nb: [*a, *a]\n", "x.yaml:1", "syntax", "yaml_alias"),
+    ("plans:\n  - &p {code: A, name: A, category: pec, price: 1}\n", "x.yaml:2", "syntax",
+     "yaml_alias"),
+    ("plans:\n  - {code: A, name: A, category: pec, price: 1, price: 2}\n", "x.yaml:2",
+     "syntax", "duplicate_key"),
+    ("[" * 3000 + "]" * 3000, "x.yaml", "syntax", "too_deep"),
+    ("# " + "x" * (5 * 1024 * 1024), "x.yaml", "file", "too_big"),
+])
+async def test_bad_values_are_refused_with_line_and_field(
+    app: Sportello, document: str, where: str, field: str, code: str
+) -> None:
+    with pytest.raises(ImportFailed) as err:
+        await import_text(app, document, "x.yaml")
+    found = [(w, f, d.code) for w, f, d in err.value.facts["problems"]]
+    assert (where, field, code) in found, found
+    assert await counts(app) == (0, 0, 0)
+
+
+def test_an_import_file_over_5_mb_is_not_even_read_whole(tmp_path: Path) -> None:
+    huge = tmp_path / "enorme.yaml"
+    with huge.open("wb") as handle:
+        handle.truncate(200 * 1024 * 1024)  # sparse: 200 MB that take no disk
+    with pytest.raises(ImportFailed) as err:
+        read_file(huge)
+    assert [(w, f, d.code) for w, f, d in err.value.facts["problems"]] == [
+        (str(huge), "file", "too_big")]
+
+
+@pytest.fixture
+def any_db(database_url: str) -> str:
+    """The test database, SQLite or PostgreSQL, for the command line to use."""
+    return database_url
+
+
+async def business_rows(url: str) -> dict[str, int]:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as conn:
+            return {table: (await conn.execute(text(f"SELECT count(*) FROM {table}")))
+                    .scalar_one() for table in ("plans", "customers", "services", "audit_log")}
+    finally:
+        await engine.dispose()
+
+
+async def test_cli_dry_run_prints_the_changes_and_saves_nothing(
+        any_db: str, tmp_path: Path) -> None:
+    live, stale = tmp_path / "listino.yaml", tmp_path / "vecchio.yaml"
+    live.write_text(LIVE_YAML, encoding="utf-8")
+    stale.write_text(STALE_YAML.replace('price: "60.00"', 'price: "65.00"'), encoding="utf-8")
+    first = run("import", str(live), "--today", "2026-11-21", db=any_db)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip() == (
+        "Importati 2 piani, 1 cliente e 1 servizio: 4 nuovi, 0 aggiornati, 0 invariati.")
+    before = await business_rows(any_db)
+    dry = run("import", str(stale), "--dry-run", db=any_db)
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.splitlines() == [
+        "Prova (--dry-run): nessuna modifica è stata salvata. Ecco cosa cambierebbe:",
+        "  Piano HOST-START · price: € 60,00 → € 65,00",
+        "Servizio annaverdi.it (cliente C100) · paid: resta € 60,00 (nel file: € 45,00). "
+        "Lo stato di fatturazione di un servizio esistente cambia solo con --billing-state.",
+        "Il file importerebbe 1 piano, 1 cliente e 1 servizio: "
+        "0 nuovi, 1 aggiornato, 2 invariati."]
+    assert await business_rows(any_db) == before
+    applied = run("import", str(stale), "--billing-state", db=any_db)
+    assert applied.returncode == 0, applied.stderr
+    assert applied.stdout.strip() == (
+        "Importati 1 piano, 1 cliente e 1 servizio: 0 nuovi, 2 aggiornati, 1 invariato.")
+    after = await business_rows(any_db)
+    assert after["audit_log"] == before["audit_log"] + 2
+
+
+async def test_cli_demo_never_loads_over_an_imported_price_list(
+        any_db: str, tmp_path: Path) -> None:
+    prices = tmp_path / "listino.yaml"
+    prices.write_text("plans:\n  - {code: DOM-IT, name: Dominio .it, category: dominio, "
+                      'price: "12.00"}\n', encoding="utf-8")
+    assert run("import", str(prices), db=any_db).returncode == 0
+    before = await business_rows(any_db)
+    for command in (["demo"], ["chat"]):
+        result = run(*command, db=any_db)
+        assert result.returncode == 2, result.stdout
+        assert result.stdout == "" and result.stderr.splitlines() == [
+            "Il database contiene già dati (1 piano, 0 servizi) ma nessun cliente: i dati "
+            "dimostrativi si caricano solo in un database vuoto. Importa i clienti con "
+            "«sportello import FILE»."]
+    assert await business_rows(any_db) == before
+    engine = create_engine(any_db)
+    try:
+        async with engine.connect() as conn:
+            price = (await conn.execute(text("SELECT price FROM plans WHERE code = 'DOM-IT'"))
+                     ).scalar_one()
+    finally:
+        await engine.dispose()
+    assert price == 1200  # cents: still the imported price, not the demo's € 9,90

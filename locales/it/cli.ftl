@@ -6,8 +6,18 @@ cli-demo-service = { $name } · { $plan } · { $price }/anno IVA esclusa · Scad
 cli-demo-lapsed_title = Prodotti scaduti o disdetti
 cli-demo-today = Oggi è { IL($today) }. Politica di cambio piano: { $policy }.
 
-cli-import-ok = Importati { $plans } piani, { $customers } clienti e { $services } servizi.
-cli-import-failed = Importazione non riuscita: nessun dato è stato importato.
+cli-import-ok = Importati { $plans ->
+    [one] 1 piano
+   *[other] { $plans } piani
+}, { $customers ->
+    [one] 1 cliente
+   *[other] { $customers } clienti
+} e { $services ->
+    [one] 1 servizio
+   *[other] { $services } servizi
+}: { $summary }.
+cli-import-failed = Importazione non riuscita: nessun dato è stato importato. { $count } problemi:
+cli-import-failed-one = Importazione non riuscita: nessun dato è stato importato. { $message }
 cli-import-problem = { $where } · { $field }: { $message }
 
 cli-lifecycle-done = Ciclo di vita { DEL($today) }: { $summary }.
@@ -28,13 +38,13 @@ cli-invoices-credit_note = Emessa la nota di credito { $number } sulla fattura {
 cli-migrate-done = Schema del database aggiornato.
 
 cli-error-not_found = Non trovato: { $what }.
-cli-error-bad_date = Data non valida: { $value } (usa AAAA-MM-GG).
-cli-error-config = Configurazione non valida: { $detail }
+cli-error-bad_date = Data non valida: «{ $value }» (usa AAAA-MM-GG, { DAL($from) } { AL($to) }).
 cli-error-database = Database non raggiungibile: { $detail }
 cli-error-amount = Importo non accettato: { $got } (atteso: { $expected }).
 cli-error-generic = Operazione non riuscita: { $detail }
 
-terminal-hint = Chat di prova di Sportello. Scrivi il numero o il nome di un pulsante per premerlo, oppure un messaggio. /esci o Ctrl-D per uscire.
+terminal-hint = Chat di prova di Sportello. Scrivi il numero o il nome di un pulsante per premerlo, oppure un messaggio. /esci, Ctrl-D o Ctrl-C per uscire.
+terminal-bye = Chat chiusa. Arrivederci!
 cli-intent-result = Intento: { $intent } (punteggio { $score })
 cli-intent-runner = Seconda ipotesi: { $intent } (punteggio { $score })
 cli-intent-service = Servizio individuato: { $service }
@@ -53,3 +63,136 @@ cli-tickets-message = [{ $who } · { $date }] { $text }
 cli-tickets-replied = Risposta aggiunta al ticket n. { $ticket }: il bot la recapiterà al cliente.
 cli-tickets-closed = Ticket n. { $ticket } chiuso.
 cli-lifecycle-more = … e altri { $count } avvisi, in coda per l'invio.
+
+# The import's report: what it wrote, what it would write (--dry-run), what it kept.
+cli-import-dry_run = Prova (--dry-run): nessuna modifica è stata salvata. Ecco cosa cambierebbe:
+cli-import-dry_run-total = Il file importerebbe { $plans ->
+    [one] 1 piano
+   *[other] { $plans } piani
+}, { $customers ->
+    [one] 1 cliente
+   *[other] { $customers } clienti
+} e { $services ->
+    [one] 1 servizio
+   *[other] { $services } servizi
+}: { $summary }.
+cli-import-nothing = Nessuna modifica.
+cli-import-count-created = { $count ->
+    [one] 1 nuovo
+   *[other] { $count } nuovi
+}
+cli-import-count-updated = { $count ->
+    [one] 1 aggiornato
+   *[other] { $count } aggiornati
+}
+cli-import-count-unchanged = { $count ->
+    [one] 1 invariato
+   *[other] { $count } invariati
+}
+cli-import-created = { $kind } { $name }: nuovo.
+cli-import-changed = { $kind } { $name } · { $field }: { $current } → { $value }
+cli-import-kept = { $kind } { $name } · { $field }: resta { $current } (nel file: { $value }). Lo stato di fatturazione di un servizio esistente cambia solo con --billing-state.
+cli-import-service = { $name } (cliente { $customer })
+cli-import-empty = (vuoto)
+cli-import-entity-plan = Piano
+cli-import-entity-customer = Cliente
+cli-import-entity-service = Servizio
+cli-demo-not_empty = Il database contiene già dati ({ $plans ->
+    [one] 1 piano
+   *[other] { $plans } piani
+}, { $services ->
+    [one] 1 servizio
+   *[other] { $services } servizi
+}) ma nessun cliente: i dati dimostrativi si caricano solo in un database vuoto. Importa i clienti con «sportello import FILE».
+cli-demo-bad_today = I dati dimostrativi non si caricano con oggi fissato { AL($today) }: alcune scadenze cadrebbero dopo il 2099.
+cli-interrupted = Interrotto (Ctrl-C): l'operazione in corso non è stata salvata.
+cli-error-internal = Errore imprevisto: { $detail }
+
+# One Italian line for every wrong argument (exit code 2, nothing changed).
+cli-args-amount = Importo non valido: «{ $value }». Scrivi un importo in euro maggiore di zero, con al massimo due decimali (es. 12,08).
+cli-args-id = Numero non valido: «{ $value }» (un numero intero positivo, es. 42).
+cli-args-by = Nome non valido per --by: «{ $value }». Scrivi chi esegue l'operazione (fino a 64 caratteri, su una riga).
+cli-args-reason = Motivo non valido: «{ $value }». Scrivi il motivo per esteso (fino a 500 caratteri, su una riga).
+cli-args-code = Codice cliente non valido: «{ $value }» (fino a 32 caratteri, es. C001).
+cli-args-reference = Riferimento non valido: «{ $value }» (fino a 64 caratteri, su una riga).
+cli-args-text = Testo non valido: non può essere vuoto né superare { $limit } caratteri.
+cli-args-order = Riferimento d'ordine non valido: «{ $value }» (es. SPT-000042).
+cli-args-invoice = Numero di fattura non valido: «{ $value }» (es. 2026/000123).
+cli-args-url = Indirizzo non valido: «{ $value }» (deve iniziare con https://).
+cli-args-no_command = Manca il comando dopo «{ $what }»: { $allowed }.
+cli-args-required = Manca un argomento obbligatorio: { $what }.
+cli-args-unknown = Argomento non riconosciuto: { $what }.
+cli-args-ambiguous = Opzione ambigua: { $what }.
+cli-args-command = Comando sconosciuto: «{ $value }» (comandi: { $allowed }).
+cli-args-choice = Valore non ammesso per { $what }: «{ $value }» (ammessi: { $allowed }).
+cli-args-needs_value = Manca il valore di { $what }.
+cli-args-no_value = { $what } non accetta un valore.
+cli-args-bad_value = Valore non valido per { $what }: { $value }.
+cli-args-other = Comando non valido: { $detail }
+
+# Settings (SPORTELLO_* variables or .env): one line, with what each one accepts.
+cli-error-settings = Configurazione non valida: { $detail }
+cli-error-setting = { $name }=«{ $value }» non è ammesso ({ $allowed })
+cli-setting-database_url = un indirizzo sqlite+aiosqlite:///percorso.db o postgresql+asyncpg://utente@host/db
+cli-setting-policy = mensilita-residue, pro-rata-giorni, mesi-arrotondati o mese-intero
+cli-setting-vat_rate = un numero da 0 a 0.5 con al massimo quattro decimali, es. 0.22 per il 22%
+cli-setting-boolean = true o false
+cli-setting-reminder_days = giorni da 1 a 365 separati da virgole, es. 30,7,1 oppure [30, 7, 1]
+cli-setting-recovery_days = un numero di giorni da 0 a 365
+cli-setting-tacit_payment_days = un numero di giorni da 1 a 365
+cli-setting-bot_token = il token di @BotFather, es. 123456789:AA…
+cli-setting-integer = un numero intero
+cli-setting-webhook_port = una porta da 1 a 65535
+cli-setting-sweep_hour = un'ora da 0 a 23
+cli-setting-poll_timeout = da 0 a 60 secondi
+cli-setting-link_code_hours = da 1 a 336 ore
+cli-setting-other = vedi la tabella Configuration del README
+
+# The database URL (--db or SPORTELLO_DATABASE_URL), checked before anything is opened.
+cli-error-db_url = Database non utilizzabile: { $reason }. Nessuna modifica è stata fatta.
+cli-db-malformed = l'indirizzo non è un URL di database (es. sqlite+aiosqlite:///sportello.db)
+cli-db-unknown_scheme = tipo di database «{ $value }» non supportato (sqlite+aiosqlite o postgresql+asyncpg)
+cli-db-wrong_driver = «{ $value }» non è supportato: usa { $expected }
+cli-db-missing_driver = manca il driver { $value } (installalo con pip)
+cli-db-missing_folder = la cartella { $value } non esiste (Sportello non crea cartelle: creala prima)
+cli-db-not_a_database = { $value } non è un database SQLite
+cli-db-unreadable = { $value } non è leggibile
+cli-db-unusable = il database non si apre ({ $detail })
+
+# Problems in an import file (each after "file:riga · campo: ").
+import-problem-syntax = YAML o JSON non valido a questa riga (controlla parentesi, virgolette, due punti e rientri)
+import-problem-yaml_alias = ancore e alias YAML (&nome, *nome) non sono ammessi: scrivi ogni valore per intero
+import-problem-duplicate_key = la chiave «{ $value }» compare due volte
+import-problem-too_deep = struttura troppo annidata
+import-problem-too_big = file troppo grande (al massimo { $limit } MB)
+import-problem-document = atteso un documento con le liste plans, customers e services
+import-problem-file_missing = file non trovato
+import-problem-file_is_dir = è una cartella, non un file
+import-problem-file_denied = permesso negato
+import-problem-file_unreadable = file non leggibile ({ $detail })
+import-problem-not_utf8 = il file non è testo UTF-8
+import-problem-duplicate = «{ $value }» compare due volte
+import-problem-unknown_target = piano sconosciuto o uguale a questo: «{ $value }»
+import-problem-not_before_expiry = deve essere precedente a expires_on
+import-problem-unknown_customer = cliente sconosciuto: «{ $value }»
+import-problem-unknown_plan = piano sconosciuto: «{ $value }»
+import-problem-date_range = data fuori dall'intervallo ammesso, { DAL($from) } { AL($to) }: «{ $value }»
+import-problem-control_chars = a capo e caratteri di controllo non sono ammessi: «{ $value }»
+import-problem-no_letters = deve contenere almeno una lettera o una cifra: «{ $value }»
+import-problem-missing = campo obbligatorio mancante
+import-problem-extra_forbidden = campo sconosciuto (controlla come è scritto)
+import-problem-literal_error = valore non ammesso: «{ $value }» (ammessi: { $allowed })
+import-problem-string_too_short = non può essere vuoto
+import-problem-string_too_long = troppo lungo (al massimo { $limit } caratteri)
+import-problem-pattern = formato non valido: «{ $value }»
+import-problem-string_type = deve essere un testo
+import-problem-integer = deve essere un numero intero: «{ $value }»
+import-problem-greater_than_equal = deve essere almeno { $limit }: «{ $value }»
+import-problem-less_than_equal = deve essere al massimo { $limit }: «{ $value }»
+import-problem-decimal = importo non valido: «{ $value }» (scrivi ad esempio "60.00")
+import-problem-decimal_max_places = al massimo { $limit } decimali: «{ $value }»
+import-problem-decimal_max_digits = importo troppo grande: «{ $value }»
+import-problem-date = data non valida: «{ $value }» (usa AAAA-MM-GG)
+import-problem-list_type = deve essere una lista
+import-problem-dict_type = deve essere una mappa (chiave: valore)
+import-problem-other = valore non valido ({ $detail })

@@ -1,0 +1,157 @@
+"""What went wrong, as Italian lines for the person at the command line.
+
+Settings, the database URL and import files each get their sentences from
+`locales/it/cli.ftl`; values from outside are quoted with `shown` so that no line break or
+invisible character can split or forge a line.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import ValidationError
+
+from bot.cli_args import shown
+from core.dates import FIRST_DAY, LAST_DAY
+from core.errors import BadDatabaseUrl, ImportFailed
+from handlers.i18n import MissingMessage, t
+
+# What each setting accepts (the README's Configuration table says the same).
+SETTING_RANGES = {
+    "database_url": "cli-setting-database_url",
+    "policy": "cli-setting-policy",
+    "vat_rate": "cli-setting-vat_rate",
+    "tacit_renewal": "cli-setting-boolean",
+    "reminder_days": "cli-setting-reminder_days",
+    "recovery_days": "cli-setting-recovery_days",
+    "tacit_payment_days": "cli-setting-tacit_payment_days",
+    "bot_token": "cli-setting-bot_token",
+    "support_chat_id": "cli-setting-integer",
+    "webhook_port": "cli-setting-webhook_port",
+    "sweep_hour": "cli-setting-sweep_hour",
+    "poll_timeout": "cli-setting-poll_timeout",
+    "link_code_hours": "cli-setting-link_code_hours",
+}
+
+SECRETS = {"bot_token", "payment_provider_token", "webhook_secret"}  # never printed
+
+DATABASE_REASONS = {
+    "malformed": "cli-db-malformed",
+    "unknown_scheme": "cli-db-unknown_scheme",
+    "wrong_driver": "cli-db-wrong_driver",
+    "missing_driver": "cli-db-missing_driver",
+    "missing_folder": "cli-db-missing_folder",
+    "not_a_database": "cli-db-not_a_database",
+    "unreadable": "cli-db-unreadable",
+    "unusable": "cli-db-unusable",
+}
+
+# Problems in an import file: the importer's own codes and pydantic's error types.
+PROBLEMS = {
+    "syntax": "import-problem-syntax",
+    "yaml_alias": "import-problem-yaml_alias",
+    "duplicate_key": "import-problem-duplicate_key",
+    "too_deep": "import-problem-too_deep",
+    "too_big": "import-problem-too_big",
+    "document": "import-problem-document",
+    "file_missing": "import-problem-file_missing",
+    "file_is_dir": "import-problem-file_is_dir",
+    "file_denied": "import-problem-file_denied",
+    "file_unreadable": "import-problem-file_unreadable",
+    "not_utf8": "import-problem-not_utf8",
+    "duplicate": "import-problem-duplicate",
+    "unknown_target": "import-problem-unknown_target",
+    "not_before_expiry": "import-problem-not_before_expiry",
+    "unknown_customer": "import-problem-unknown_customer",
+    "unknown_plan": "import-problem-unknown_plan",
+    "date_range": "import-problem-date_range",
+    "control_chars": "import-problem-control_chars",
+    "no_letters": "import-problem-no_letters",
+    "missing": "import-problem-missing",
+    "extra_forbidden": "import-problem-extra_forbidden",
+    "literal_error": "import-problem-literal_error",
+    "string_too_short": "import-problem-string_too_short",
+    "string_too_long": "import-problem-string_too_long",
+    "string_pattern_mismatch": "import-problem-pattern",
+    "string_type": "import-problem-string_type",
+    "int_parsing": "import-problem-integer",
+    "int_type": "import-problem-integer",
+    "int_from_float": "import-problem-integer",
+    "greater_than_equal": "import-problem-greater_than_equal",
+    "less_than_equal": "import-problem-less_than_equal",
+    "decimal_parsing": "import-problem-decimal",
+    "decimal_type": "import-problem-decimal",
+    "finite_number": "import-problem-decimal",
+    "decimal_max_places": "import-problem-decimal_max_places",
+    "decimal_max_digits": "import-problem-decimal_max_digits",
+    "date_parsing": "import-problem-date",
+    "date_type": "import-problem-date",
+    "date_from_datetime_parsing": "import-problem-date",
+    "date_from_datetime_inexact": "import-problem-date",
+    "list_type": "import-problem-list_type",
+    "dict_type": "import-problem-dict_type",
+    "model_type": "import-problem-dict_type",
+    "model_attributes_type": "import-problem-dict_type",
+}
+
+
+def settings_line(invalid: ValidationError) -> str:
+    """One line for every wrong setting, each with what it accepts."""
+    parts = []
+    for error in invalid.errors():
+        name = str(error["loc"][0]) if error["loc"] else "?"
+        value = "***" if name in SECRETS else error.get("input")
+        if isinstance(value, list | tuple):
+            value = ",".join(map(str, value))
+        parts.append(t("cli-error-setting", name=f"SPORTELLO_{name.upper()}",
+                       value=shown(value), allowed=t(SETTING_RANGES.get(
+                           name, "cli-setting-other"))))
+    return t("cli-error-settings", detail="; ".join(dict.fromkeys(parts)))
+
+
+# The facts' names, as the catalogue's variables call them.
+RENAMED = {"input": "value", "key": "value", "scheme": "value", "driver": "value",
+           "path": "value", "ge": "limit", "le": "limit", "max_length": "limit",
+           "decimal_places": "limit", "max_digits": "limit", "expected": "allowed"}
+
+
+def _facts(facts: dict[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {"from": FIRST_DAY, "to": LAST_DAY, "value": "", "detail": ""}
+    for name, value in facts.items():
+        values[RENAMED.get(name, name)] = value if isinstance(value, int) else shown(value, 160)
+    if "expected" in facts:  # pydantic's "'a', 'b' or 'c'"
+        names = re.findall(r"'([^']*)'", str(facts["expected"]))
+        values["allowed"] = shown(", ".join(names) if names else facts["expected"], 120)
+    return values
+
+
+def database_line(bad: BadDatabaseUrl) -> str:
+    facts = _facts({k: v for k, v in bad.facts.items() if k != "reason"})
+    if "expected" in bad.facts:
+        facts["expected"] = shown(bad.facts["expected"])
+    key = DATABASE_REASONS.get(str(bad.facts.get("reason")), "cli-db-malformed")
+    return t("cli-error-db_url", reason=t(key, **facts))
+
+
+def problem_text(detail: Any) -> str:
+    """One problem of an import file, in Italian."""
+    if not hasattr(detail, "code"):  # a core.importer.Detail (not imported: it is heavy)
+        return shown(detail, 200)
+    key = PROBLEMS.get(detail.code)
+    try:
+        if key is not None:
+            return t(key, **_facts(detail.facts))
+    except MissingMessage:
+        pass
+    return t("import-problem-other", detail=shown(detail.code))
+
+
+def import_lines(failed: ImportFailed) -> list[str]:
+    """One line for a file with one problem; a header and a line each for several."""
+    problems = [t("cli-import-problem", where=shown(where, 200), field=shown(field, 80),
+                  message=problem_text(detail))
+                for where, field, detail in failed.facts["problems"]]
+    if len(problems) == 1:
+        return [t("cli-import-failed-one", message=problems[0])]
+    return [t("cli-import-failed", count=len(problems))] + ["  " + p for p in problems]
