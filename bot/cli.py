@@ -32,7 +32,7 @@ from core.errors import AmountMismatch, BadDatabaseUrl, ImportFailed, NotFound, 
 from core.states import is_lapsed_list
 from core.views import TicketView
 from handlers import ticket_text
-from handlers.i18n import t
+from handlers.i18n import has, t
 
 # The database layer (SQLAlchemy, the models, the application) is imported only once the
 # arguments are known to be good: a wrong one is answered in a fraction of the time.
@@ -305,6 +305,13 @@ async def _register(app: Sportello, args: argparse.Namespace) -> int:
     return 0
 
 
+def _who(registered_by: str) -> str:
+    """«registrato da anna», «pagato dal cliente» (by card), «registrato da Sportello»."""
+    kind, _, name = registered_by.partition(":")
+    key = f"cli-payments-by-{kind}"
+    return t(key if has(key) else "cli-payments-by-system", name=name)
+
+
 async def _payments_list(app: Sportello, unapplied_only: bool) -> int:
     if not unapplied_only:
         found = await app.list_payments()
@@ -314,7 +321,7 @@ async def _payments_list(app: Sportello, unapplied_only: bool) -> int:
             print(t("cli-payments-line", date=pay.created_at.date(),
                     reference=pay.order_reference, code=pay.customer_code,
                     name=pay.customer_name, amount=pay.amount, method=t(f"method-{pay.method}"),
-                    ref=pay.reference or "—", by=pay.registered_by.partition(":")[2]))
+                    ref=pay.reference or "—", by=_who(pay.registered_by)))
         print()
     kept = await app.list_unapplied(open_only=unapplied_only)
     if not kept:
@@ -326,6 +333,7 @@ async def _payments_list(app: Sportello, unapplied_only: bool) -> int:
                 status=t(f"unapplied_status-{item.status}"), amount=item.amount,
                 method=t(f"method-{item.method}"), ref=item.bank_ref or "—",
                 reference=item.order_reference or "—", code=item.customer_code or "—",
+                by=_who(item.registered_by),
                 name=item.customer_name or "", why=t(f"unapplied_reason-{item.reason}"),
                 ticket=str(item.ticket_id or "—")))
     return 0
@@ -461,6 +469,29 @@ async def _tickets(app: Sportello, args: argparse.Namespace) -> int:
     return 0
 
 
+def _not_found_line(missing: NotFound) -> str:
+    """«Ticket n. 7 non trovato.»: the entity in Italian, the value as it was typed."""
+    facts = dict(missing.facts)
+    entity = str(facts.pop("entity", ""))
+    value = next((v for k, v in facts.items() if k in ("code", "ref", "number", "id")), "")
+    if isinstance(value, list):
+        value = ", ".join(map(str, value))
+    if entity == "order" and isinstance(value, int):
+        value = f"SPT-{value:06d}"  # as support and customers quote it
+    key = f"cli-not-found-{entity}"
+    return t(key if has(key) else "cli-not-found-other", value=cli_args.shown(value))
+
+
+def _refusal_line(error: SportelloError) -> str:
+    """Why core refused, in Italian; nothing was changed."""
+    reason = str(error.facts.get("reason") or error.code)
+    key = f"cli-refused-{reason}"
+    status = str(error.facts.get("status", ""))
+    if has(f"unapplied_status-{status}"):
+        status = t(f"unapplied_status-{status}")
+    return t(key if has(key) else "cli-refused-other", status=status)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["bench"]:  # the benchmarks have their own options (see --help)
@@ -513,13 +544,12 @@ def _main(argv: list[str]) -> int:
     except ValidationError as invalid:
         return _fail(settings_line(invalid), 2)
     except NotFound as missing:
-        what = ", ".join(f"{k} {cli_args.shown(v)}" for k, v in missing.facts.items())
-        return _fail(t("cli-error-not_found", what=what), 1)
+        return _fail(_not_found_line(missing), 1)
     except AmountMismatch as wrong:
         return _fail(t("cli-error-amount", expected=wrong.facts.get("expected"),
                        got=wrong.facts.get("got")), 1)
     except SportelloError as error:
-        return _fail(t("cli-error-generic", detail=error.code), 1)
+        return _fail(_refusal_line(error), 1)
     except BrokenPipeError as error:
         if _stdout_closed():
             _discard_stdout()

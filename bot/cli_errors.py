@@ -17,22 +17,40 @@ from core.dates import FIRST_DAY, LAST_DAY
 from core.errors import BadDatabaseUrl, ImportFailed
 from handlers.i18n import MissingMessage, t
 
-# What each setting accepts (the README's Configuration table says the same).
+# What each setting accepts (the README's Configuration table says the same). Numbers
+# with bounds read them from the settings model, so a message never restates a limit.
 SETTING_RANGES = {
     "database_url": "cli-setting-database_url",
     "policy": "cli-setting-policy",
     "vat_rate": "cli-setting-vat_rate",
     "tacit_renewal": "cli-setting-boolean",
     "reminder_days": "cli-setting-reminder_days",
-    "recovery_days": "cli-setting-recovery_days",
-    "tacit_payment_days": "cli-setting-tacit_payment_days",
+    "recovery_days": "cli-setting-days",
+    "tacit_payment_days": "cli-setting-days",
+    "pending_grace_days": "cli-setting-days",
     "bot_token": "cli-setting-bot_token",
     "support_chat_id": "cli-setting-integer",
     "webhook_port": "cli-setting-webhook_port",
     "sweep_hour": "cli-setting-sweep_hour",
-    "poll_timeout": "cli-setting-poll_timeout",
-    "link_code_hours": "cli-setting-link_code_hours",
+    "poll_timeout": "cli-setting-seconds",
+    "link_code_hours": "cli-setting-hours",
 }
+
+
+def _bounds(name: str) -> dict[str, Any]:
+    """The setting's lower and upper bound (`ge`, `le`), for its message."""
+    from core.config import REMINDER_DAYS_RANGE, Settings
+
+    if name == "reminder_days":
+        return {"min": REMINDER_DAYS_RANGE[0], "max": REMINDER_DAYS_RANGE[1]}
+    found: dict[str, Any] = {"min": "", "max": ""}
+    field = Settings.model_fields.get(name)
+    for rule in field.metadata if field else ():
+        if getattr(rule, "ge", None) is not None:
+            found["min"] = rule.ge
+        if getattr(rule, "le", None) is not None:
+            found["max"] = rule.le
+    return found
 
 SECRETS = {"bot_token", "payment_provider_token", "webhook_secret"}  # never printed
 
@@ -106,7 +124,7 @@ def settings_line(invalid: ValidationError) -> str:
             value = ",".join(map(str, value))
         parts.append(t("cli-error-setting", name=f"SPORTELLO_{name.upper()}",
                        value=shown(value), allowed=t(SETTING_RANGES.get(
-                           name, "cli-setting-other"))))
+                           name, "cli-setting-other"), **_bounds(name))))
     return t("cli-error-settings", detail="; ".join(dict.fromkeys(parts)))
 
 

@@ -435,7 +435,9 @@ class Sportello:
 
         async def work(ctx: Ctx) -> dict[str, Any]:
             order = await billing.own_order(ctx, None, order_id)
-            used = method or order.method
+            # Money registered by support arrived off line, whatever the order asked for
+            # (a transfer for an order the customer also paid by card is still money).
+            used = method or (order.method if order.method in OFFLINE_METHODS else "bonifico")
             if used not in OFFLINE_METHODS:
                 raise NotAllowed(reason="not_offline_method", method=used)
             receipt = await settlement.receive(ctx, order, used, amount, bank_ref)

@@ -17,6 +17,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TOKEN_SHAPE = re.compile(r"\d{5,12}:[A-Za-z0-9_-]{30,50}")
+REMINDER_DAYS_RANGE = (1, 365)  # each reminder, in days before expiry
 POLICIES = ("mensilita-residue", "pro-rata-giorni", "mesi-arrotondati", "mese-intero")
 
 
@@ -95,6 +96,7 @@ class Settings(BaseSettings):
     @field_validator("reminder_days")
     @classmethod
     def _descending(cls, value: tuple[int, ...]) -> tuple[int, ...]:
-        if any(not 1 <= v <= 365 for v in value):
+        low, high = REMINDER_DAYS_RANGE
+        if any(not low <= v <= high for v in value):
             raise ValueError("reminder days must be between 1 and 365")
         return tuple(sorted(set(value), reverse=True))

@@ -51,6 +51,8 @@ def reason(context: dict[str, Any]) -> str | None:
         facts["amount"] = Decimal(str(context["amount"]))
     if "unapplied_reason" in context:
         facts["why"] = t(f"unapplied_reason-{context['unapplied_reason']}")
+    if has(f"method-{context.get('method')}"):
+        facts["method"] = t(f"method-{context['method']}")
     for key in ("bank_ref", "order", "method", "expired_on", "days_since_expiry",
                 "unapplied_id"):
         if facts.get(key) in (None, "None"):

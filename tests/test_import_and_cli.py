@@ -190,7 +190,7 @@ def test_cli_lifecycle_and_register_payment(cli_db: str) -> None:
     assert "Nessun avviso da inviare." in second.stdout
     unknown = run("payments", "register", "SPT-000999", "--amount", "12,08", "--by", "anna",
                   db=cli_db)
-    assert unknown.returncode == 1 and "Non trovato" in unknown.stderr
+    assert unknown.returncode == 1 and unknown.stderr == "Ordine SPT-000999 non trovato.\n"
 
 
 def test_cli_rejects_bad_options_without_traceback(cli_db: str) -> None:

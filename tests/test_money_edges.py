@@ -389,3 +389,54 @@ async def test_the_late_recovery_ticket_carries_the_request_and_the_conversation
     await chat.press("Recupera prodotto")
     await chat.press("vecchio.it")
     assert await count(app, Ticket) == 1
+
+
+# --- §3 through the real command line ---------------------------------------------------
+
+
+def test_payments_through_the_command_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from core.clock import FixedClock
+    from tests.conftest import make_settings
+    from tests.test_import_and_cli import run
+
+    db = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+    assert run("demo", "--today", "2026-11-21", db=db).returncode == 0
+
+    async def order_by_transfer() -> str:
+        app = await Sportello.open(make_settings(db), FixedClock(date(2026, 11, 21)))
+        try:
+            cid = (await app.customer_by_code("C001")).id
+            sid = next(s.id for s in await app.list_services(cid) if s.name == "mariorossi.it")
+            quote = await app.quote_renewal(cid, [sid])
+            return (await app.checkout(cid, quote.id, "bonifico")).order.reference
+        finally:
+            await app.close()
+
+    reference = asyncio.run(order_by_transfer())
+    pay = ["payments", "register", reference, "--amount", "12,08", "--by", "anna",
+           "--today", "2026-11-21", "--bank-ref"]
+    first = run(*pay, "CRO-1", db=db)
+    assert first.returncode == 0 and "stato Pagato" in first.stdout, first.stderr
+    again = run(*pay, "CRO-1", db=db)
+    assert again.stdout.startswith("Già registrato: il riferimento CRO-1")
+    second = run(*pay, "CRO-2", db=db)
+    assert second.stdout.startswith(f"Pagamento NON applicato all'ordine {reference} "
+                                    "(l'ordine è già pagato): registrato come non applicato "
+                                    "n. 1 (€ 12,08), aperto il ticket n. 1")
+    kept = run("payments", "list", "--unapplied", db=db).stdout
+    assert "n. 1 · 21 novembre 2026 · da gestire · € 12,08 · Bonifico bancario · rif. CRO-2" \
+        in kept and "C001 Mario Rossi · l'ordine è già pagato · registrato da anna" in kept
+    shown = run("tickets", "show", "1", db=db).stdout
+    assert "pagamento NON applicato di € 12,08 (Bonifico bancario, rif. CRO-2)" in shown
+    refunded = run("payments", "refund", "1", "--by", "anna", "--note", "CRO di ritorno 9",
+                   db=db)
+    assert refunded.stdout == "Pagamento non applicato n. 1 (€ 12,08) chiuso come restituito.\n"
+    twice = run("payments", "refund", "1", "--by", "anna", "--note", "ancora", db=db)
+    assert twice.returncode == 1 and "già stato gestito (restituito)" in twice.stderr
+    listing = run("payments", "list", db=db).stdout
+    assert f"{reference} · C001 Mario Rossi · € 12,08 · Bonifico bancario · rif. CRO-1 · " \
+        "registrato da anna" in listing
+    assert "restituito" in listing and run("payments", "list", "--unapplied", db=db).stdout \
+        == "Nessun pagamento non applicato.\n"

@@ -28,7 +28,7 @@ def test_chat_as_another_customer_and_unknown_customer(cli_db: str) -> None:  # 
                             "1\n", cli_db)
     assert "Ciao Giulia!" in result.stdout and "srv-bianchi-db" in result.stdout
     missing = run_with_input(["chat", "--customer", "C999"], "", cli_db)
-    assert missing.returncode == 1 and "Non trovato" in missing.stderr
+    assert missing.returncode == 1 and missing.stderr == "Cliente C999 non trovato.\n"
 
 
 def test_intent_command_prints_the_reading(cli_db: str) -> None:  # noqa: F811

@@ -37,11 +37,9 @@ cli-payments-review = Attenzione: l'ordine va verificato dal supporto (servizio 
 cli-invoices-credit_note = Emessa la nota di credito { $number } sulla fattura { $invoice }: { $subtotal } + IVA { $vat } = { $total }.
 cli-migrate-done = Schema del database aggiornato.
 
-cli-error-not_found = Non trovato: { $what }.
 cli-error-bad_date = Data non valida: «{ $value }» (usa AAAA-MM-GG, { DAL($from) } { AL($to) }).
 cli-error-database = Database non raggiungibile: { $detail }
 cli-error-amount = Importo non accettato: { $got } (atteso: { $expected }).
-cli-error-generic = Operazione non riuscita: { $detail }
 
 terminal-hint = Chat di prova di Sportello. Scrivi il numero o il nome di un pulsante per premerlo, oppure un messaggio. /esci, Ctrl-D o Ctrl-C per uscire.
 terminal-bye = Chat chiusa. Arrivederci!
@@ -137,15 +135,14 @@ cli-setting-database_url = un indirizzo sqlite+aiosqlite:///percorso.db o postgr
 cli-setting-policy = mensilita-residue, pro-rata-giorni, mesi-arrotondati o mese-intero
 cli-setting-vat_rate = un numero da 0 a 0.5 con al massimo quattro decimali, es. 0.22 per il 22%
 cli-setting-boolean = true o false
-cli-setting-reminder_days = giorni da 1 a 365 separati da virgole, es. 30,7,1 oppure [30, 7, 1]
-cli-setting-recovery_days = un numero di giorni da 0 a 365
-cli-setting-tacit_payment_days = un numero di giorni da 1 a 365
+cli-setting-reminder_days = giorni da { $min } a { $max } separati da virgole, es. 30,7,1 oppure [30, 7, 1]
+cli-setting-days = un numero di giorni da { $min } a { $max }
 cli-setting-bot_token = il token di @BotFather, es. 123456789:AA…
 cli-setting-integer = un numero intero
-cli-setting-webhook_port = una porta da 1 a 65535
-cli-setting-sweep_hour = un'ora da 0 a 23
-cli-setting-poll_timeout = da 0 a 60 secondi
-cli-setting-link_code_hours = da 1 a 336 ore
+cli-setting-webhook_port = una porta da { $min } a { $max }
+cli-setting-sweep_hour = un'ora da { $min } a { $max }
+cli-setting-seconds = un numero di secondi da { $min } a { $max }
+cli-setting-hours = un numero di ore da { $min } a { $max }
 cli-setting-other = vedi la tabella Configuration del README
 
 # The database URL (--db or SPORTELLO_DATABASE_URL), checked before anything is opened.
@@ -196,3 +193,22 @@ import-problem-date = data non valida: «{ $value }» (usa AAAA-MM-GG)
 import-problem-list_type = deve essere una lista
 import-problem-dict_type = deve essere una mappa (chiave: valore)
 import-problem-other = valore non valido ({ $detail })
+
+## What was not found, what core refused (nothing was changed)
+
+cli-not-found-ticket = Ticket n. { $value } non trovato.
+cli-not-found-order = Ordine { $value } non trovato.
+cli-not-found-invoice = Fattura { $value } non trovata.
+cli-not-found-customer = Cliente { $value } non trovato.
+cli-not-found-service = Servizio { $value } non trovato.
+cli-not-found-plan = Piano { $value } non trovato.
+cli-not-found-unapplied = Pagamento non applicato n. { $value } non trovato.
+cli-not-found-other = Non trovato: { $value }.
+cli-refused-order_not_pending = L'ordine non è in attesa di pagamento (o non corrisponde più al servizio): nulla è stato modificato.
+cli-refused-unapplied_closed = Questo pagamento non applicato è già stato gestito ({ $status }): nulla è stato modificato.
+cli-refused-other_customer = L'ordine è di un altro cliente: il pagamento non applicato si usa solo per ordini dello stesso cliente.
+cli-refused-empty_note = Scrivi come è stato restituito il denaro (es. il CRO del bonifico).
+cli-refused-empty_message = Il messaggio è vuoto: nulla è stato inviato.
+cli-refused-ticket_closed = Il ticket è chiuso: nulla è stato inviato.
+cli-refused-busy = Il database è occupato da un'altra operazione: riprova tra poco. Nulla è stato modificato.
+cli-refused-other = Operazione non consentita nello stato attuale: nulla è stato modificato.

@@ -39,9 +39,12 @@ unapplied_status-applied = applicato
 unapplied_status-refunded = restituito
 cli-payments-none = Nessun pagamento.
 cli-payments-unapplied-none = Nessun pagamento non applicato.
-cli-payments-line = { $date } · { $reference } · { $code } { $name } · { $amount } · { $method } · rif. { $ref } · da { $by }
+cli-payments-line = { $date } · { $reference } · { $code } { $name } · { $amount } · { $method } · rif. { $ref } · { $by }
 cli-payments-unapplied-title = Pagamenti non applicati:
-cli-payments-unapplied-line = n. { $id } · { $date } · { $status } · { $amount } · { $method } · rif. { $ref } · ordine { $reference } · { $code } { $name } · { $why } · ticket n. { $ticket }
+cli-payments-unapplied-line = n. { $id } · { $date } · { $status } · { $amount } · { $method } · rif. { $ref } · ordine { $reference } · { $code } { $name } · { $why } · { $by } · ticket n. { $ticket }
+cli-payments-by-support = registrato da { $name }
+cli-payments-by-customer = pagato dal cliente
+cli-payments-by-system = registrato da Sportello
 cli-payments-applied = Pagamento non applicato n. { $id } applicato all'ordine { $reference } ({ $total }): stato { $status }.
 cli-payments-refunded = Pagamento non applicato n. { $id } ({ $amount }) chiuso come restituito.
 
