@@ -369,8 +369,8 @@ class Sportello:
             return {}
         order = await ctx.session.get(Order, payment.order_id)
         assert order is not None
-        payment.gateway_ref = charge_id
         if not succeeded:
+            payment.gateway_ref = charge_id
             payment.status, payment.failure = "failed", failure or "declined"
             await ctx.audit("payment", payment.id, "card_failed", failure=payment.failure)
             return {}
@@ -378,8 +378,8 @@ class Sportello:
         if order.status != "pending" or stale is not None:
             # Charged, but the order was paid, voided or outgrown meanwhile: the money is
             # kept for support (refund or apply elsewhere), never swallowed.
+            # The charge id is recorded once, on the money kept as unapplied.
             payment.status, payment.failure = "unapplied", "order_not_payable"
-            payment.gateway_ref = None  # the charge id is recorded on the unapplied money
             await ctx.session.flush()
             if stale is not None:
                 await settlement.void_order(ctx, order, stale, f"{ctx.actor.kind}:"
@@ -389,7 +389,7 @@ class Sportello:
                 {"paid": "order_paid", "cancelled": "order_cancelled"}.get(
                     order.status, "order_void"))
             return {"ticket_id": kept.ticket_id}
-        payment.status = "succeeded"
+        payment.status, payment.gateway_ref = "succeeded", charge_id
         await ctx.session.flush()
         await ctx.audit("payment", payment.id, "card_succeeded", order_id=order.id)
         await billing.apply_order(ctx, order)

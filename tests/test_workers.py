@@ -153,18 +153,20 @@ async def test_workers_killed_mid_payment_never_charge_twice(
             env={**os.environ, **env}, cwd=ROOT, stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL)
         assert worker.stdin is not None and worker.stdout is not None
-        # The random moment is counted from the chat's first answer, not from the start
-        # of a process that a busy machine may take seconds to import.
-        await asyncio.wait_for(worker.stdout.readline(), 120)
         worker.stdin.write(script.encode())
         await worker.stdin.drain()
-        drain = asyncio.ensure_future(worker.stdout.read())
-        await asyncio.sleep(rng.uniform(0.3, 2.0))
+        # Killed while handling a random message of the script: the chat echoes each one
+        # ("> …") as it starts on it, so the moment follows progress, not the clock.
+        target, seen = rng.randint(1, script.count("\n")), 0
+        while seen < target:
+            line = await asyncio.wait_for(worker.stdout.readline(), 120)
+            if not line:
+                break
+            seen += line.startswith(b"> ")
         if worker.returncode is None:
             worker.send_signal(signal.SIGKILL)
             kills += 1
-        await worker.wait()
-        await drain
+        await worker.communicate()
         # Restart: the customer goes to Ordini and pays what is still pending.
         again = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "chat", "--today", "2026-11-21",
