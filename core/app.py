@@ -7,6 +7,7 @@ repeated call returns it without doing anything again. Errors roll everything ba
 
 from __future__ import annotations
 
+import copy
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -44,6 +45,7 @@ from core.models import (
 from core.payments import OFFLINE_METHODS, CardGateway, SandboxCardGateway
 from core.pricing import Quote
 from core.states import PAYMENT_METHODS
+from core.unit import ADVISORY_LOCK, Unit, dialect, lock_key
 from core.views import (
     CancelResult,
     CheckoutResult,
@@ -112,6 +114,7 @@ class Sportello:
         self.clock = clock or SystemClock()
         self.gateway = gateway or SandboxCardGateway(sessions)
         self.engine = engine
+        self._unit: Unit | None = None
         # Set when this process writes a ticket message, so a door relays after an update
         # only when there is something to relay (the outbox loop catches everything else).
         self.relay_due = True
@@ -130,14 +133,62 @@ class Sportello:
     # --- plumbing -----------------------------------------------------------------------
 
     @asynccontextmanager
+    async def unit(self, lock: str | None = None) -> AsyncIterator[Sportello]:
+        """One unit of work: a `Sportello` whose every call uses one session and one
+        transaction, committed when the block ends and rolled back if it raises.
+
+        The conversation engine handles each update in one (`lock` is the chat: on
+        PostgreSQL an advisory lock held by the transaction keeps other workers off the
+        chat until it commits). Inside, a write that fails is undone alone (a savepoint)
+        and writes need no idempotency records: the update's own record commits with them,
+        so a repeat or a crash half-way never applies anything twice.
+        """
+        session = self.sessions()
+        try:
+            key = None
+            if lock is not None and dialect(self.sessions) == "postgresql":
+                key = lock_key(lock)
+                await session.execute(ADVISORY_LOCK, {"k": key})
+            bound = copy.copy(self)
+            bound._unit = Unit(session, key)
+            yield bound
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+        finally:
+            await session.close()
+
+    @property
+    def session(self) -> AsyncSession:
+        """The unit of work's session (only inside `unit`)."""
+        if self._unit is None:
+            raise RuntimeError("not in a unit of work")
+        return self._unit.session
+
+    async def checkpoint(self) -> None:
+        """Inside a unit: commit what is done so far (a card attempt, before the gateway
+        is called). Outside one, every write is already committed: nothing to do."""
+        if self._unit is not None:
+            await self._unit.checkpoint()
+
+    @asynccontextmanager
     async def _ctx(self, actor: Actor):  # type: ignore[no-untyped-def]
+        if self._unit is not None:
+            async with self._unit.session.begin_nested():
+                yield Ctx(self._unit.session, self.clock.today(), self.clock.now(),
+                          self.settings, actor)
+            return
         async with self.sessions() as session, session.begin():
             yield Ctx(session, self.clock.today(), self.clock.now(), self.settings, actor)
 
     @asynccontextmanager
     async def read_session(self) -> AsyncIterator[AsyncSession]:
         """A session for reads only: on SQLite it runs outside a transaction and holds no
-        lock (see `core.db.READ_ONLY`)."""
+        lock (see `core.db.READ_ONLY`). Inside a unit, the unit's session."""
+        if self._unit is not None:
+            yield self._unit.session
+            return
         async with self.sessions() as session, session.begin():
             await session.connection(execution_options={READ_ONLY: True})
             yield session
@@ -152,7 +203,10 @@ class Sportello:
         self, key: str | None, operation: str, actor: Actor,
         work: Callable[[Ctx], Awaitable[dict[str, Any]]],
     ) -> dict[str, Any]:
-        """Run `work` once per `key`; a repeat returns the stored result of the first run."""
+        """Run `work` once per `key`; a repeat returns the stored result of the first run.
+        Inside a unit the key is not needed (see `unit`) and not recorded."""
+        if self._unit is not None:
+            key = None
         for _attempt in range(3):
             try:
                 async with self._ctx(actor) as ctx:
@@ -326,12 +380,16 @@ class Sportello:
         if state.get("settled"):
             return await self._checkout_result(customer_id, order_id)
         attempt_key, amount = state["attempt_key"], Decimal(state["amount"])
+        # The attempt is on disk before the gateway is called (inside a unit of work this
+        # commits the update so far), and the charge's outcome right after it.
+        await self.checkpoint()
         charge = await self.gateway.charge(attempt_key, amount, card)
 
         async def settle(ctx: Ctx) -> dict[str, Any]:
             return await self._settle_attempt(ctx, attempt_key, charge.succeeded,
                                               charge.charge_id, charge.failure)
         settled = await self._write(None, "settle_payment", actor, settle)
+        await self.checkpoint()
         return await self._checkout_result(customer_id, order_id, charge.failure,
                                            settled.get("ticket_id"))
 

@@ -19,7 +19,6 @@ the door to delete the customer's message (`Handled.delete_incoming`).
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import secrets
 import uuid
@@ -28,7 +27,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, bindparam, select, text
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from core.app import Sportello
@@ -196,7 +195,9 @@ class Engine:
         self.invoices = invoices
         self.flood = flood  # Telegram doors pass one; a scripted terminal chat does not
         self._locks: dict[str, _ChatLock] = {}
-        self._pg_slots = asyncio.Semaphore(PG_CONNECTIONS // 2)
+        # Each update holds one pooled connection for its unit of work: leave a few for
+        # the door's own calls (outbox, payments) and a card gateway's.
+        self._slots = asyncio.Semaphore(PG_CONNECTIONS * 3 // 4)
         from handlers import flows  # noqa: F401 - registers the actions
 
     async def link(self, chat_id: str, customer_id: int) -> None:
@@ -253,70 +254,52 @@ class Engine:
 
     @asynccontextmanager
     async def _chat_lock(self, chat_id: str) -> AsyncIterator[None]:
-        """One update of a chat at a time: an asyncio lock in this process and, on
-        PostgreSQL, an advisory lock shared by every worker using the same database."""
+        """One update of a chat at a time in this process (other workers are kept off by
+        the unit of work's advisory lock on PostgreSQL, or SQLite's write lock)."""
         entry = self._locks.setdefault(chat_id, _ChatLock())
         entry.users += 1
         try:
-            async with entry.lock:
-                bind = self.app.sessions.kw.get("bind")
-                if bind is None or bind.dialect.name != "postgresql":
-                    yield
-                    return
-                # The advisory lock keeps a pooled connection for the whole update, which
-                # needs one more: at most half the pool may hold locks, or sixty chats at
-                # once would take every connection and wait for ever for a second one.
-                async with self._pg_slots, self._advisory_lock(chat_id):
-                    yield
+            async with entry.lock, self._slots:
+                yield
         finally:
             entry.users -= 1
             if entry.users == 0:
                 del self._locks[chat_id]  # the table holds only chats being handled
 
-    @asynccontextmanager
-    async def _advisory_lock(self, chat_id: str) -> AsyncIterator[None]:
-        key = int.from_bytes(hashlib.sha256(chat_id.encode()).digest()[:8], "big",
-                             signed=True)
-        async with self.app.sessions() as session:
-            await session.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
-            try:
-                yield
-            finally:
-                await session.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-
     async def _handle_guarded(self, incoming: Incoming, card_text: str | None = None
                               ) -> tuple[list[Reply], bool]:
-        """Under the chat's lock, so that "already handled?" is answered after any other
-        worker holding the same update has finished with it."""
+        """Under the chat's lock, in one unit of work, so that "already handled?" is
+        answered after any other worker holding the same update has finished with it."""
         try:
             async with self._chat_lock(incoming.chat_id):
                 key_base = incoming.update_id or uuid.uuid4().hex
                 for _attempt in range(3):
                     try:
-                        return await self._handle_once(incoming, key_base, card_text)
-                    except _Conflict:
+                        async with self.app.unit(lock=incoming.chat_id) as app:
+                            return await self._handle_once(app, incoming, key_base, card_text)
+                    except (_Conflict, IntegrityError):
                         continue  # another worker moved the conversation on: read again
         except UNAVAILABLE:
             log.warning("database unavailable", extra={"chat": incoming.chat_id})
         raise Unavailable([Reply(t("err-retry-later"))])
 
-    async def _handle_once(self, incoming: Incoming, key_base: str,
+    async def _handle_once(self, app: Sportello, incoming: Incoming, key_base: str,
                            card_text: str | None = None) -> tuple[list[Reply], bool]:
-        """(replies, repeated) for one update."""
-        async with self.app.read_session() as session:
-            row, customer, done = await _conversation_of(session, incoming.chat_id,
-                                                         incoming.update_id)
-            if row is None and incoming.update_id:
-                done = await session.scalar(select(ProcessedUpdate.replies).where(
-                    ProcessedUpdate.update_id == incoming.update_id))
+        """(replies, repeated) for one update, in `app`'s unit of work."""
+        session = app.session
+        row, customer, done = await _conversation_of(session, incoming.chat_id,
+                                                     incoming.update_id)
+        if row is None and incoming.update_id:
+            done = await session.scalar(select(ProcessedUpdate.replies).where(
+                ProcessedUpdate.update_id == incoming.update_id))
         if done is not None:
             return [Reply.from_dict(r) for r in done], True
         if row is None or customer is None:
-            replies = await self._unlinked(incoming)
-            await self._remember(incoming, replies)
+            replies = await self._unlinked(app, incoming)
+            await self._remember(app, incoming, replies)
             return replies, False
         state = State.load(row)
-        turn = Turn(self, self.app, incoming, customer.id, customer.nominativo, state, key_base,
+        turn = Turn(self, app, incoming, customer.id, customer.nominativo, state, key_base,
                     card_text=card_text)
         await self._dispatch(turn)
         if not turn.replies:
@@ -325,10 +308,10 @@ class Engine:
         _expire_buttons(state)
         _record(state, incoming, turn)
         replies = [part for reply in turn.replies for part in split_long(reply)]
-        await self._save(row.version, state, incoming, replies)
+        await self._save(app, row.version, state, incoming, replies)
         return replies, False
 
-    async def _unlinked(self, incoming: Incoming) -> list[Reply]:
+    async def _unlinked(self, app: Sportello, incoming: Incoming) -> list[Reply]:
         """A chat nobody is linked to sees nothing but the way to link it."""
         from core.linking import looks_like_code
 
@@ -341,14 +324,14 @@ class Engine:
             return [Reply(t("link-needed"))]
         if not (4 <= len(code) <= 32 and code.isalnum()):
             return [Reply(t("link-invalid"))]
-        customer_id, outcome = await self.app.link_chat(
+        customer_id, outcome = await app.link_chat(
             code, incoming.chat_id, incoming.user_id or incoming.chat_id)
         if customer_id is None:
             log.warning("link attempt refused", extra={"chat": incoming.chat_id,
                                                        "outcome": outcome})
             return [Reply(t(f"link-{outcome.removeprefix('link_')}"))]
         replies, _ = await self._handle_once(
-            Incoming(incoming.chat_id, command="start", user_id=incoming.user_id),
+            app, Incoming(incoming.chat_id, command="start", user_id=incoming.user_id),
             uuid.uuid4().hex)
         return replies
 
@@ -360,25 +343,29 @@ class Engine:
         """
         async with self._chat_lock(chat_id):
             for _attempt in range(3):
-                async with self.app.read_session() as session:
-                    row, customer, _ = await _conversation_of(session, chat_id)
-                if row is None or customer is None:
-                    return []
-                state = State.load(row)
-                turn = Turn(self, self.app, Incoming(chat_id), customer.id,
-                            customer.nominativo, state, uuid.uuid4().hex)
-                await build(turn)
-                state.screen += 1
-                _expire_buttons(state)
-                for reply in turn.replies:
-                    state.history.append({"d": "out", "t": _stored(reply.text)})
-                replies = [part for reply in turn.replies for part in split_long(reply)]
                 try:
-                    await self._save(row.version, state, Incoming(chat_id), replies)
-                except _Conflict:
+                    async with self.app.unit(lock=chat_id) as app:
+                        return await self._push_once(app, chat_id, build)
+                except (_Conflict, IntegrityError):
                     continue
-                return replies
             return []
+
+    async def _push_once(self, app: Sportello, chat_id: str,
+                         build: Callable[[Turn], Awaitable[None]]) -> list[Reply]:
+        row, customer, _ = await _conversation_of(app.session, chat_id)
+        if row is None or customer is None:
+            return []
+        state = State.load(row)
+        turn = Turn(self, app, Incoming(chat_id), customer.id, customer.nominativo, state,
+                    uuid.uuid4().hex)
+        await build(turn)
+        state.screen += 1
+        _expire_buttons(state)
+        for reply in turn.replies:
+            state.history.append({"d": "out", "t": _stored(reply.text)})
+        replies = [part for reply in turn.replies for part in split_long(reply)]
+        await self._save(app, row.version, state, Incoming(chat_id), replies)
+        return replies
 
     async def _dispatch(self, turn: Turn) -> None:
         incoming = turn.incoming
@@ -394,34 +381,31 @@ class Engine:
 
             await explain_error(turn, error)
 
-    async def _save(self, version: int, state: State, incoming: Incoming,
+    async def _save(self, app: Sportello, version: int, state: State, incoming: Incoming,
                     replies: list[Reply]) -> None:
-        """The new state, on the version read, and the update's replies: one transaction."""
-        now = self.app.clock.now()
-        async with self.app.sessions() as session, session.begin():
-            saved = await session.execute(_SAVE, {
-                "chat": incoming.chat_id, "read_version": version, "flow": state.flow,
-                "step": state.step, "data": state.dump(),
-                "history": state.history[-HISTORY_KEPT:], "version": version + 1,
-                "updated_at": now})
-            if rows_changed(saved) != 1:
-                raise _Conflict
-            if incoming.update_id:
-                try:
-                    await session.execute(_PROCESSED, {
-                        "update_id": incoming.update_id, "chat_id": incoming.chat_id,
-                        "replies": _stored_replies(replies), "created_at": now})
-                except IntegrityError:
-                    raise _Conflict from None
+        """The new state, on the version read, and the update's replies: in the unit of
+        work, so they commit with everything the update did."""
+        now = app.clock.now()
+        session = app.session
+        saved = await session.execute(_SAVE, {
+            "chat": incoming.chat_id, "read_version": version, "flow": state.flow,
+            "step": state.step, "data": state.dump(),
+            "history": state.history[-HISTORY_KEPT:], "version": version + 1,
+            "updated_at": now})
+        if rows_changed(saved) != 1:
+            raise _Conflict
+        if incoming.update_id:
+            await session.execute(_PROCESSED, {
+                "update_id": incoming.update_id, "chat_id": incoming.chat_id,
+                "replies": _stored_replies(replies), "created_at": now})
 
-    async def _remember(self, incoming: Incoming, replies: list[Reply]) -> None:
-        if not incoming.update_id:
-            return
-        async with self.app.sessions() as session, session.begin():
-            if await session.get(ProcessedUpdate, incoming.update_id) is None:
-                session.add(ProcessedUpdate(
-                    update_id=incoming.update_id, chat_id=incoming.chat_id,
-                    replies=_stored_replies(replies), created_at=self.app.clock.now()))
+    async def _remember(self, app: Sportello, incoming: Incoming,
+                        replies: list[Reply]) -> None:
+        if incoming.update_id:
+            app.session.add(ProcessedUpdate(
+                update_id=incoming.update_id, chat_id=incoming.chat_id,
+                replies=_stored_replies(replies), created_at=app.clock.now()))
+            await app.session.flush()
 
     async def history(self, chat_id: str) -> list[dict[str, str]]:
         async with self.app.sessions() as session:

@@ -65,7 +65,7 @@ async def quote(turn: Turn, params: dict[str, Any]) -> None:
 @action("change.sales")
 async def sales_ticket(turn: Turn, params: dict[str, Any]) -> None:
     view = await turn.app.get_service(turn.customer_id, int(params["sid"]))
-    history = await turn.engine.history(turn.incoming.chat_id)
+    history = list(turn.state.history)
     reason = str(params.get("reason") or "sales_only")
     ticket = await turn.app.open_ticket(
         turn.customer_id, "commerciale", t(f"ticket-note-{reason}", name=view.name,

@@ -163,7 +163,7 @@ def refuse_card(turn: Turn, waiting: bool) -> None:
 async def open_operator_ticket(turn: Turn, text: str) -> None:
     """A person is asked for: a ticket with the service the chat is about, the
     conversation and the reason; with a ticket already open, the request is added to it."""
-    history = await turn.engine.history(turn.incoming.chat_id)
+    history = list(turn.state.history)
     sid = turn.data.get("sid")
     ticket = await turn.app.open_ticket(
         turn.customer_id, "operatore", text or t("btn-operator"),

@@ -43,7 +43,7 @@ async def ask(turn: Turn, params: dict[str, Any]) -> None:
 async def recover(turn: Turn, params: dict[str, Any]) -> None:
     if await order_pending(turn, [int(params["sid"])]):
         return
-    history = await turn.engine.history(turn.incoming.chat_id)
+    history = list(turn.state.history)
     result = await turn.app.recover(
         turn.customer_id, int(params["sid"]), key=turn.key("recover"),
         note=t("recover-ticket-note"), conversation=conversation_lines(history))

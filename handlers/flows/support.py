@@ -49,7 +49,7 @@ async def describe(turn: Turn, text: str) -> None:
 
 
 async def _open(turn: Turn, category_name: str, text: str) -> None:
-    history = await turn.engine.history(turn.incoming.chat_id)
+    history = list(turn.state.history)
     sid = turn.data.get("sid")
     ticket = await turn.app.open_ticket(
         turn.customer_id, category_name, text,
