@@ -30,7 +30,6 @@ from core.clock import FixedClock, SystemClock
 from core.config import POLICIES, Settings
 from core.errors import AmountMismatch, BadDatabaseUrl, ImportFailed, NotFound, SportelloError
 from core.states import is_lapsed_list
-from core.views import TicketView
 from handlers import ticket_text
 from handlers.i18n import has, t
 
@@ -423,16 +422,6 @@ async def _unlink(app: Sportello, customer_code: str) -> int:
     return 0
 
 
-def _ticket_line(ticket: TicketView) -> str:
-    """`n. 3 · Aperto · C001 Mario Rossi · mariorossi.it · 21 novembre 2026 · oggetto`."""
-    values = {"ticket": str(ticket.id), "status": t(f"ticket_status-{ticket.status}"),
-              "customer": ticket_text.customer(ticket), "date": ticket.created_at.date(),
-              "subject": ticket.subject}
-    if ticket.service_name:
-        return t("cli-tickets-line-service", service=ticket.service_name, **values)
-    return t("cli-tickets-line", **values)
-
-
 async def _tickets(app: Sportello, args: argparse.Namespace) -> int:
     from core.context import Actor
 
@@ -441,24 +430,10 @@ async def _tickets(app: Sportello, args: argparse.Namespace) -> int:
         if not found:
             print(t("cli-tickets-none"))
         for ticket in found:
-            print(_ticket_line(ticket))
+            print(ticket_text.ticket_line(ticket))
         return 0
     if args.action == "show":
-        ticket = await app.get_ticket(args.ticket)
-        print(_ticket_line(ticket))
-        why = ticket_text.reason(ticket.context or {})
-        if why:
-            print(f"  {why}")
-        for line in ticket_text.context_lines(ticket):
-            print(f"  {line}")
-        said = ticket_text.conversation(ticket)
-        if said:
-            print(f"  {said[0]}")
-            for line in said[1:]:
-                print("\n".join(f"  | {part}" for part in line.splitlines() or [""]))
-        for message in ticket.messages:
-            print(t("cli-tickets-message", who=ticket_text.author(ticket, message),
-                    date=message.created_at.date(), text=message.text))
+        print(ticket_text.card(await app.get_ticket(args.ticket), room="terminal"))
         return 0
     if args.action == "reply":
         await app.add_ticket_message(args.ticket, args.text, Actor.support(args.by))

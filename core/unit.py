@@ -6,8 +6,10 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.models import Notice, TicketMessage
 
 # Held by the transaction: released by its commit or rollback, whatever happens.
 ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
@@ -24,10 +26,23 @@ def dialect(sessions: Any) -> str | None:
     return None if bind is None else str(bind.dialect.name)
 
 
+# Rows a door delivers: a unit that adds one says so (`queued`), so the door delivers right
+# after the update instead of at its next outbox round.
+OUTBOX_ROWS = (TicketMessage, Notice)
+
+
 @dataclass
 class Unit:
     session: AsyncSession
     lock: int | None = None  # the advisory lock key the transaction holds (PostgreSQL)
+    queued: bool = False  # something was added to an outbox
+
+    def __post_init__(self) -> None:
+        event.listen(self.session.sync_session, "before_flush", self._flushing)
+
+    def _flushing(self, session: Any, _context: Any, _instances: Any) -> None:
+        if not self.queued and any(isinstance(row, OUTBOX_ROWS) for row in session.new):
+            self.queued = True
 
     async def checkpoint(self) -> None:
         """Commit what is done so far; the transaction that follows takes the lock again

@@ -88,11 +88,14 @@ def text_step(name: str, verbatim: bool = False,
 class Handled:
     """What the engine made of an update. `repeated`: handled before, so a door does not
     send the same replies twice. `delete_incoming`: the customer's message carries a card
-    number; a door that can delete it (Telegram) does."""
+    number; a door that can delete it (Telegram) does. `outbox`: the update added
+    something to an outbox (a ticket message): the door delivers it now rather than at
+    its next outbox round."""
 
     replies: list[Reply]
     repeated: bool = False
     delete_incoming: bool = False
+    outbox: bool = False
 
 
 @dataclass
@@ -232,11 +235,11 @@ class Engine:
             return Handled([Reply(t("err-slow-down"))] if verdict == "warn" else [],
                            delete_incoming=carries_card)
         try:
-            replies, repeated = await self._handle_guarded(incoming, card_text)
+            replies, repeated, queued = await self._handle_guarded(incoming, card_text)
         except Unavailable as down:
             down.delete_incoming = carries_card
             raise
-        return Handled(replies, repeated, carries_card)
+        return Handled(replies, repeated, carries_card, queued)
 
     async def claim(self, update_id: str, chat_id: str) -> bool:
         """Record an update handled outside the conversation (a payment, a support-group
@@ -267,7 +270,7 @@ class Engine:
                 del self._locks[chat_id]  # the table holds only chats being handled
 
     async def _handle_guarded(self, incoming: Incoming, card_text: str | None = None
-                              ) -> tuple[list[Reply], bool]:
+                              ) -> tuple[list[Reply], bool, bool]:
         """Under the chat's lock, in one unit of work, so that "already handled?" is
         answered after any other worker holding the same update has finished with it."""
         try:
@@ -276,7 +279,9 @@ class Engine:
                 for _attempt in range(3):
                     try:
                         async with self.app.unit(lock=incoming.chat_id) as app:
-                            return await self._handle_once(app, incoming, key_base, card_text)
+                            replies, repeated = await self._handle_once(
+                                app, incoming, key_base, card_text)
+                        return replies, repeated, app.queued
                     except (_Conflict, IntegrityError):
                         continue  # another worker moved the conversation on: read again
         except UNAVAILABLE:

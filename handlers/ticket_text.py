@@ -111,3 +111,44 @@ def _value(raw: Any) -> Any:
         except ValueError:
             return raw
     return raw
+
+
+def card(ticket: TicketView, room: str = "group", conversation_kept: int = 12) -> str:
+    """The ticket as support reads it, in the support group (`room="group"`: a card with
+    the customer, the service, why it exists, its context, the first message, the last
+    lines of the conversation and the state) or on the command line (`"terminal"`: the
+    ticket's line, its facts indented, the whole conversation, then every message)."""
+    facts = [line for line in [reason(ticket.context or {}), *context_lines(ticket)] if line]
+    said = conversation(ticket)
+    if room == "terminal":
+        lines = [ticket_line(ticket), *(f"  {fact}" for fact in facts)]
+        if said:
+            lines.append(f"  {said[0]}")
+            lines += ["\n".join(f"  | {part}" for part in line.splitlines() or [""])
+                      for line in said[1:]]
+        lines += [t("cli-tickets-message", who=author(ticket, message),
+                    date=message.created_at.date(), text=message.text)
+                  for message in ticket.messages]
+        return "\n".join(lines)
+    category = (t(f"ticket_category-{ticket.category}")
+                if has(f"ticket_category-{ticket.category}") else ticket.category)
+    lines = [t("support-card", ticket=str(ticket.id), category=category,
+               customer=ticket.customer_name, code=ticket.customer_code,
+               service=ticket.service_name or t("support-card-no-service")), *facts]
+    if ticket.messages and ticket.messages[0].text:
+        lines.append(t("support-card-message", text=ticket.messages[0].text))
+    if said:
+        lines.append(t("support-card-conversation"))
+        lines += [f"  {line}" for line in said[1:][-conversation_kept:]]
+    lines.append(t("support-card-status", status=t(f"ticket_status-{ticket.status}")))
+    return "\n".join(lines)[:4000]
+
+
+def ticket_line(ticket: TicketView) -> str:
+    """`n. 7 · Aperto · C001 Mario Rossi · mariorossi.it · 21 novembre 2026 · oggetto`."""
+    values = {"ticket": str(ticket.id), "status": t(f"ticket_status-{ticket.status}"),
+              "customer": customer(ticket), "date": ticket.created_at.date(),
+              "subject": ticket.subject}
+    if ticket.service_name:
+        return t("cli-tickets-line-service", service=ticket.service_name, **values)
+    return t("cli-tickets-line", **values)

@@ -89,3 +89,14 @@ def split_long(reply: Reply) -> list[Reply]:
             current = candidate
     parts.append(current)
     return [Reply(p) for p in parts[:-1]] + [Reply(parts[-1], reply.buttons, reply.invoice)]
+
+
+def typed(chat_id: str, text: str, user_id: str | None = None,
+          update_id: str | None = None) -> Incoming:
+    """What a customer typed: `/comando argomento` (`/menu@SportelloBot` too) is a
+    command, anything else text. The one parser of every door."""
+    if text.startswith("/") and len(text) > 1:
+        name, _, argument = text[1:].partition(" ")
+        return Incoming(chat_id, user_id=user_id, command=name.split("@")[0].lower(),
+                        argument=argument.strip(), update_id=update_id)
+    return Incoming(chat_id, user_id=user_id, text=text, update_id=update_id)

@@ -1,0 +1,258 @@
+"""The support desk: the support group's workflow, with no transport in it.
+
+Staff input comes in (a message in the group, a button on a ticket's card); what the desk
+does goes out through two small ports a door implements: the support room (send, edit a
+card, create a topic, who is a member) and the customers' chats (deliver replies). One card
+per ticket (one forum topic per ticket where the room has topics); staff reply to a ticket's
+message or write in its topic, and the reply reaches the customer. Which room message
+stands for which ticket is stored, never read from forwarded-message metadata.
+
+The desk also empties the outboxes a door delivers: ticket messages to the other side and
+lifecycle notices to customers. A transport outage (`Undelivered`) leaves the rest for the
+next round; nothing is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from core.app import Sportello
+from core.context import Actor
+from core.errors import SportelloError
+from core.views import NoticeView
+from handlers import ticket_text
+from handlers.engine import Engine, Turn
+from handlers.flows import notices
+from handlers.i18n import t
+from handlers.ui import Button, Reply
+
+log = logging.getLogger("sportello.desk")
+
+MEMBER_STATES = ("creator", "administrator", "member", "restricted")
+MEMBERSHIP_KEPT = timedelta(minutes=5)  # a membership answer is trusted this long
+
+
+class Undelivered(Exception):
+    """The transport is unavailable now: keep the outbox row for the next round."""
+
+
+class Refused(Exception):
+    """The transport refused this one message for good (too long, chat gone): skip it."""
+
+
+class Room(Protocol):
+    """The support group, as the desk sees it. Errors: `Undelivered`, `Refused`."""
+
+    key: str  # the room's chat, as relays are stored
+
+    async def send(self, text: str, buttons: list[list[Button]] | None = None,
+                   thread: int | None = None, reply_to: int | None = None) -> int: ...
+    async def edit(self, message_id: int, text: str,
+                   buttons: list[list[Button]] | None) -> None: ...
+    async def create_topic(self, name: str) -> int: ...
+    async def has_topics(self) -> bool: ...
+    async def member_status(self, user_id: int) -> str: ...
+
+
+class Chats(Protocol):
+    """The customers' chats a door reaches."""
+
+    def reaches(self, chat: str) -> bool: ...
+
+    async def deliver(self, chat: str, replies: list[Reply], strict: bool = False) -> bool:
+        """Send in order; with `strict`, a transport outage raises `Undelivered`."""
+        ...
+
+
+@dataclass(frozen=True)
+class StaffMessage:
+    user_id: int
+    user_name: str
+    text: str
+    message_id: int
+    reply_to: int | None = None
+    thread: int | None = None
+    update_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What to show the staff member who pressed a button (a toast, or an alert)."""
+
+    text: str | None = None
+    alert: bool = False
+
+
+@dataclass
+class Desk:
+    app: Sportello
+    engine: Engine
+    room: Room | None
+    chats: Chats
+    _members: dict[int, tuple[bool, datetime]] = field(default_factory=dict)
+    _topics: bool | None = None
+    _relay_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    # --- staff input -----------------------------------------------------------------
+
+    async def is_member(self, user_id: int) -> bool:
+        """Whether `user_id` belongs to the support group (asked again after a while)."""
+        assert self.room is not None
+        now = self.app.clock.now()
+        cached = self._members.get(user_id)
+        if cached and now - cached[1] < MEMBERSHIP_KEPT:
+            return cached[0]
+        try:
+            status = await self.room.member_status(user_id)
+        except Refused:
+            status = "left"
+        allowed = status in MEMBER_STATES
+        self._members[user_id] = (allowed, now)
+        return allowed
+
+    async def on_message(self, message: StaffMessage) -> None:
+        """A message in the support group: a reply to a ticket reaches its customer;
+        anything else is staff talking among themselves."""
+        assert self.room is not None
+        if not message.text:
+            return
+        async with self._relay_lock:
+            pass  # a card being posted right now is remembered before we look it up
+        ticket_id = await self.app.ticket_for_relay(self.room.key, message.reply_to,
+                                                    message.thread)
+        if ticket_id is None or not await self.is_member(message.user_id):
+            return
+        if message.update_id and not await self.engine.claim(message.update_id, self.room.key):
+            return
+        key = f"{message.update_id}:staff" if message.update_id else None
+        try:
+            await self.app.add_ticket_message(ticket_id, message.text,
+                                              Actor.support(message.user_name), key=key)
+        except SportelloError:
+            await self.room.send(t("err-ticket-closed"), None, message.thread,
+                                 message.message_id)
+            return
+        await self.app.remember_relay(ticket_id, self.room.key, message.message_id)
+        await self.relay_pending()
+
+    async def on_press(self, user_id: int, user_name: str, data: str,
+                       card_message: int | None, update_id: str) -> Answer:
+        """A button on a ticket's card: take it, or close it (the customer is told)."""
+        action, _, raw = data.partition(":")
+        if action not in ("take", "close") or not raw.isdigit():
+            return Answer(t("err-stale-button"), alert=True)
+        if not await self.is_member(user_id):
+            log.warning("non-member acted on a ticket", extra={"user": user_id})
+            return Answer(t("support-not-member"), alert=True)
+        ticket_id = int(raw)
+        try:
+            if action == "take":
+                view = await self.app.assign_ticket(ticket_id, user_name, key=update_id)
+                note = t("support-taken", staff=user_name)
+            else:
+                view = await self.app.close_ticket(ticket_id, user_name, key=update_id)
+                note = t("support-closed", staff=user_name)
+        except SportelloError:
+            return Answer(t("support-unknown-ticket"), alert=True)
+        if card_message is not None and self.room is not None:
+            try:
+                await self.room.edit(card_message, f"{ticket_text.card(view)}\n{note}",
+                                     None if view.status == "chiuso" else card_buttons(view.id))
+            except (Refused, Undelivered):
+                log.warning("ticket card not updated", extra={"ticket": ticket_id})
+        if action == "close":
+            await self._push(view.customer_id,
+                             lambda turn: notices.ticket_closed(turn, ticket_id))
+        return Answer(note)
+
+    # --- the outboxes ----------------------------------------------------------------
+
+    async def relay_pending(self) -> None:
+        """Deliver ticket messages not yet on the other side (the relay outbox)."""
+        async with self._relay_lock:
+            for message_id, ticket_id, author_kind, text in await self.app.unrelayed_messages():
+                try:
+                    if author_kind == "support":
+                        ticket = await self.app.get_ticket(ticket_id)
+                        await self._push(ticket.customer_id, lambda turn, tid=ticket_id,
+                                         said=text: notices.staff_reply(turn, tid, said),
+                                         strict=True)
+                    elif self.room is not None:
+                        await self._to_room(ticket_id, text)
+                except Undelivered:
+                    return  # the outbox keeps it for the next round
+                except Refused:
+                    log.exception("ticket message refused", extra={"ticket": ticket_id})
+                await self.app.mark_relayed(message_id)
+
+    async def send_notices(self) -> int:
+        """Send the lifecycle outbox to linked customers; returns notices handled."""
+        handled = 0
+        for item in await self.app.unsent_notices():
+            try:
+                await self._push(item.customer_id, _notice_builder(item), strict=True)
+            except Undelivered:
+                return handled  # try the rest next round
+            await self.app.mark_notice_sent(item.id)
+            handled += 1
+        return handled
+
+    async def _push(self, customer_id: int, build: Callable[[Turn], Awaitable[None]],
+                    strict: bool = False) -> None:
+        """A screen the bot starts, in every chat of the customer's this door reaches."""
+        for chat in await self.app.chats_of(customer_id):
+            if self.chats.reaches(chat):
+                replies = await self.engine.push(chat, build)
+                await self.chats.deliver(chat, replies, strict=strict)
+
+    async def _to_room(self, ticket_id: int, text: str) -> None:
+        """A customer's message: the ticket's card (and topic) the first time, then a
+        message in its topic or in reply to its card."""
+        assert self.room is not None
+        thread = await self.app.ticket_thread(ticket_id)
+        card_message = await self.app.first_relay(ticket_id, self.room.key)
+        if card_message is None:
+            await self._post_card(ticket_id, thread)
+            return
+        sent = await self.room.send(
+            t("support-customer-message", ticket=str(ticket_id), text=text), None, thread,
+            None if thread else card_message)
+        await self.app.remember_relay(ticket_id, self.room.key, sent)
+
+    async def _post_card(self, ticket_id: int, thread: int | None) -> None:
+        assert self.room is not None
+        ticket = await self.app.get_ticket(ticket_id)
+        if thread is None and await self._has_topics():
+            thread = await self.room.create_topic(
+                t("support-topic", ticket=str(ticket_id), customer=ticket.customer_name)[:128])
+            # Known before anyone can write in the topic: a staff message there must find
+            # its ticket even while the card is still being posted.
+            await self.app.remember_thread(ticket_id, thread)
+        sent = await self.room.send(ticket_text.card(ticket), card_buttons(ticket_id), thread)
+        await self.app.remember_relay(ticket_id, self.room.key, sent)
+
+    async def _has_topics(self) -> bool:
+        assert self.room is not None
+        if self._topics is None:
+            try:
+                self._topics = await self.room.has_topics()
+            except Refused:
+                self._topics = False
+        return self._topics
+
+
+def card_buttons(ticket_id: int) -> list[list[Button]]:
+    return [[Button(t("support-btn-take"), f"take:{ticket_id}"),
+             Button(t("support-btn-close"), f"close:{ticket_id}")]]
+
+
+def _notice_builder(item: NoticeView) -> Callable[[Turn], Awaitable[None]]:
+    async def build(turn: Turn) -> None:
+        await notices.notice(turn, item)
+    return build
+
