@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.tg_door import Door
@@ -209,6 +210,29 @@ async def runtime(framework: str, fake: FakeTelegram, base: str, app: Sportello 
     return feed_ag, bot.session.close
 
 
+class DatabaseWork:
+    """Counts the statements and transactions our runtime sends to the database while
+    inside `with` (the throughput rounds), to show what one update costs."""
+
+    def __init__(self, engine: Any) -> None:
+        self.statements = self.transactions = 0
+        self._sync = engine.sync_engine
+
+    def _statement(self, *_args: Any) -> None:
+        self.statements += 1
+
+    def _begin(self, *_args: Any) -> None:
+        self.transactions += 1
+
+    def __enter__(self) -> None:
+        event.listen(self._sync, "before_cursor_execute", self._statement)
+        event.listen(self._sync, "begin", self._begin)
+
+    def __exit__(self, *_exc: object) -> None:
+        event.remove(self._sync, "before_cursor_execute", self._statement)
+        event.remove(self._sync, "begin", self._begin)
+
+
 def figures(latencies: list[float], seconds: float) -> dict[str, float]:
     ordered = sorted(latencies)
     return {"updates": len(ordered), "per_second": round(len(ordered) / seconds, 1),
@@ -243,12 +267,14 @@ async def run(folder: Path, customers: int = 60, rounds: int = 2,
             floor_feed, floor_close = await runtime(framework, fake, base, None)
             ours, floor = [], []
             ours_time = floor_time = 0.0
+            work = DatabaseWork(engine)
             for r in range(rounds):
                 batch = list(enumerate(kinds(customers, r), start=r * customers))
                 record: list[dict[str, Any]] = []
                 harness: list[float] = []
                 started = time.perf_counter()
-                ours += await drive(fake, ours_feed, batch, record, None, harness=harness)
+                with work:
+                    ours += await drive(fake, ours_feed, batch, record, None, harness=harness)
                 ours_time += time.perf_counter() - started - sum(harness)
                 started = time.perf_counter()
                 floor += await drive(fake, floor_feed, [], None, record)
@@ -267,6 +293,8 @@ async def run(folder: Path, customers: int = 60, rounds: int = 2,
                          "floor_per_second": base_figures["per_second"],
                          "floor_p99_ms": base_figures["p99_ms"],
                          "ratio": round(mine["per_second"] / base_figures["per_second"], 2),
+                         "statements_per_update": round(work.statements / len(ours), 1),
+                         "transactions_per_update": round(work.transactions / len(ours), 2),
                          "steady_p50_ms": calm["p50_ms"], "steady_p99_ms": calm["p99_ms"],
                          "steady_floor_p99_ms": calm_floor["p99_ms"]})
     return rows

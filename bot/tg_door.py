@@ -27,6 +27,7 @@ log = logging.getLogger("sportello.telegram")
 
 COMMANDS = ("start", "menu", "aiuto", "annulla", "ticket")
 PREFIX = "tg:"
+REFUSALS = {"void": "invoice-void", "mismatch": "invoice-mismatch"}  # core's precheck, said
 
 
 def chat_key(chat_id: int) -> str:
@@ -188,7 +189,7 @@ class Door:
         refusal = await self.app.precheck(chat_key(query.user_id), _order_of(query.payload),
                                           query.currency, query.total_amount)
         await self.io.answer_pre_checkout(query.query_id, refusal is None,
-                                          None if refusal is None else t(f"invoice-{refusal}"))
+                                          None if refusal is None else t(REFUSALS[refusal]))
 
     async def _paid(self, message: TgMessage) -> None:
         """Telegram took the money: it is registered once per charge, applied to its order
