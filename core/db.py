@@ -123,6 +123,11 @@ def _tune_sqlite(engine: AsyncEngine, in_memory: bool) -> None:
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    @event.listens_for(sync_engine, "checkin")
+    def _on_checkin(dbapi_conn: Any, _record: Any) -> None:
+        if getattr(dbapi_conn, "in_loop", False):
+            dbapi_conn.in_loop = False  # only a unit of work's statements run in the loop
+
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:
         if conn.get_execution_options().get(READ_ONLY):

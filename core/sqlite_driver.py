@@ -9,6 +9,13 @@ runs the four steps as one function in the worker thread. It also carries a `BEG
 over to the statement that follows it (one trip for both), and skips the trip for a
 commit or rollback when no transaction is open (a transaction with no statement in it).
 
+A connection can also run its statements in the event loop's own thread (`in_loop`): a
+conversation's unit of work holds SQLite's one write lock from its first statement to its
+commit, and every trip to the worker thread hands the loop to other updates while the lock
+waits. Its statements take microseconds, so running them in place keeps the lock for the
+time the update's own code needs. A `BEGIN` that would wait (another process is writing)
+is not waited for in the loop: it goes to the worker thread, which waits.
+
 `create_engine` in `core.db` uses it for every `sqlite+aiosqlite` URL; nothing else
 changes for the caller.
 """
@@ -16,6 +23,7 @@ changes for the caller.
 from __future__ import annotations
 
 import collections
+import sqlite3
 from typing import Any
 
 from sqlalchemy.dialects import registry
@@ -68,6 +76,25 @@ def _run(raw: Any, begin: str | None, operation: str, parameters: Any, many: boo
         cursor.close()
 
 
+BUSY_TIMEOUT_MS = 30_000  # how long a statement in the worker thread waits for a lock
+
+
+def _run_in_loop(raw: Any, begin: str | None, operation: str, parameters: Any, many: bool
+                 ) -> tuple[Any, int, Any, list] | None:
+    """`_run` in the calling thread; None (nothing done) if its BEGIN would have to wait."""
+    if begin is not None:
+        raw.execute("PRAGMA busy_timeout=0")
+        try:
+            raw.execute(begin)
+        except sqlite3.OperationalError as busy:
+            if busy.sqlite_errorcode & 0xFF not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                raise
+            return None
+        finally:
+            raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    return _run(raw, None, operation, parameters, many)
+
+
 class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
     __slots__ = ()
 
@@ -85,8 +112,13 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
             return self
         begin, adapted._begin = adapted._begin, None
         async with adapted._execute_mutex:
-            description, rowcount, lastrowid, rows = await self._connection._execute(
-                _run, self._connection._conn, begin, operation, parameters, many)
+            raw = self._connection._conn
+            done = (_run_in_loop(raw, begin, operation, parameters, many)
+                    if adapted.in_loop else None)
+            if done is None:
+                done = await self._connection._execute(
+                    _run, raw, begin, operation, parameters, many)
+            description, rowcount, lastrowid, rows = done
         outcome = self._cursor
         outcome.description, outcome.rowcount, outcome.lastrowid = (  # type: ignore[misc]
             description, rowcount, lastrowid)
@@ -107,12 +139,13 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class OneHopConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ("_begin",)
+    __slots__ = ("_begin", "in_loop")
     _cursor_cls = OneHopCursor
 
     def __init__(self, dbapi: Any, connection: Any) -> None:
         super().__init__(dbapi, connection)
         self._begin: str | None = None
+        self.in_loop = False  # run statements in the event loop's thread (see above)
 
     def defer_begin(self, statement: str) -> None:
         """Send `statement` (a BEGIN) with the next statement, in the same trip."""
@@ -128,11 +161,17 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
 
     def commit(self) -> None:
         if self._open():
-            super().commit()
+            if self.in_loop:
+                self._connection._conn.commit()
+            else:
+                super().commit()
 
     def rollback(self) -> None:
         if self._open():
-            super().rollback()
+            if self.in_loop:
+                self._connection._conn.rollback()
+            else:
+                super().rollback()
 
 
 class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):

@@ -39,6 +39,16 @@ class Unit:
 
     def __post_init__(self) -> None:
         event.listen(self.session.sync_session, "before_flush", self._flushing)
+        event.listen(self.session.sync_session, "after_begin", self._began)
+
+    @staticmethod
+    def _began(_session: Any, _transaction: Any, connection: Any) -> None:
+        """On SQLite, the unit's statements run in the event loop's thread: it holds the
+        write lock, and a trip to the driver's thread would hand the loop to other
+        updates meanwhile (see `core.sqlite_driver`; the pool clears it at check-in)."""
+        dbapi = connection.connection.dbapi_connection
+        if hasattr(dbapi, "in_loop"):
+            dbapi.in_loop = True
 
     def _flushing(self, session: Any, _context: Any, _instances: Any) -> None:
         if not self.queued and any(isinstance(row, OUTBOX_ROWS) for row in session.new):
