@@ -38,7 +38,7 @@ from handlers import ticket_text
 from handlers.engine import Engine, Turn, Unavailable
 from handlers.flows import notices, pay
 from handlers.i18n import has, t
-from handlers.ui import Incoming, Reply
+from handlers.ui import Incoming, Reply, typed
 
 log = logging.getLogger("sportello.telegram")
 
@@ -91,14 +91,8 @@ class Door:
             await self._paid(message)
             return
         text = message.text or ""
-        if text.startswith("/") and len(text) > 1:
-            name, _, argument = text[1:].partition(" ")
-            incoming = Incoming(chat_key(message.chat_id), user_id=str(message.user_id),
-                                command=name.split("@")[0].lower(), argument=argument.strip(),
-                                update_id=f"tg:{message.update_id}")
-        else:
-            incoming = Incoming(chat_key(message.chat_id), user_id=str(message.user_id),
-                                text=text, update_id=f"tg:{message.update_id}")
+        incoming = typed(chat_key(message.chat_id), text, user_id=str(message.user_id),
+                         update_id=f"tg:{message.update_id}")
         try:
             handled = await self.engine.handle_update(incoming)
         except Unavailable as down:
