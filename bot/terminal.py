@@ -16,7 +16,7 @@ from typing import TextIO
 from handlers.engine import Engine
 from handlers.i18n import t
 from handlers.router import fold
-from handlers.ui import Button, Incoming, Reply
+from handlers.ui import Button, Incoming, Reply, typed
 
 
 def render(replies: list[Reply], out: TextIO) -> list[Button]:
@@ -42,10 +42,10 @@ def to_incoming(chat_id: str, line: str, buttons: list[Button]) -> Incoming:
     for button in buttons:
         if text and fold(button.label) == fold(text):
             return Incoming(chat_id, payload=button.payload)
-    if text.startswith("/") and len(text) > 1:
-        name, _, argument = text[1:].partition(" ")
-        return Incoming(chat_id, command=name.split("@")[0], argument=argument.strip())
-    return Incoming(chat_id, text=line.rstrip("\r\n"))
+    incoming = typed(chat_id, text)
+    if incoming.command is not None:
+        return incoming
+    return Incoming(chat_id, text=line.rstrip("\r\n"))  # a message keeps its spaces
 
 
 class LineReader:

@@ -1,7 +1,8 @@
 """The conversation engine: `Incoming` in, `Reply` list out, state kept in the database.
 
-A flow is a set of actions (button presses) and text steps (typed answers) registered by
-name; the conversation row says which flow and step a chat is in, with the flow's data and
+A flow (`handlers.flow.Flow`) is a set of actions (button presses) and text steps (typed
+answers) registered by name, given to the engine, which merges them in a `Registry`; the
+conversation row says which flow and step a chat is in, with the flow's data and
 the buttons currently on screen. Buttons carry short random tokens, never ids: a press is
 looked up in the chat's own live buttons, so a forged or stale payload finds nothing and
 changes nothing, and every action re-checks ownership through `core` anyway.
@@ -22,7 +23,7 @@ import asyncio
 import logging
 import secrets
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,52 +37,16 @@ from core.db import PG_CONNECTIONS, rows_changed
 from core.errors import SportelloError
 from core.models import Conversation, Customer, ProcessedUpdate
 from core.views import ServiceView
+from handlers.flow import Flow, Registry
 from handlers.i18n import t
 from handlers.ui import MAX_TEXT, Button, Incoming, Reply, split_long
 
 log = logging.getLogger("sportello.engine")
 
-Action = Callable[["Turn", dict[str, Any]], Awaitable[None]]
-TextStep = Callable[["Turn", str], Awaitable[None]]
-
-ACTIONS: dict[str, Action] = {}
-ENTRY_ACTIONS: set[str] = set()
-TEXT_STEPS: dict[str, TextStep] = {}
-# Steps where the customer's text is content (a ticket description, a card number), not a
-# request to route: "operatore" typed there is just text.
-VERBATIM_STEPS: set[str] = set()
-# Steps that take a card number: the only handlers given the digits as typed.
-CARD_STEPS: set[str] = set()
-
 # The database cannot be reached: the customer is asked to retry, nothing is recorded.
 UNAVAILABLE = (OperationalError, InterfaceError, ConnectionError, OSError, TimeoutError)
 ENTRY_SCREENS_KEPT = 5  # menu-like buttons stay valid this many screens back
 HISTORY_KEPT = 40
-
-
-def action(name: str, entry: bool = False) -> Callable[[Action], Action]:
-    """Register a button action. `entry` actions start a flow and stay valid on older
-    screens; the others are valid only on the screen that showed them."""
-    def register(func: Action) -> Action:
-        ACTIONS[name] = func
-        if entry:
-            ENTRY_ACTIONS.add(name)
-        return func
-    return register
-
-
-def text_step(name: str, verbatim: bool = False,
-              card: bool = False) -> Callable[[TextStep], TextStep]:
-    """Register a typed answer. `card`: the step takes a card number, so it gets the text
-    as typed (every other handler gets it with card numbers masked)."""
-    def register(func: TextStep) -> TextStep:
-        TEXT_STEPS[name] = func
-        if verbatim or card:
-            VERBATIM_STEPS.add(name)
-        if card:
-            CARD_STEPS.add(name)
-        return func
-    return register
 
 
 @dataclass(frozen=True)
@@ -141,7 +106,7 @@ class Turn:
 
     def btn(self, label: str, name: str, **params: Any) -> Button:
         """A button on the screen being built; `name` is a registered action."""
-        if name not in ACTIONS:
+        if name not in self.engine.registry.actions:
             raise KeyError(f"unknown action {name}")
         token = secrets.token_urlsafe(6)
         self.state.buttons[token] = {"a": name, "p": params, "s": self.state.screen + 1,
@@ -190,10 +155,11 @@ class Engine:
     `invoices`: the door collects card payments itself (Telegram Payments), so a card
     payment becomes an `InvoiceRequest` instead of a card number typed in the chat.
     `flood`: per-chat flood control (`FloodGate`), for doors open to the public.
+    `flows`: the conversation flows it runs (by default `handlers.flows.ALL`).
     """
 
     def __init__(self, app: Sportello, invoices: bool = False,
-                 flood: FloodGate | None = None) -> None:
+                 flood: FloodGate | None = None, flows: Sequence[Flow] | None = None) -> None:
         self.app = app
         self.invoices = invoices
         self.flood = flood  # Telegram doors pass one; a scripted terminal chat does not
@@ -201,7 +167,9 @@ class Engine:
         # Each update holds one pooled connection for its unit of work: leave a few for
         # the door's own calls (outbox, payments) and a card gateway's.
         self._slots = asyncio.Semaphore(PG_CONNECTIONS * 3 // 4)
-        from handlers import flows  # noqa: F401 - registers the actions
+        if flows is None:
+            from handlers.flows import ALL as flows  # the flows import this module
+        self.registry = Registry(flows)
 
     async def link(self, chat_id: str, customer_id: int) -> None:
         """Bind a chat to a customer (the terminal chat does it on start)."""
@@ -310,7 +278,7 @@ class Engine:
         if not turn.replies:
             turn.say(t("menu-prompt"), *menu_rows(turn))
         state.screen += 1
-        _expire_buttons(state)
+        _expire_buttons(state, self.registry.entry_actions)
         _record(state, incoming, turn)
         replies = [part for reply in turn.replies for part in split_long(reply)]
         await self._save(app, row.version, state, incoming, replies)
@@ -365,7 +333,7 @@ class Engine:
                     uuid.uuid4().hex)
         await build(turn)
         state.screen += 1
-        _expire_buttons(state)
+        _expire_buttons(state, self.registry.entry_actions)
         for reply in turn.replies:
             state.history.append({"d": "out", "t": _stored(reply.text)})
         replies = [part for reply in turn.replies for part in split_long(reply)]
@@ -544,12 +512,12 @@ class _Conflict(Exception):
     """The conversation changed under us (another worker): handle the update again."""
 
 
-def _expire_buttons(state: State) -> None:
+def _expire_buttons(state: State, entry_actions: frozenset[str]) -> None:
     """Keep the buttons just shown, and entry buttons of the last few screens."""
     state.buttons = {
         token: spec for token, spec in state.buttons.items()
         if spec["s"] == state.screen
-        or (spec["a"] in ENTRY_ACTIONS and spec["s"] > state.screen - ENTRY_SCREENS_KEPT)
+        or (spec["a"] in entry_actions and spec["s"] > state.screen - ENTRY_SCREENS_KEPT)
     }
 
 
@@ -567,9 +535,7 @@ def _record(state: State, incoming: Incoming, turn: Turn) -> None:
 
 
 async def _command(turn: Turn, command: str) -> None:
-    from handlers.flows import common
-
-    handler = common.COMMANDS.get(command.lower())
+    handler = turn.engine.registry.commands.get(command.lower())
     if handler is None:
         turn.say(t("err-unknown-command", command=command[:32]), *menu_rows(turn))
         return
@@ -582,7 +548,7 @@ async def _press(turn: Turn, payload: str) -> None:
         turn.say(t("err-stale-button"), *menu_rows(turn))
         return
     turn.pressed = spec.get("l", "")
-    await ACTIONS[spec["a"]](turn, dict(spec["p"]))
+    await turn.engine.registry.actions[spec["a"]](turn, dict(spec["p"]))
 
 
 async def _text(turn: Turn, text: str) -> None:
@@ -594,15 +560,16 @@ async def _text(turn: Turn, text: str) -> None:
     if not text.strip():
         turn.say(t("menu-prompt"), *menu_rows(turn))
         return
+    registry = turn.engine.registry
     step = f"{turn.state.flow}.{turn.state.step}"
-    handler = TEXT_STEPS.get(step)
+    handler = registry.text_steps.get(step)
     if turn.card_text is not None:
-        if handler is not None and step in CARD_STEPS:
+        if handler is not None and step in registry.card_steps:
             await handler(turn, turn.card_text)  # the one place the digits go
         else:
             common.refuse_card(turn, waiting=handler is not None)
         return
-    if handler is not None and step in VERBATIM_STEPS:
+    if handler is not None and step in registry.verbatim_steps:
         await handler(turn, text)
         return
     if common.asks_for_operator(text):

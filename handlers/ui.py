@@ -25,6 +25,18 @@ class Incoming:
     user_name: str | None = None
 
 
+def typed(chat_id: str, text: str, user_id: str | None = None,
+          update_id: str | None = None) -> Incoming:
+    """A typed message, as every door reads it: "/name@bot argument" is a command (the
+    name in lower case, the bot's username dropped); anything else, "/" alone included,
+    is text."""
+    if text.startswith("/") and len(text) > 1:
+        name, _, argument = text[1:].partition(" ")
+        return Incoming(chat_id, user_id=user_id, command=name.split("@")[0].lower(),
+                        argument=argument.strip(), update_id=update_id)
+    return Incoming(chat_id, user_id=user_id, text=text, update_id=update_id)
+
+
 @dataclass(frozen=True)
 class Button:
     label: str
@@ -90,13 +102,3 @@ def split_long(reply: Reply) -> list[Reply]:
     parts.append(current)
     return [Reply(p) for p in parts[:-1]] + [Reply(parts[-1], reply.buttons, reply.invoice)]
 
-
-def typed(chat_id: str, text: str, user_id: str | None = None,
-          update_id: str | None = None) -> Incoming:
-    """What a customer typed: `/comando argomento` (`/menu@SportelloBot` too) is a
-    command, anything else text. The one parser of every door."""
-    if text.startswith("/") and len(text) > 1:
-        name, _, argument = text[1:].partition(" ")
-        return Incoming(chat_id, user_id=user_id, command=name.split("@")[0].lower(),
-                        argument=argument.strip(), update_id=update_id)
-    return Incoming(chat_id, user_id=user_id, text=text, update_id=update_id)

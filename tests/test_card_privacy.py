@@ -14,7 +14,7 @@ from bot.cli import _tickets
 from core.app import Sportello
 from core.context import Actor
 from core.models import Conversation, Order, Payment, SandboxCharge, Ticket
-from handlers.engine import CARD_STEPS, Engine, Handled
+from handlers.engine import Engine, Handled
 from handlers.ui import Incoming
 from tests.card_leaks import CARD, CARD_DIGITS, stored_with
 from tests.chat_helpers import Chat
@@ -158,7 +158,7 @@ async def test_with_telegram_payments_no_route_reaches_a_card_step(demo: Sportel
 
     async def no_card_step() -> None:
         assert chat.replies[0].invoice is not None and "richiesta di pagamento" in chat.text
-        assert await step_of(demo, chat.chat_id) not in CARD_STEPS
+        assert await step_of(demo, chat.chat_id) not in chat.engine.registry.card_steps
         handled = await typed(chat, CARD)
         assert handled.delete_incoming and REFUSED_INVOICES in chat.text
 

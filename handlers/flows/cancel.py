@@ -5,15 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from core.names import names_match
-from handlers.engine import Turn, action, text_step
+from handlers.engine import Turn
+from handlers.flow import Flow
 from handlers.flows.common import abort_button, menu_button, order_pending, stale
 from handlers.i18n import t
+from handlers.router import Routed
+
+flow = Flow("cancel")
 
 REASONS = ("reason-price", "reason-provider", "reason-unused", "reason-technical")
 MAX_ATTEMPTS = 3
 
 
-@action("cancel.start", entry=True)
+@flow.action("cancel.start", entry=True)
 async def start(turn: Turn, params: dict[str, Any]) -> None:
     options = [s for s in await turn.services() if "cancel" in s.actions]
     turn.leave()
@@ -24,7 +28,7 @@ async def start(turn: Turn, params: dict[str, Any]) -> None:
     turn.say(t("cancel-pick"), *rows, [menu_button(turn)])
 
 
-@action("cancel.for", entry=True)
+@flow.action("cancel.for", entry=True)
 async def explain(turn: Turn, params: dict[str, Any]) -> None:
     view = await turn.app.get_service(turn.customer_id, int(params["sid"]))
     if "cancel" not in view.actions:
@@ -40,7 +44,7 @@ async def explain(turn: Turn, params: dict[str, Any]) -> None:
                until=view.recover_until, days=turn.app.settings.recovery_days), *rows)
 
 
-@action("cancel.reason")
+@flow.action("cancel.reason")
 async def reason_chosen(turn: Turn, params: dict[str, Any]) -> None:
     if turn.state.flow != "cancel" or turn.state.step not in ("reason", "reason_text"):
         stale(turn)
@@ -48,7 +52,7 @@ async def reason_chosen(turn: Turn, params: dict[str, Any]) -> None:
     await _ask_name(turn, t(str(params["reason"])))
 
 
-@action("cancel.reason_other")
+@flow.action("cancel.reason_other")
 async def reason_other(turn: Turn, params: dict[str, Any]) -> None:
     if turn.state.flow != "cancel":
         stale(turn)
@@ -57,8 +61,8 @@ async def reason_other(turn: Turn, params: dict[str, Any]) -> None:
     turn.say(t("cancel-reason-write"), abort_button(turn))
 
 
-@text_step("cancel.reason")
-@text_step("cancel.reason_text")
+@flow.text_step("cancel.reason")
+@flow.text_step("cancel.reason_text")
 async def reason_typed(turn: Turn, text: str) -> None:
     await _ask_name(turn, text.strip()[:500])
 
@@ -68,7 +72,7 @@ async def _ask_name(turn: Turn, reason: str) -> None:
     turn.say(t("cancel-ask-name"), abort_button(turn))
 
 
-@text_step("cancel.name")
+@flow.text_step("cancel.name")
 async def name_typed(turn: Turn, text: str) -> None:
     if names_match(text, turn.customer_name):
         turn.step("confirm", typed=text.strip()[:200])
@@ -84,7 +88,7 @@ async def name_typed(turn: Turn, text: str) -> None:
     turn.say(t("cancel-name-wrong", left=MAX_ATTEMPTS - attempts), abort_button(turn))
 
 
-@action("cancel.confirm")
+@flow.action("cancel.confirm")
 async def confirm(turn: Turn, params: dict[str, Any]) -> None:
     if turn.state.flow != "cancel" or turn.state.step != "confirm":
         stale(turn)
@@ -97,3 +101,11 @@ async def confirm(turn: Turn, params: dict[str, Any]) -> None:
     turn.say(t("cancel-done", name=result.service.name, expiry=result.active_until,
                until=result.recover_until),
              turn.btn(t("btn-products"), "products.list"), menu_button(turn))
+
+
+@flow.intent("cancel")
+async def routed_here(turn: Turn, routed: Routed, text: str) -> None:
+    if routed.service_id is not None:
+        await explain(turn, {"sid": routed.service_id})
+    else:
+        await start(turn, {})

@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from core.errors import SalesOnly
-from handlers.engine import Turn, action
+from handlers.engine import Turn
+from handlers.flow import Flow
 from handlers.flows import pay
 from handlers.flows.common import conversation_lines, menu_button
 from handlers.i18n import t
-from handlers.router import fold, words
+from handlers.router import Routed, fold, words
+
+flow = Flow("change_plan")
 
 
-@action("change.start", entry=True)
+@flow.action("change.start", entry=True)
 async def start(turn: Turn, params: dict[str, Any]) -> None:
     options = [s for s in await turn.services() if "change_plan" in s.actions]
     turn.leave()
@@ -23,7 +26,7 @@ async def start(turn: Turn, params: dict[str, Any]) -> None:
     turn.say(t("change-pick"), *rows, [menu_button(turn)])
 
 
-@action("change.for", entry=True)
+@flow.action("change.for", entry=True)
 async def options(turn: Turn, params: dict[str, Any]) -> None:
     view = await turn.app.get_service(turn.customer_id, int(params["sid"]))
     turn.leave()
@@ -56,13 +59,13 @@ def _names(plan_name: str, text: str) -> bool:
     return bool(distinctive) and all(fold(w) in said for w in distinctive)
 
 
-@action("change.quote")
+@flow.action("change.quote")
 async def quote(turn: Turn, params: dict[str, Any]) -> None:
     found = await turn.app.quote_change(turn.customer_id, int(params["sid"]), str(params["plan"]))
     await pay.offer(turn, found)
 
 
-@action("change.sales")
+@flow.action("change.sales")
 async def sales_ticket(turn: Turn, params: dict[str, Any]) -> None:
     view = await turn.app.get_service(turn.customer_id, int(params["sid"]))
     history = list(turn.state.history)
@@ -76,3 +79,12 @@ async def sales_ticket(turn: Turn, params: dict[str, Any]) -> None:
         subject=view.name, key=turn.key("sales"), join_open=True)
     turn.leave()
     turn.say(t("change-sales-opened", ticket=str(ticket.id)), menu_button(turn))
+
+
+@flow.intent("change_plan")
+async def routed_here(turn: Turn, routed: Routed, text: str) -> None:
+    """The text may name the plan wanted ("passa a business"): `options` looks for it."""
+    if routed.service_id is not None:
+        await options(turn, {"sid": routed.service_id, "hint": text})
+    else:
+        await start(turn, {})

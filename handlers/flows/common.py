@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
 from babel.numbers import format_decimal
@@ -18,45 +17,38 @@ from core.errors import (
     TicketClosed,
 )
 from core.views import ServiceView
-from handlers.engine import Turn, action, menu_rows
+from handlers.engine import Turn, menu_rows
+from handlers.flow import Flow
 from handlers.i18n import t
-from handlers.router import ServiceRef, fold, route
+from handlers.router import Routed, ServiceRef, fold, route
 
-COMMANDS: dict[str, Callable[[Turn], Awaitable[None]]] = {}
-
-
-def command(name: str) -> Callable[[Callable[[Turn], Awaitable[None]]],
-                                   Callable[[Turn], Awaitable[None]]]:
-    def register(func: Callable[[Turn], Awaitable[None]]) -> Callable[[Turn], Awaitable[None]]:
-        COMMANDS[name] = func
-        return func
-    return register
+flow = Flow("common")
 
 
 def first_name(full: str) -> str:
     return full.split()[0] if full.split() else full
 
 
-@command("start")
-@command("menu")
+@flow.command("start")
+@flow.command("menu")
 async def show_menu(turn: Turn) -> None:
     turn.leave()
     turn.say(t("menu-greeting", name=first_name(turn.customer_name)), *menu_rows(turn))
 
 
-@action("menu.show", entry=True)
+@flow.action("menu.show", entry=True)
 async def menu_action(turn: Turn, params: dict[str, object]) -> None:
     turn.leave()
     turn.say(t("menu-prompt"), *menu_rows(turn))
 
 
-@command("aiuto")
-@command("help")
+@flow.command("aiuto")
+@flow.command("help")
 async def show_help(turn: Turn) -> None:
     turn.say(t("help-text"), *menu_rows(turn))
 
 
-@command("annulla")
+@flow.command("annulla")
 async def abort(turn: Turn) -> None:
     """Leave any flow from any step; nothing was written before its confirmation."""
     busy = turn.state.flow is not None
@@ -65,29 +57,22 @@ async def abort(turn: Turn) -> None:
     turn.say(t("cancelled-flow" if busy else "nothing-to-cancel"), *menu_rows(turn))
 
 
-@action("flow.abort", entry=False)
+@flow.action("flow.abort", entry=False)
 async def abort_action(turn: Turn, params: dict[str, object]) -> None:
     await abort(turn)
 
 
-@command("scollega")
+@flow.command("scollega")
 async def unlink_ask(turn: Turn) -> None:
     turn.leave()
     turn.say(t("unlink-ask"), [turn.btn(t("btn-unlink"), "account.unlink"), menu_button(turn)])
 
 
-@action("account.unlink")
+@flow.action("account.unlink")
 async def unlink(turn: Turn, params: dict[str, object]) -> None:
     await turn.app.unlink_chat(turn.incoming.chat_id)
     turn.leave()
     turn.say(t("unlinked"))
-
-
-@command("ticket")
-async def ticket_command(turn: Turn) -> None:
-    from handlers.flows.support import new_ticket
-
-    await new_ticket(turn, {})
 
 
 def stale(turn: Turn) -> None:
@@ -177,19 +162,17 @@ async def open_operator_ticket(turn: Turn, text: str) -> None:
                ticket=str(ticket.id)), menu_button(turn))
 
 
-@action("operator.open", entry=True)
+@flow.action("operator.open", entry=True)
 async def operator_action(turn: Turn, params: dict[str, object]) -> None:
     await open_operator_ticket(turn, "")
 
 
 async def free_text(turn: Turn, text: str) -> None:
-    from handlers.flows import cancel as cancel_flow
-    from handlers.flows import change_plan, products, recover, renew, support
-
+    """Text typed outside any step: routed to an intent, which the flow answering it
+    handles (the registry's intent table); an intent no flow answers shows the menu."""
     services = await turn.services()
     plan_names = await turn.app.plan_names(turn.customer_id)
     routed = route(text, service_refs(services, plan_names))
-    sid = routed.service_id
     if routed.intent == "unknown":
         turn.state.misses += 1
         if turn.state.misses >= 2:
@@ -200,43 +183,26 @@ async def free_text(turn: Turn, text: str) -> None:
         return
     turn.state.misses = 0
     turn.leave()
-    if routed.intent == "products":
-        if sid is not None:
-            await products.detail(turn, {"sid": sid})
-        else:
-            await products.listing(turn, {})
-    elif routed.intent == "renew":
-        if sid is not None:
-            await renew.review(turn, {"sids": [sid]})
-        else:
-            await renew.start(turn, {"category": routed.category})
-    elif routed.intent == "cancel":
-        if sid is not None:
-            await cancel_flow.explain(turn, {"sid": sid})
-        else:
-            await cancel_flow.start(turn, {})
-    elif routed.intent == "recover":
-        if sid is not None:
-            await recover.ask(turn, {"sid": sid})
-        else:
-            await recover.start(turn, {})
-    elif routed.intent == "change_plan":
-        if sid is not None:
-            await change_plan.options(turn, {"sid": sid, "hint": text})
-        else:
-            await change_plan.start(turn, {})
-    elif routed.intent == "orders":
-        from handlers.flows.orders import listing
-
-        await listing(turn, {})
-    elif routed.intent == "ticket":
-        await support.new_ticket(turn, {"text": text, "sid": sid})
-    elif routed.intent == "operator":
-        await open_operator_ticket(turn, text)
-    elif routed.intent == "help":
-        await show_help(turn)
-    else:
+    handler = turn.engine.registry.intents.get(routed.intent)
+    if handler is None:
         await show_menu(turn)
+    else:
+        await handler(turn, routed, text)
+
+
+@flow.intent("operator")
+async def operator_intent(turn: Turn, routed: Routed, text: str) -> None:
+    await open_operator_ticket(turn, text)
+
+
+@flow.intent("help")
+async def help_intent(turn: Turn, routed: Routed, text: str) -> None:
+    await show_help(turn)
+
+
+@flow.intent("greeting")
+async def greeting_intent(turn: Turn, routed: Routed, text: str) -> None:
+    await show_menu(turn)
 
 
 # --- errors ---------------------------------------------------------------------------

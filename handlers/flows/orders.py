@@ -5,15 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from core.payments import OFFLINE_METHODS
-from handlers.engine import Turn, action, text_step
+from handlers.engine import Turn
+from handlers.flow import Flow
 from handlers.flows import pay
 from handlers.flows.common import abort_button, menu_button, stale
 from handlers.i18n import t
+from handlers.router import Routed
+
+flow = Flow("orders")
 
 SHOWN = 10
 
 
-@action("orders.list", entry=True)
+@flow.action("orders.list", entry=True)
 async def listing(turn: Turn, params: dict[str, Any]) -> None:
     turn.leave()
     orders = await turn.app.list_orders(turn.customer_id)
@@ -44,7 +48,7 @@ async def listing(turn: Turn, params: dict[str, Any]) -> None:
     turn.say("\n".join(text), *rows, [menu_button(turn)])
 
 
-@action("orders.pay", entry=True)
+@flow.action("orders.pay", entry=True)
 async def pay_order(turn: Turn, params: dict[str, Any]) -> None:
     order = (await turn.app.list_orders(turn.customer_id, order_ids=[int(params["oid"])]))[0]
     turn.leave()
@@ -67,7 +71,7 @@ async def pay_order(turn: Turn, params: dict[str, Any]) -> None:
     turn.say("\n".join(text), *rows)
 
 
-@action("orders.card", entry=True)
+@flow.action("orders.card", entry=True)
 async def card(turn: Turn, params: dict[str, Any]) -> None:
     order = (await turn.app.list_orders(turn.customer_id, order_ids=[int(params["oid"])]))[0]
     if order.status in ("void", "cancelled"):
@@ -86,7 +90,7 @@ async def card(turn: Turn, params: dict[str, Any]) -> None:
     turn.say(t("pay-card-ask"), abort_button(turn))
 
 
-@text_step("orders.card", card=True)
+@flow.text_step("orders.card", card=True)
 async def card_number(turn: Turn, text: str) -> None:
     turn.mask_input = True
     digits = pay.card_digits(text)
@@ -99,14 +103,14 @@ async def card_number(turn: Turn, text: str) -> None:
     await pay.outcome(turn, result)
 
 
-@action("orders.requote", entry=True)
+@flow.action("orders.requote", entry=True)
 async def requote(turn: Turn, params: dict[str, Any]) -> None:
     """A fresh quote for what a void or cancelled order asked for (core re-checks it)."""
     quote = await turn.app.requote_order(turn.customer_id, int(params["oid"]))
     await pay.offer(turn, quote, t("pay-requoted"))
 
 
-@action("orders.cancel")
+@flow.action("orders.cancel")
 async def cancel_ask(turn: Turn, params: dict[str, Any]) -> None:
     order = (await turn.app.list_orders(turn.customer_id, order_ids=[int(params["oid"])]))[0]
     turn.goto("orders", "cancel", oid=order.id)
@@ -114,7 +118,7 @@ async def cancel_ask(turn: Turn, params: dict[str, Any]) -> None:
              [turn.btn(t("btn-yes-cancel-order"), "orders.cancel_ok"), abort_button(turn)])
 
 
-@action("orders.cancel_ok")
+@flow.action("orders.cancel_ok")
 async def cancel_ok(turn: Turn, params: dict[str, Any]) -> None:
     if turn.state.flow != "orders" or turn.state.step != "cancel":
         stale(turn)
@@ -124,3 +128,8 @@ async def cancel_ok(turn: Turn, params: dict[str, Any]) -> None:
     turn.leave()
     turn.say(t("order-cancelled", reference=order.reference),
              turn.btn(t("btn-orders"), "orders.list"), menu_button(turn))
+
+
+@flow.intent("orders")
+async def routed_here(turn: Turn, routed: Routed, text: str) -> None:
+    await listing(turn, {})

@@ -13,10 +13,13 @@ from core.errors import QuoteExpired
 from core.pricing import FREE_UPGRADE_DAYS, Quote
 from core.states import PAYMENT_METHODS
 from core.views import CheckoutResult, OrderView, PaymentInstructions
-from handlers.engine import Turn, action, text_step
+from handlers.engine import Turn
+from handlers.flow import Flow
 from handlers.flows.common import abort_button, menu_button, stale, vat_percent
 from handlers.i18n import has, t
 from handlers.ui import InvoiceRequest, Reply
+
+flow = Flow("pay")
 
 
 def totals(quote: Quote) -> list[str]:
@@ -108,7 +111,7 @@ async def offer(turn: Turn, quote: Quote, intro: str | None = None) -> None:
     turn.say(f"{text}\n\n{t('pay-choose')}", methods[:2], methods[2:], abort_button(turn))
 
 
-@action("pay.method")
+@flow.action("pay.method")
 async def choose(turn: Turn, params: dict[str, Any]) -> None:
     method = str(params["method"])
     if method not in PAYMENT_METHODS or turn.state.flow != "pay":
@@ -120,7 +123,7 @@ async def choose(turn: Turn, params: dict[str, Any]) -> None:
              [turn.btn(t("btn-change-method"), "pay.methods"), abort_button(turn)])
 
 
-@action("pay.methods")
+@flow.action("pay.methods")
 async def methods_again(turn: Turn, params: dict[str, Any]) -> None:
     if turn.state.flow != "pay":
         stale(turn)
@@ -129,7 +132,7 @@ async def methods_again(turn: Turn, params: dict[str, Any]) -> None:
     await offer(turn, quote)
 
 
-@action("pay.go")
+@flow.action("pay.go")
 async def go(turn: Turn, params: dict[str, Any]) -> None:
     method = turn.data.get("method")
     if turn.state.flow != "pay" or method not in PAYMENT_METHODS:
@@ -176,7 +179,7 @@ def card_digits(text: str) -> str | None:
     return digits if 12 <= len(digits) <= 19 else None
 
 
-@action("pay.free")
+@flow.action("pay.free")
 async def free(turn: Turn, params: dict[str, Any]) -> None:
     if turn.state.flow != "pay":
         stale(turn)
@@ -184,7 +187,7 @@ async def free(turn: Turn, params: dict[str, Any]) -> None:
     await checkout(turn, "bonifico", None)
 
 
-@text_step("pay.card", card=True)
+@flow.text_step("pay.card", card=True)
 async def card_number(turn: Turn, text: str) -> None:
     turn.mask_input = True
     digits = card_digits(text)

@@ -6,9 +6,13 @@ from typing import Any
 
 from core.states import is_lapsed_list
 from core.views import ServiceView
-from handlers.engine import Turn, action
+from handlers.engine import Turn
+from handlers.flow import Flow
 from handlers.flows.common import menu_button
 from handlers.i18n import days_list, t
+from handlers.router import Routed
+
+flow = Flow("products")
 
 PAGE = 8  # services per message: well within Telegram's 4,096 characters
 
@@ -19,7 +23,7 @@ def line(view: ServiceView) -> str:
              state=t(f"state-{view.state}"))
 
 
-@action("products.list", entry=True)
+@flow.action("products.list", entry=True)
 async def listing(turn: Turn, params: dict[str, Any]) -> None:
     services = await turn.services()
     turn.leave()
@@ -54,7 +58,7 @@ async def listing(turn: Turn, params: dict[str, Any]) -> None:
     turn.say("\n".join(parts), *rows)
 
 
-@action("products.detail", entry=True)
+@flow.action("products.detail", entry=True)
 async def detail(turn: Turn, params: dict[str, Any]) -> None:
     view = await turn.app.get_service(turn.customer_id, int(params["sid"]))
     turn.leave()
@@ -105,7 +109,7 @@ def action_buttons(turn: Turn, view: ServiceView) -> list[Any]:
     return buttons
 
 
-@action("products.mode")
+@flow.action("products.mode")
 async def set_mode(turn: Turn, params: dict[str, Any]) -> None:
     view = await turn.app.set_renewal_mode(turn.customer_id, int(params["sid"]),
                                            str(params["mode"]), key=turn.key("mode"))
@@ -116,3 +120,11 @@ async def set_mode(turn: Turn, params: dict[str, Any]) -> None:
     turn.say(t("mode-set", name=view.name, mode=t(f"renewal_mode-{view.renewal_mode}")) + "\n"
              + explain,
              turn.btn(t("btn-all-products"), "products.list"), menu_button(turn))
+
+
+@flow.intent("products")
+async def routed_here(turn: Turn, routed: Routed, text: str) -> None:
+    if routed.service_id is not None:
+        await detail(turn, {"sid": routed.service_id})
+    else:
+        await listing(turn, {})

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.engine import Turn, action
+from handlers.engine import Turn
+from handlers.flow import Flow
 from handlers.flows import pay
 from handlers.flows.common import abort_button, conversation_lines, menu_button, order_pending
 from handlers.i18n import t
+from handlers.router import Routed
+
+flow = Flow("recover")
 
 
-@action("recover.start", entry=True)
+@flow.action("recover.start", entry=True)
 async def start(turn: Turn, params: dict[str, Any]) -> None:
     options = [s for s in await turn.services()
                if "recover" in s.actions or "recover_ticket" in s.actions]
@@ -25,7 +29,7 @@ async def start(turn: Turn, params: dict[str, Any]) -> None:
     turn.say(t("recover-pick"), *rows, [menu_button(turn)])
 
 
-@action("recover.ask", entry=True)
+@flow.action("recover.ask", entry=True)
 async def ask(turn: Turn, params: dict[str, Any]) -> None:
     """Free text asked to recover: confirm with a button before changing anything."""
     view = await turn.app.get_service(turn.customer_id, int(params["sid"]))
@@ -39,7 +43,7 @@ async def ask(turn: Turn, params: dict[str, Any]) -> None:
              [turn.btn(t("btn-recover"), "recover.do", sid=view.id), abort_button(turn)])
 
 
-@action("recover.do", entry=True)
+@flow.action("recover.do", entry=True)
 async def recover(turn: Turn, params: dict[str, Any]) -> None:
     if await order_pending(turn, [int(params["sid"])]):
         return
@@ -66,3 +70,11 @@ async def recover(turn: Turn, params: dict[str, Any]) -> None:
         turn.say(t("recover-ticket", name=view.name, days=result.days_since_expiry,
                    window=turn.app.settings.recovery_days, ticket=str(result.ticket_id)),
                  menu_button(turn))
+
+
+@flow.intent("recover")
+async def routed_here(turn: Turn, routed: Routed, text: str) -> None:
+    if routed.service_id is not None:
+        await ask(turn, {"sid": routed.service_id})
+    else:
+        await start(turn, {})

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.engine import Turn, action
+from handlers.engine import Turn
+from handlers.flow import Flow
 from handlers.flows import pay
 from handlers.flows.common import abort_button, menu_button, order_pending, stale
 from handlers.i18n import t
+from handlers.router import Routed
+
+flow = Flow("renew")
 
 
 async def renewable(turn: Turn) -> list[Any]:
@@ -16,7 +20,7 @@ async def renewable(turn: Turn) -> list[Any]:
             if "renew" in s.actions or ("recover" in s.actions and s.state == "scaduto")]
 
 
-@action("renew.start", entry=True)
+@flow.action("renew.start", entry=True)
 async def start(turn: Turn, params: dict[str, Any]) -> None:
     options = await renewable(turn)
     if not options:
@@ -38,7 +42,7 @@ async def _pick_screen(turn: Turn) -> None:
     turn.say(t("renew-pick"), *rows)
 
 
-@action("renew.toggle")
+@flow.action("renew.toggle")
 async def toggle(turn: Turn, params: dict[str, Any]) -> None:
     if turn.state.flow != "renew":
         stale(turn)
@@ -53,12 +57,12 @@ async def toggle(turn: Turn, params: dict[str, Any]) -> None:
     await _pick_screen(turn)
 
 
-@action("renew.for", entry=True)
+@flow.action("renew.for", entry=True)
 async def renew_one(turn: Turn, params: dict[str, Any]) -> None:
     await review(turn, {"sids": [int(params["sid"])]})
 
 
-@action("renew.review")
+@flow.action("renew.review")
 async def review(turn: Turn, params: dict[str, Any]) -> None:
     sids = params.get("sids")
     if sids is None:
@@ -74,3 +78,11 @@ async def review(turn: Turn, params: dict[str, Any]) -> None:
         return
     quote = await turn.app.quote_renewal(turn.customer_id, [int(s) for s in sids])
     await pay.offer(turn, quote)
+
+
+@flow.intent("renew")
+async def routed_here(turn: Turn, routed: Routed, text: str) -> None:
+    if routed.service_id is not None:
+        await review(turn, {"sids": [routed.service_id]})
+    else:
+        await start(turn, {"category": routed.category})

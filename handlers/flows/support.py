@@ -5,14 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from core.context import Actor
-from handlers.engine import Turn, action, text_step
+from handlers.engine import Turn
+from handlers.flow import Flow
 from handlers.flows.common import abort_button, conversation_lines, menu_button, stale
 from handlers.i18n import t
+from handlers.router import Routed
+
+flow = Flow("support")
 
 CATEGORIES = ("tecnico", "pagamenti", "commerciale", "altro")
 
 
-@action("support.menu", entry=True)
+@flow.action("support.menu", entry=True)
 async def menu(turn: Turn, params: dict[str, Any]) -> None:
     turn.leave()
     turn.say(t("support-menu"), turn.btn(t("btn-new-ticket"), "support.new"),
@@ -20,7 +24,7 @@ async def menu(turn: Turn, params: dict[str, Any]) -> None:
              turn.btn(t("btn-operator"), "operator.open"), menu_button(turn))
 
 
-@action("support.new", entry=True)
+@flow.action("support.new", entry=True)
 async def new_ticket(turn: Turn, params: dict[str, Any]) -> None:
     """Choose a category; a description typed earlier (free text) is kept."""
     turn.goto("support", "category", text=str(params.get("text") or "")[:4000],
@@ -30,7 +34,7 @@ async def new_ticket(turn: Turn, params: dict[str, Any]) -> None:
     turn.say(t("support-category"), *rows, [abort_button(turn)])
 
 
-@action("support.category")
+@flow.action("support.category")
 async def category(turn: Turn, params: dict[str, Any]) -> None:
     if turn.state.flow != "support" or turn.state.step != "category":
         stale(turn)
@@ -43,7 +47,7 @@ async def category(turn: Turn, params: dict[str, Any]) -> None:
     turn.say(t("support-describe"), abort_button(turn))
 
 
-@text_step("support.describe", verbatim=True)
+@flow.text_step("support.describe", verbatim=True)
 async def describe(turn: Turn, text: str) -> None:
     await _open(turn, str(turn.data.get("category", "altro")), text)
 
@@ -61,7 +65,7 @@ async def _open(turn: Turn, category_name: str, text: str) -> None:
              turn.btn(t("btn-my-tickets"), "support.list"), menu_button(turn))
 
 
-@action("support.list", entry=True)
+@flow.action("support.list", entry=True)
 async def listing(turn: Turn, params: dict[str, Any]) -> None:
     turn.leave()
     tickets = await turn.app.list_tickets(turn.customer_id)
@@ -80,14 +84,14 @@ async def listing(turn: Turn, params: dict[str, Any]) -> None:
     turn.say("\n".join(text), *rows, [menu_button(turn)])
 
 
-@action("support.write", entry=True)
+@flow.action("support.write", entry=True)
 async def write(turn: Turn, params: dict[str, Any]) -> None:
     ticket = await turn.app.get_ticket(int(params["tid"]), turn.customer_id)
     turn.goto("support", "message", tid=ticket.id)
     turn.say(t("support-write", ticket=str(ticket.id)), abort_button(turn))
 
 
-@text_step("support.message", verbatim=True)
+@flow.text_step("support.message", verbatim=True)
 async def message(turn: Turn, text: str) -> None:
     ticket_id = int(turn.data["tid"])
     await turn.app.add_ticket_message(ticket_id, text, Actor.customer(turn.customer_id),
@@ -95,3 +99,14 @@ async def message(turn: Turn, text: str) -> None:
     turn.leave()
     turn.say(t("support-added", ticket=str(ticket_id)),
              turn.btn(t("btn-my-tickets"), "support.list"), menu_button(turn))
+
+
+@flow.command("ticket")
+async def ticket_command(turn: Turn) -> None:
+    await new_ticket(turn, {})
+
+
+@flow.intent("ticket")
+async def routed_here(turn: Turn, routed: Routed, text: str) -> None:
+    """The text typed becomes the ticket's description."""
+    await new_ticket(turn, {"text": text, "sid": routed.service_id})
