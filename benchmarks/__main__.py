@@ -46,7 +46,7 @@ async def run_all(quick: bool, pg_url: str | None, parts: list[str]) -> dict[str
             folder, customers=10 if quick else 60, rounds=1 if quick else 3, pg_url=pg_url,
             paced=5 if quick else 60)
     if "tap" in parts:
-        results["tap"] = await tap.run(folder, taps=12 if quick else 60)
+        results["tap"] = await tap.run(folder, taps=12 if quick else 100)
     if "memory" in parts:
         results["memory"] = [await memory.run(
             folder, services=3_000 if quick else 300_000, chats=100 if quick else 10_000)]
@@ -57,7 +57,7 @@ TITLES = {
     "router": "free-text router",
     "sweep": "daily lifecycle sweep",
     "conversation": "conversations per runtime (ratio = ours / echo floor)",
-    "tap": "tap to screen, pacer on (two customers tapping, support group busy)",
+    "tap": "tap to screen, pacer on (a customer tapping as screens arrive, support group busy)",
     "memory": "resident memory of `sportello run`",
 }
 

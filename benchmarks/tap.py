@@ -1,11 +1,13 @@
 """Tap to screen: how long a customer waits for the next screen, with the pacer on.
 
 `sportello run`'s own runner (long polling, the real `Sender` and `Pacer`) talks to the
-Bot API emulator of the tests. Two customers tap through «I miei prodotti» → a service
-→ «Menu principale» and round again, each tapping as soon as the previous screen has
-arrived; meanwhile a third customer keeps opening tickets, so the support group is fed
-faster than its 20 messages a minute and its messages are being paced. A tap's figure is
-the time from the update being offered to the bot until the server has the new screen.
+Bot API emulator of the tests, in the same process. One customer taps through «I miei
+prodotti» → a service → «Menu principale» and round again, each tap as soon as the
+previous screen has arrived. Meanwhile another customer browses the same way at a brisk
+human pace (a tap every quarter of a second), and a third opens a ticket every half
+second, so the support group is fed far faster than its 20 messages a minute and its
+cards are being paced throughout. A tap's figure is the time from the update being
+offered to the bot until the emulator has the new screen.
 
 The flood gate (2 updates a second per chat after a burst of 8) is off here: it would
 rightly tell a customer tapping this fast to slow down, and it is the input side, not
@@ -38,12 +40,15 @@ FIRST_USER = 900_000
 LOOP = ("I miei prodotti", "cliente{i}.it", "Menu principale")
 
 
-async def _tapper(fake: FakeTelegram, i: int, taps: int, out: list[float]) -> None:
+async def _tapper(fake: FakeTelegram, i: int, taps: int, out: list[float],
+                  pause: float = 0.0) -> None:
+    """`taps` taps, each `pause` seconds after the previous screen arrived."""
     user = User(FIRST_USER + i, "Cliente", f"Numero{i}")
     shown = fake.shown(user.id)
     fake.user_message(user, "/menu")
     await fake.shown_after(user.id, shown)
     for n in range(taps):
+        await asyncio.sleep(pause)
         label = LOOP[n % len(LOOP)].format(i=i)
         screen: Sent = fake.to(user.id)[-1]
         shown = fake.shown(user.id)
@@ -54,11 +59,12 @@ async def _tapper(fake: FakeTelegram, i: int, taps: int, out: list[float]) -> No
 
 
 async def _ticket_writer(fake: FakeTelegram, i: int, stop: asyncio.Event) -> None:
-    """Opens ticket after ticket: each one is a card for the support group."""
+    """A ticket every half second: each one is a card for the support group."""
     user = User(FIRST_USER + i, "Cliente", f"Numero{i}")
     n = 0
     while not stop.is_set():
         n += 1
+        await asyncio.sleep(0.5)
         for step in ("/ticket", "Problema tecnico", f"Il sito è lento ({n})"):
             shown = fake.shown(user.id)
             if step == "Problema tecnico":
@@ -94,12 +100,13 @@ async def one(framework: str, folder: Path, taps: int) -> dict[str, Any]:
     latencies: list[float] = []
     try:
         writer = asyncio.create_task(_ticket_writer(fake, 2, stop))
-        await asyncio.gather(_tapper(fake, 0, taps, latencies),
-                             _tapper(fake, 1, taps, latencies))
+        browser = asyncio.create_task(_tapper(fake, 1, 10**6, [], pause=0.25))
+        await _tapper(fake, 0, taps, latencies)
         stop.set()
+        browser.cancel()
         group_messages = len(fake.to(SUPPORT))
         writer.cancel()
-        await asyncio.gather(writer, return_exceptions=True)
+        await asyncio.gather(writer, browser, return_exceptions=True)
     finally:
         await runner.stop()
         await fake.stop()
@@ -113,6 +120,6 @@ async def one(framework: str, folder: Path, taps: int) -> dict[str, Any]:
             "group_messages": group_messages}
 
 
-async def run(folder: Path, taps: int = 60) -> list[dict[str, Any]]:
-    """Per runtime: two customers tapping `taps` times each, the support group busy."""
+async def run(folder: Path, taps: int = 100) -> list[dict[str, Any]]:
+    """Per runtime: a customer tapping `taps` times, another browsing, the group busy."""
     return [await one(framework, folder, taps) for framework in ("ptb", "aiogram")]
