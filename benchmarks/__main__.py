@@ -11,9 +11,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from benchmarks import conversation, memory, router, sweep
+from benchmarks import conversation, memory, router, sweep, tap
 
-PARTS = ("router", "sweep", "conversation", "memory")
+PARTS = ("router", "sweep", "conversation", "tap", "memory")
 
 
 def machine() -> dict[str, Any]:
@@ -45,6 +45,8 @@ async def run_all(quick: bool, pg_url: str | None, parts: list[str]) -> dict[str
         results["conversation"] = await conversation.run(
             folder, customers=10 if quick else 60, rounds=1 if quick else 3, pg_url=pg_url,
             paced=5 if quick else 60)
+    if "tap" in parts:
+        results["tap"] = await tap.run(folder, taps=12 if quick else 100)
     if "memory" in parts:
         results["memory"] = [await memory.run(
             folder, services=3_000 if quick else 300_000, chats=100 if quick else 10_000)]
@@ -55,6 +57,7 @@ TITLES = {
     "router": "free-text router",
     "sweep": "daily lifecycle sweep",
     "conversation": "conversations per runtime (ratio = ours / echo floor)",
+    "tap": "tap to screen, pacer on (a customer tapping as screens arrive, support group busy)",
     "memory": "resident memory of `sportello run`",
 }
 

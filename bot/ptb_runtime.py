@@ -145,7 +145,11 @@ def _event(update: Update) -> TgMessage | TgCallback | TgPreCheckout | None:
 
 def build(token: str, api_url: str | None, make_door: Any) -> tuple[Application, Any]:
     """The PTB Application with one handler that hands every update to the door."""
-    builder = ApplicationBuilder().token(token)
+    # Updates of different chats are handled at once: one chat's slow update (a paced
+    # support group, a card gateway) must not hold another chat's. The engine's per-chat
+    # lock, taken in arrival order, keeps one chat's updates in order (aiogram's polling
+    # runs each update as its own task too).
+    builder = ApplicationBuilder().token(token).concurrent_updates(True)
     if api_url:
         base = api_url.rstrip("/")
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")

@@ -36,6 +36,7 @@ from core.cards import mask_cards
 from core.db import PG_CONNECTIONS, rows_changed
 from core.errors import SportelloError
 from core.models import Conversation, Customer, ProcessedUpdate
+from core.ratelimit import TokenBucket
 from core.views import ServiceView
 from handlers.flow import Flow, Registry
 from handlers.i18n import t
@@ -491,20 +492,22 @@ class FloodGate:
         import time
 
         self._clock = clock or time.monotonic
-        self._chats: dict[str, tuple[float, float, bool]] = {}  # tokens, at, warned
+        self._chats: dict[str, TokenBucket] = {}
+        self._warned: set[str] = set()
 
     def check(self, chat_id: str) -> str:
-        now = self._clock()
-        tokens, at, warned = self._chats.get(chat_id, (self.BURST, now, False))
-        tokens = min(self.BURST, tokens + (now - at) * self.RATE)
-        if tokens >= 1:
-            self._chats[chat_id] = (tokens - 1, now, False)
+        bucket = self._chats.get(chat_id)
+        if bucket is None:
+            bucket = self._chats[chat_id] = TokenBucket(self.RATE, self.BURST, self._clock)
+        if bucket.try_take():
+            self._warned.discard(chat_id)
             verdict = "ok"
         else:
-            self._chats[chat_id] = (tokens, now, True)
-            verdict = "drop" if warned else "warn"
-        if len(self._chats) > 50_000:
-            self._chats = {c: v for c, v in self._chats.items() if v[0] < self.BURST}
+            verdict = "drop" if chat_id in self._warned else "warn"
+            self._warned.add(chat_id)
+        if len(self._chats) > 50_000:  # forget chats whose bucket is full again
+            self._chats = {c: b for c, b in self._chats.items() if not b.full()}
+            self._warned &= self._chats.keys()
         return verdict
 
 

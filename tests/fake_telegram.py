@@ -91,6 +91,10 @@ class FakeTelegram:
         self._new_update = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
+        # What the bot showed each chat (sent or edited), counted, with an event per change:
+        # the tap benchmark waits for the next screen without polling.
+        self._shown: dict[int, int] = {}
+        self._changed = asyncio.Event()
 
     # --- server ---------------------------------------------------------------------------
 
@@ -178,6 +182,7 @@ class FakeTelegram:
                     int(params["message_thread_id"]) if params.get("message_thread_id")
                     else None, int(reply_to) if reply_to else None)
         self.sent.append(sent)
+        self._show(chat_id)
         return self._message_json(sent)
 
     async def api_editmessagetext(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -189,6 +194,7 @@ class FakeTelegram:
                     raise _ApiError(400, "Bad Request: message is not modified")
                 sent.text, sent.keyboard = new_text, new_keyboard
                 sent.edits += 1
+                self._show(chat_id)
                 return self._message_json(sent)
         raise _ApiError(400, "Bad Request: message to edit not found")
 
@@ -216,6 +222,7 @@ class FakeTelegram:
             "total_amount": sum(int(p["amount"]) for p in prices),
             "provider_token": params.get("provider_token")})
         self.sent.append(sent)
+        self._show(chat_id)
         data = self._message_json(sent)
         data.pop("text", None)
         data["invoice"] = {"title": params["title"], "description": params["description"],
@@ -319,6 +326,21 @@ class FakeTelegram:
             await asyncio.sleep(0.02)
         texts = "\n---\n".join(s.text for s in self.to(chat_id))
         raise AssertionError(f"no message with {contains!r} to {chat_id}; got:\n{texts}")
+
+    def shown(self, chat_id: int) -> int:
+        """How many messages the bot has sent or edited in `chat_id` so far."""
+        return self._shown.get(chat_id, 0)
+
+    async def shown_after(self, chat_id: int, count: int, timeout: float = 10.0) -> None:
+        """Wait until the bot sends or edits something in `chat_id` beyond `count`."""
+        async with asyncio.timeout(timeout):
+            while self._shown.get(chat_id, 0) <= count:
+                await self._changed.wait()
+
+    def _show(self, chat_id: int) -> None:
+        self._shown[chat_id] = self._shown.get(chat_id, 0) + 1
+        self._changed.set()
+        self._changed = asyncio.Event()
 
     async def until(self, condition: Any, timeout: float = 10.0) -> None:
         """Wait until `condition()` holds (the bot works asynchronously)."""
