@@ -58,8 +58,13 @@ def _markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
 
 
 async def _call(request: Any) -> Any:
+    """Framework errors become the door's: retry later, blocked, refused. A body that is not
+    Telegram's JSON (a proxy's HTML error page) is temporary: aiogram raises
+    `ClientDecodeError` for it, outside its `TelegramAPIError` family."""
     try:
         return await request
+    except ag_error.ClientDecodeError as garbled:
+        raise Temporary(f"not a Bot API answer: {str(garbled.original)[:120]}") from None
     except ag_error.TelegramRetryAfter as slow:
         raise RetryAfter(float(slow.retry_after)) from None
     except (ag_error.TelegramForbiddenError, ag_error.TelegramUnauthorizedError) as refused:

@@ -40,7 +40,9 @@ def _markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
 
 
 async def _call(request: Any) -> Any:
-    """Framework errors become the door's: retry later, blocked, refused."""
+    """Framework errors become the door's: retry later, blocked, refused. An error status
+    whose body is not JSON (a proxy's HTML page) is a `NetworkError` for PTB already; a
+    200 with such a body is "Invalid server response": temporary too."""
     try:
         return await request
     except tg_error.RetryAfter as slow:
@@ -54,6 +56,8 @@ async def _call(request: Any) -> Any:
             raise Rejected(str(down)) from None
         raise Temporary(str(down)) from None
     except tg_error.TelegramError as refused:
+        if str(refused).startswith("Invalid server response"):
+            raise Temporary(str(refused)) from None
         raise Rejected(str(refused)) from None
 
 

@@ -51,6 +51,7 @@ class BotRunner:
     framework: str = "ptb"
     webhook_url: str | None = None
     outbox_every: float = 2.0
+    sender: Sender | None = None  # how Telegram calls are paced and retried (tests: faster)
     door: Door | None = None
     _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
@@ -78,7 +79,7 @@ class BotRunner:
             await application.initialize()
             io = ptb_runtime.PTBIO(application.bot)
             self._runtime.update(application=application)
-        self.door = Door(self.app, engine, io, Sender())
+        self.door = Door(self.app, engine, io, self.sender or Sender())
         attach(self.door)
         await self.door.start()
         if self.webhook_url:

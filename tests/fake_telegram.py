@@ -5,7 +5,9 @@ frameworks' own HTTP clients (httpx for python-telegram-bot, aiohttp for aiogram
 as Telegram would: `{"ok": true, "result": ...}`, errors with `error_code`, `description`
 and `parameters.retry_after`, long polling that really waits for `timeout` seconds.
 The test side injects what users do (messages, button presses, payments) and reads what
-the bot sent.
+the bot sent. Faults are injected with `fail` (an error status on one method or on any,
+with Telegram's JSON body or a proxy's HTML page), a wrong token (401 on every method,
+`getMe` first) and `closed_port` (connection refused).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import socket
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,6 +70,22 @@ class Sent:
 
 
 @dataclass
+class Fault:
+    """An error the server answers instead of running `method` ("*": any method), `times`
+    times (None: until removed). `html`: a proxy's error page instead of Telegram's JSON."""
+
+    method: str
+    status: int = 500
+    html: bool = False
+    times: int | None = 1
+    description: str = "Internal Server Error"
+    hits: int = 0
+
+    def matches(self, method: str) -> bool:
+        return self.method in ("*", method) and (self.times is None or self.hits < self.times)
+
+
+@dataclass
 class FakeTelegram:
     token: str = "123456789:AAH-sportello-test-token-000000000000"
     username: str = "sportello_test_bot"
@@ -80,6 +99,7 @@ class FakeTelegram:
     commands: list[dict[str, Any]] = field(default_factory=list)
     webhook: dict[str, Any] = field(default_factory=dict)
     failures: list[tuple[str, int, dict[str, Any]]] = field(default_factory=list)
+    faults: list[Fault] = field(default_factory=list)
     received: dict[tuple[int, int], str] = field(default_factory=dict)  # users' messages
     deleted: list[tuple[int, int]] = field(default_factory=list)  # (chat, message) deleted
 
@@ -94,12 +114,23 @@ class FakeTelegram:
 
     # --- server ---------------------------------------------------------------------------
 
-    async def start(self) -> str:
+    def fail(self, method: str, status: int = 500, html: bool = False,
+             times: int | None = 1, description: str = "Internal Server Error") -> Fault:
+        """From now on, `method` ("*": any) answers `status`, `times` times."""
+        fault = Fault(method, status, html, times, description)
+        self.faults.append(fault)
+        return fault
+
+    def failed(self, method: str) -> int:
+        """How many calls of `method` got an injected fault."""
+        return sum(f.hits for f in self.faults if f.method in ("*", method))
+
+    async def start(self, port: int = 0) -> str:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         server: Any = site._server
         assert server is not None and server.sockets
@@ -117,6 +148,12 @@ class FakeTelegram:
         method = request.match_info["method"]
         params = await _params(request)
         self.calls.append((method, params))
+        for fault in self.faults:
+            if fault.matches(method):
+                fault.hits += 1
+                if fault.html:
+                    return _html_error(fault.status)
+                return _error(fault.status, fault.description)
         for i, (name, code, extra) in enumerate(self.failures):
             if name == method:
                 del self.failures[i]
@@ -371,6 +408,22 @@ def _error(code: int, description: str,
     if parameters:
         body["parameters"] = parameters
     return web.json_response(body, status=code)
+
+
+def _html_error(code: int) -> web.Response:
+    """What a reverse proxy (nginx) answers when Telegram's side is down: not JSON."""
+    title = f"{code} Bad Gateway" if code == 502 else f"{code} Error"
+    return web.Response(status=code, content_type="text/html", text=(
+        f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n"
+        f"<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n"
+        "</body>\r\n</html>\r\n"))
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 nothing listens on: connecting there is refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 async def _params(request: web.Request) -> dict[str, Any]:
