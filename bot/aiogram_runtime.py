@@ -33,6 +33,7 @@ from bot.tg_io import (
     TgMessage,
     TgPayment,
     TgPreCheckout,
+    TokenRejected,
 )
 
 log = logging.getLogger("sportello.telegram")
@@ -134,6 +135,17 @@ class AiogramIO:
 
     async def delete_webhook(self) -> None:
         await _call(self.bot.delete_webhook())
+
+
+async def connect(bot: Bot) -> None:
+    """The first call (`getMe`): raises `TokenRejected`, or `Temporary` to try again."""
+    try:
+        await bot.get_me()
+    except (ag_error.TelegramUnauthorizedError, ag_error.TelegramNotFound):
+        raise TokenRejected() from None  # 401: an unknown token; 404: a malformed one
+    except (ag_error.TelegramServerError, ag_error.TelegramNetworkError,
+            ag_error.TelegramRetryAfter, ag_error.ClientDecodeError) as down:
+        raise Temporary(getattr(down, "message", str(down))) from None
 
 
 def build(token: str, api_url: str | None, make_door: Any) -> tuple[Bot, Dispatcher, Any]:

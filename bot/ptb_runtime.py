@@ -27,6 +27,7 @@ from bot.tg_io import (
     TgMessage,
     TgPayment,
     TgPreCheckout,
+    TokenRejected,
 )
 
 log = logging.getLogger("sportello.telegram")
@@ -118,6 +119,16 @@ class PTBIO:
 
     async def delete_webhook(self) -> None:
         await _call(self.bot.delete_webhook())
+
+
+async def connect(application: Application) -> None:
+    """The first call (`getMe`): raises `TokenRejected`, or `Temporary` to try again."""
+    try:
+        await application.initialize()
+    except tg_error.InvalidToken:
+        raise TokenRejected() from None
+    except (tg_error.TimedOut, tg_error.NetworkError) as down:
+        raise Temporary(str(down)) from None
 
 
 def _event(update: Update) -> TgMessage | TgCallback | TgPreCheckout | None:

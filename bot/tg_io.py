@@ -29,6 +29,10 @@ class Temporary(Exception):
     """A network error, a timeout or a 5xx: worth trying again a little later."""
 
 
+class TokenRejected(Exception):
+    """Telegram does not know the bot's token (HTTP 401, or 404 for a malformed one)."""
+
+
 class Rejected(Exception):
     """Telegram refused the request for good (HTTP 400): do not retry."""
 

@@ -100,6 +100,7 @@ class FakeTelegram:
     webhook: dict[str, Any] = field(default_factory=dict)
     failures: list[tuple[str, int, dict[str, Any]]] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
+    unauthorized: list[str] = field(default_factory=list)  # methods called with a wrong token
     received: dict[tuple[int, int], str] = field(default_factory=dict)  # users' messages
     deleted: list[tuple[int, int]] = field(default_factory=list)  # (chat, message) deleted
 
@@ -144,6 +145,7 @@ class FakeTelegram:
 
     async def _handle(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
+            self.unauthorized.append(request.match_info["method"])
             return _error(401, "Unauthorized")
         method = request.match_info["method"]
         params = await _params(request)

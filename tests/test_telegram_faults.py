@@ -4,8 +4,12 @@ pages, 5xx on any method, a rejected token, an unreachable Bot API, non-text mes
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,11 +18,12 @@ from bot.runner import BotRunner
 from bot.tg_sender import Sender
 from core.app import Sportello
 from core.demo import load_demo_if_empty
-from tests.conftest import make_settings
-from tests.fake_telegram import FakeTelegram
+from tests.conftest import PG_URL, make_settings
+from tests.fake_telegram import FakeTelegram, closed_port
 from tests.test_telegram_e2e import MARIO, STAFF, SUPPORT, linked
 
 FRAMEWORKS = ["ptb", "aiogram"]
+ROOT = Path(__file__).parent.parent
 
 
 async def quick(seconds: float) -> None:
@@ -73,3 +78,69 @@ async def test_html_error_pages_while_polling_do_not_stop_the_bot(telegram) -> N
     fake.fail("getUpdates", 502, html=True, times=2)
     await fake.until(lambda: fake.failed("getUpdates") == 2, timeout=30)
     await linked(fake, app)
+
+
+# --- starting: a rejected token, an unreachable Bot API ------------------------------------
+
+WRONG_TOKEN = "123456789:AAHwrongwrongwrongwrongwrongwrongwr"
+
+
+async def sportello_run(framework: str, env: dict[str, str]) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "--framework", framework,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **env}, cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+
+
+async def next_line(stream: asyncio.StreamReader | None, timeout: float = 60) -> str:
+    assert stream is not None
+    line = await asyncio.wait_for(stream.readline(), timeout)
+    assert line, "the process ended"
+    return line.decode()
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+async def test_a_rejected_token_is_one_italian_line_without_the_token_and_exit_2(
+        framework: str, tmp_path: Path) -> None:
+    if PG_URL:
+        pytest.skip("the process test runs on the embedded SQLite")
+    fake = FakeTelegram()
+    base = await fake.start()
+    try:
+        process = await sportello_run(framework, {
+            "SPORTELLO_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
+            "SPORTELLO_BOT_TOKEN": WRONG_TOKEN, "SPORTELLO_API_URL": base})
+        stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
+    finally:
+        await fake.stop()
+    assert process.returncode == 2
+    assert stdout == b""
+    assert stderr.decode().splitlines() == [
+        "Telegram rifiuta il token del bot (SPORTELLO_BOT_TOKEN): controllalo con @BotFather."]
+    assert fake.unauthorized == ["getMe"]
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+async def test_an_unreachable_bot_api_is_retried_one_line_an_attempt_until_it_answers(
+        framework: str, tmp_path: Path) -> None:
+    if PG_URL:
+        pytest.skip("the process test runs on the embedded SQLite")
+    port = closed_port()
+    fake = FakeTelegram()
+    process = await sportello_run(framework, {
+        "SPORTELLO_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
+        "SPORTELLO_BOT_TOKEN": fake.token, "SPORTELLO_POLL_TIMEOUT": "1",
+        "SPORTELLO_API_URL": f"http://127.0.0.1:{port}"})
+    try:
+        first, second = await next_line(process.stderr), await next_line(process.stderr)
+        assert "Bot API non raggiungibile (tentativo 1:" in first and "tra 1 s." in first
+        assert "Bot API non raggiungibile (tentativo 2:" in second and "tra 2 s." in second
+        await fake.start(port)  # Telegram is back: the next attempt gets through
+        assert "Sportello è in linea su Telegram" in await next_line(process.stdout)
+        await fake.until(lambda: any(name == "getUpdates" for name, _ in fake.calls), 30)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, rest = await asyncio.wait_for(process.communicate(), 30)
+        await fake.stop()
+    assert process.returncode == 0
+    assert "Traceback" not in rest.decode() and fake.token not in rest.decode()
