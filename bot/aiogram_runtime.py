@@ -17,13 +17,16 @@ from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LabeledPrice,
+    LinkPreviewOptions,
     Message,
     PreCheckoutQuery,
+    ReplyParameters,
     Update,
 )
 
 from bot.tg_door import Door
 from bot.tg_io import (
+    ALLOWED_UPDATES,
     Blocked,
     Keyboard,
     Rejected,
@@ -37,6 +40,8 @@ from bot.tg_io import (
 )
 
 log = logging.getLogger("sportello.telegram")
+# Service names and emails in the texts would become links with a web preview under them.
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 # aiogram parses every answer as `Response[method.__returning__]`, and pydantic keeps
 # parametrised models only weakly: after a garbage collection each one is rebuilt, which
@@ -86,14 +91,16 @@ class AiogramIO:
                    thread_id: int | None = None, reply_to: int | None = None) -> int:
         message = await _call(self.bot.send_message(
             chat_id, text, reply_markup=_markup(keyboard), message_thread_id=thread_id,
-            reply_to_message_id=reply_to))
+            link_preview_options=NO_PREVIEW,
+            reply_parameters=ReplyParameters(message_id=reply_to) if reply_to else None))
         return int(message.message_id)
 
     async def edit(self, chat_id: int, message_id: int, text: str,
                    keyboard: Keyboard | None = None) -> None:
         await _call(self.bot.edit_message_text(text=text, chat_id=chat_id,
                                                message_id=message_id,
-                                               reply_markup=_markup(keyboard)))
+                                               reply_markup=_markup(keyboard),
+                                               link_preview_options=NO_PREVIEW))
 
     async def delete_message(self, chat_id: int, message_id: int) -> None:
         await _call(self.bot.delete_message(chat_id=chat_id, message_id=message_id))
@@ -131,7 +138,8 @@ class AiogramIO:
             [BotCommand(command=c, description=d) for c, d in commands]))
 
     async def set_webhook(self, url: str, secret: str) -> None:
-        await _call(self.bot.set_webhook(url, secret_token=secret))
+        await _call(self.bot.set_webhook(url, secret_token=secret,
+                                         allowed_updates=ALLOWED_UPDATES))
 
     async def delete_webhook(self) -> None:
         await _call(self.bot.delete_webhook())

@@ -11,6 +11,8 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LabeledPrice,
+    LinkPreviewOptions,
+    ReplyParameters,
     Update,
 )
 from telegram import error as tg_error
@@ -18,6 +20,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 
 from bot.tg_door import Door
 from bot.tg_io import (
+    ALLOWED_UPDATES,
     Blocked,
     Keyboard,
     Rejected,
@@ -31,6 +34,8 @@ from bot.tg_io import (
 )
 
 log = logging.getLogger("sportello.telegram")
+# Service names and emails in the texts would become links with a web preview under them.
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 def _markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
@@ -72,13 +77,15 @@ class PTBIO:
                    thread_id: int | None = None, reply_to: int | None = None) -> int:
         message = await _call(self.bot.send_message(
             chat_id, text, reply_markup=_markup(keyboard), message_thread_id=thread_id,
-            reply_to_message_id=reply_to))
+            link_preview_options=NO_PREVIEW,
+            reply_parameters=ReplyParameters(reply_to) if reply_to else None))
         return int(message.message_id)
 
     async def edit(self, chat_id: int, message_id: int, text: str,
                    keyboard: Keyboard | None = None) -> None:
         await _call(self.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id,
-                                               reply_markup=_markup(keyboard)))
+                                               reply_markup=_markup(keyboard),
+                                               link_preview_options=NO_PREVIEW))
 
     async def delete_message(self, chat_id: int, message_id: int) -> None:
         await _call(self.bot.delete_message(chat_id, message_id))
@@ -115,7 +122,7 @@ class PTBIO:
 
     async def set_webhook(self, url: str, secret: str) -> None:
         await _call(self.bot.set_webhook(url, secret_token=secret,
-                                         allowed_updates=Update.ALL_TYPES))
+                                         allowed_updates=ALLOWED_UPDATES))
 
     async def delete_webhook(self) -> None:
         await _call(self.bot.delete_webhook())

@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 from aiohttp import web
 
 from bot.tg_door import Door
-from bot.tg_io import Temporary
+from bot.tg_io import ALLOWED_UPDATES, Temporary
 from bot.tg_sender import Sender
 from core.app import Sportello
 from core.clock import ROME
@@ -132,14 +132,12 @@ class BotRunner:
             dispatcher, bot = self._runtime["dispatcher"], self._runtime["bot"]
             self._tasks.append(asyncio.create_task(dispatcher.start_polling(
                 bot, handle_signals=False, polling_timeout=timeout, close_bot_session=False,
-                allowed_updates=["message", "callback_query", "pre_checkout_query"]),
-                name="polling"))
+                allowed_updates=ALLOWED_UPDATES), name="polling"))
         else:
             application = self._runtime["application"]
             await application.start()
             await application.updater.start_polling(
-                timeout=timeout, poll_interval=0.0,
-                allowed_updates=["message", "callback_query", "pre_checkout_query"])
+                timeout=timeout, poll_interval=0.0, allowed_updates=ALLOWED_UPDATES)
 
     async def _start_webhook(self, io: Any) -> None:
         settings = self.app.settings

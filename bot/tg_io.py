@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 Keyboard = list[list[tuple[str, str]]]  # rows of (label, callback data)
+# The updates the door handles, the same list for polling and for the webhook.
+ALLOWED_UPDATES = ["message", "callback_query", "pre_checkout_query"]
 
 
 class RetryAfter(Exception):

@@ -33,13 +33,14 @@ async def quick(seconds: float) -> None:
 
 @asynccontextmanager
 async def running(framework: str, sessions: Any, database_url: str, clock: Any,
-                  fake: FakeTelegram | None = None, **runner: Any
+                  fake: FakeTelegram | None = None, settings: dict[str, Any] | None = None,
+                  **runner: Any
                   ) -> AsyncIterator[tuple[FakeTelegram, Sportello, BotRunner]]:
     fake = fake or FakeTelegram(members={SUPPORT: {STAFF.id}})
     base = await fake.start()
     app = Sportello(sessions, make_settings(
         database_url, bot_token=fake.token, api_url=base, support_chat_id=SUPPORT,
-        poll_timeout=1), clock)
+        poll_timeout=1, **(settings or {})), clock)
     async with app.sessions() as session, session.begin():
         await load_demo_if_empty(session, clock.today())
     bot = BotRunner(app, framework=framework, outbox_every=0.1, **runner)
@@ -144,3 +145,43 @@ async def test_an_unreachable_bot_api_is_retried_one_line_an_attempt_until_it_an
         await fake.stop()
     assert process.returncode == 0
     assert "Traceback" not in rest.decode() and fake.token not in rest.decode()
+
+
+# --- what every call says: no link previews, the same updates in both modes -----------------
+
+
+async def test_no_link_previews_and_replies_by_reply_parameters(telegram) -> None:
+    fake, app, _ = telegram
+    await linked(fake, app)
+    fake.user_message(MARIO, "vorrei rinnovare mariorossi.it")
+    review = await fake.wait_for(MARIO.id, "Totale: € 12,08")
+    fake.press(MARIO, review, "Carta di credito")
+    await fake.wait_for(MARIO.id, "Metodo scelto: Carta di credito")
+    fake.user_message(MARIO, "/ticket")
+    fake.press(MARIO, await fake.wait_for(MARIO.id, "Di cosa si tratta?"), "Problema tecnico")
+    await fake.wait_for(MARIO.id, "Descrivi la richiesta")
+    fake.user_message(MARIO, "Il sito www.mariorossi.it dà errore 500")
+    card = await fake.wait_for(SUPPORT, "Ticket n. 1")
+    fake.user_message(STAFF, "Scriva a info@mariorossi.it", chat_id=SUPPORT, reply_to=card)
+    reply = await fake.wait_for(MARIO.id, "Risposta del supporto sul ticket n. 1:")
+    fake.press(MARIO, reply, "Rispondi")  # the customer's answer: in reply to the card
+    await fake.wait_for(MARIO.id, "Scrivi il messaggio da aggiungere al ticket n. 1")
+    fake.user_message(MARIO, "Anche la posta info@mariorossi.it")
+    relayed = await fake.wait_for(SUPPORT, "Anche la posta info@mariorossi.it")
+    assert relayed.reply_to == card.message_id
+    texts = [p for name, p in fake.calls if name in ("sendMessage", "editMessageText")]
+    assert texts and all(p.get("link_preview_options") == {"is_disabled": True} for p in texts)
+    assert not any("reply_to_message_id" in p for p in texts)
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+async def test_polling_and_webhook_ask_for_the_same_updates(
+        framework: str, sessions, database_url, clock) -> None:
+    async with running(framework, sessions, database_url, clock) as (fake, _, _):
+        await fake.until(lambda: any(name == "getUpdates" for name, _ in fake.calls))
+        polled = next(p for name, p in fake.calls if name == "getUpdates")["allowed_updates"]
+    port = closed_port()  # free: the webhook listens there
+    async with running(framework, sessions, database_url, clock, settings={"webhook_port": port},
+                       webhook_url=f"http://127.0.0.1:{port}/telegram") as (fake, _app, _):
+        assert fake.webhook["allowed_updates"] == polled
+    assert polled == ["message", "callback_query", "pre_checkout_query"]
