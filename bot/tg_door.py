@@ -60,10 +60,12 @@ class Door:
             return
         if self.support_chat is not None and message.chat_id == self.support_chat:
             if message.user_id is not None:
-                await self.desk.on_message(StaffMessage(
+                taken = await self.desk.on_message(StaffMessage(
                     message.user_id, message.user_name, message.text or "",
                     message.message_id, message.reply_to, message.thread_id,
                     f"tg:{message.update_id}"))
+                if not taken:  # a webhook has Telegram deliver it again, too
+                    self.unacknowledged.add(message.update_id)
             return
         if message.chat_type != "private":
             return  # the bot talks to customers only in private chats

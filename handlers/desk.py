@@ -35,6 +35,7 @@ log = logging.getLogger("sportello.desk")
 
 MEMBER_STATES = ("creator", "administrator", "member", "restricted")
 MEMBERSHIP_KEPT = timedelta(minutes=5)  # a membership answer is trusted this long
+MAX_DEFERRED = 1000  # staff messages waiting for a membership answer, at most
 
 
 class Undelivered(Exception):
@@ -97,6 +98,9 @@ class Desk:
     _members: dict[int, tuple[bool, datetime]] = field(default_factory=dict)
     _topics: bool | None = None
     _relay_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # Staff replies whose author's membership could not be checked (the transport was
+    # down): not claimed, tried again on each relay round, so none is lost.
+    _deferred: list[StaffMessage] = field(default_factory=list)
 
     # --- staff input -----------------------------------------------------------------
 
@@ -115,20 +119,39 @@ class Desk:
         self._members[user_id] = (allowed, now)
         return allowed
 
-    async def on_message(self, message: StaffMessage) -> None:
+    async def on_message(self, message: StaffMessage) -> bool:
         """A message in the support group: a reply to a ticket reaches its customer;
-        anything else is staff talking among themselves."""
-        assert self.room is not None
+        anything else is staff talking among themselves. False: deferred, because whether
+        its author is a member could not be asked now (it is tried again later)."""
         if not message.text:
-            return
+            return True
+        taken = await self._take(message)
+        if taken:
+            await self.relay_pending()
+        return taken is not None
+
+    async def _take(self, message: StaffMessage) -> bool | None:
+        """Record a staff reply on its ticket: True if recorded, False if not one,
+        None if deferred."""
+        assert self.room is not None
         async with self._relay_lock:
             pass  # a card being posted right now is remembered before we look it up
         ticket_id = await self.app.ticket_for_relay(self.room.key, message.reply_to,
                                                     message.thread)
-        if ticket_id is None or not await self.is_member(message.user_id):
-            return
+        if ticket_id is None:
+            return False
+        try:
+            member = await self.is_member(message.user_id)
+        except Undelivered:
+            log.warning("staff reply deferred: membership not checked",
+                        extra={"ticket": ticket_id, "user": message.user_id})
+            if len(self._deferred) < MAX_DEFERRED:
+                self._deferred.append(message)
+            return None
+        if not member:
+            return False
         if message.update_id and not await self.engine.claim(message.update_id, self.room.key):
-            return
+            return False
         key = f"{message.update_id}:staff" if message.update_id else None
         try:
             await self.app.add_ticket_message(ticket_id, message.text,
@@ -136,9 +159,15 @@ class Desk:
         except SportelloError:
             await self.room.send(t("err-ticket-closed"), None, message.thread,
                                  message.message_id)
-            return
+            return False
         await self.app.remember_relay(ticket_id, self.room.key, message.message_id)
-        await self.relay_pending()
+        return True
+
+    async def _retry_deferred(self) -> None:
+        """Staff replies deferred for their membership check, in order, once more."""
+        waiting, self._deferred = self._deferred, []
+        for message in waiting:
+            await self._take(message)
 
     async def on_press(self, user_id: int, user_name: str, data: str,
                        card_message: int | None, update_id: str) -> Answer:
@@ -146,7 +175,11 @@ class Desk:
         action, _, raw = data.partition(":")
         if action not in ("take", "close") or not raw.isdigit():
             return Answer(t("err-stale-button"), alert=True)
-        if not await self.is_member(user_id):
+        try:
+            member = await self.is_member(user_id)
+        except Undelivered:
+            return Answer(t("support-try-again"), alert=True)
+        if not member:
             log.warning("non-member acted on a ticket", extra={"user": user_id})
             return Answer(t("support-not-member"), alert=True)
         ticket_id = int(raw)
@@ -173,7 +206,10 @@ class Desk:
     # --- the outboxes ----------------------------------------------------------------
 
     async def relay_pending(self) -> None:
-        """Deliver ticket messages not yet on the other side (the relay outbox)."""
+        """Deliver ticket messages not yet on the other side (the relay outbox), after
+        recording the staff replies deferred until now."""
+        if self._deferred and self.room is not None:
+            await self._retry_deferred()
         async with self._relay_lock:
             for message_id, ticket_id, author_kind, text in await self.app.unrelayed_messages():
                 try:

@@ -185,3 +185,58 @@ async def test_polling_and_webhook_ask_for_the_same_updates(
                        webhook_url=f"http://127.0.0.1:{port}/telegram") as (fake, _app, _):
         assert fake.webhook["allowed_updates"] == polled
     assert polled == ["message", "callback_query", "pre_checkout_query"]
+
+
+# --- 5xx on the support group's reads -------------------------------------------------------
+
+
+async def open_ticket(fake: FakeTelegram, app: Sportello, text: str) -> None:
+    await linked(fake, app)
+    fake.user_message(MARIO, "/ticket")
+    fake.press(MARIO, await fake.wait_for(MARIO.id, "Di cosa si tratta?"), "Problema tecnico")
+    await fake.wait_for(MARIO.id, "Descrivi la richiesta")
+    fake.user_message(MARIO, text)
+
+
+async def test_a_card_reaches_the_group_after_get_chat_failed_past_the_retries(
+        telegram, caplog: pytest.LogCaptureFixture) -> None:
+    fake, app, _ = telegram
+    fault = fake.fail("getChat", 500, times=12)  # more than one round of retries
+    await open_ticket(fake, app, "Il sito dà errore 500")
+    await fake.wait_for(SUPPORT, "Ticket n. 1 · Problema tecnico", timeout=30)
+    assert fault.hits == 12
+    assert not [r for r in caplog.records if r.exc_info]  # no traceback on each round
+
+
+@pytest.mark.parametrize("html", [False, True])
+async def test_a_staff_reply_whose_membership_check_fails_is_deferred_not_lost(
+        telegram, html: bool) -> None:
+    fake, app, _ = telegram
+    await open_ticket(fake, app, "Il sito dà errore 500")
+    card = await fake.wait_for(SUPPORT, "Ticket n. 1 · Problema tecnico")
+    fault = fake.fail("getChatMember", 500, html=html, times=None)
+    fake.user_message(STAFF, "Stiamo controllando", chat_id=SUPPORT, reply_to=card)
+    await fake.until(lambda: fault.hits >= 10, timeout=30)  # retried, then again next round
+    assert not any("Stiamo controllando" in s.text for s in fake.to(MARIO.id))
+    fault.times = fault.hits  # getChatMember answers again
+    reply = await fake.wait_for(MARIO.id, "Risposta del supporto sul ticket n. 1:", timeout=30)
+    assert "Stiamo controllando" in reply.text
+    await fake.idle()
+    assert sum("Stiamo controllando" in s.text for s in fake.to(MARIO.id)) == 1
+    messages = (await app.get_ticket(1)).messages
+    assert [m.text for m in messages].count("Stiamo controllando") == 1
+
+
+async def test_a_button_pressed_while_membership_cannot_be_checked_says_try_again(
+        telegram) -> None:
+    fake, app, _ = telegram
+    await open_ticket(fake, app, "Il sito dà errore 500")
+    card = await fake.wait_for(SUPPORT, "Ticket n. 1 · Problema tecnico")
+    fault = fake.fail("getChatMember", 502, html=True, times=None)
+    answered = len(fake.callback_answers)
+    fake.press(STAFF, card, "Prendi in carico")
+    await fake.until(lambda: len(fake.callback_answers) > answered, timeout=30)
+    assert "riprova tra poco" in str(fake.callback_answers[-1].get("text"))
+    fault.times = fault.hits
+    fake.press(STAFF, card, "Prendi in carico")
+    await fake.wait_for(SUPPORT, "Preso in carico da Anna Supporto")
