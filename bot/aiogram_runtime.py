@@ -52,7 +52,7 @@ _RESPONSE_MODELS = [Response[method.__returning__] for method in (  # type: igno
     ag_methods.AnswerCallbackQuery, ag_methods.AnswerPreCheckoutQuery, ag_methods.SendInvoice,
     ag_methods.GetChat, ag_methods.GetChatMember, ag_methods.CreateForumTopic,
     ag_methods.SetMyCommands, ag_methods.SetWebhook, ag_methods.DeleteWebhook,
-    ag_methods.GetMe, ag_methods.GetUpdates)]
+    ag_methods.GetMe, ag_methods.GetUpdates, ag_methods.CopyMessage)]
 
 
 def _markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
@@ -101,6 +101,15 @@ class AiogramIO:
                                                message_id=message_id,
                                                reply_markup=_markup(keyboard),
                                                link_preview_options=NO_PREVIEW))
+
+    async def copy(self, chat_id: int, from_chat_id: int, message_id: int,
+                   caption: str | None = None, thread_id: int | None = None,
+                   reply_to: int | None = None) -> int:
+        copied = await _call(self.bot.copy_message(
+            chat_id=chat_id, from_chat_id=from_chat_id, message_id=message_id,
+            caption=caption, message_thread_id=thread_id,
+            reply_parameters=ReplyParameters(message_id=reply_to) if reply_to else None))
+        return int(copied.message_id)
 
     async def delete_message(self, chat_id: int, message_id: int) -> None:
         await _call(self.bot.delete_message(chat_id=chat_id, message_id=message_id))
@@ -171,11 +180,14 @@ def build(token: str, api_url: str | None, make_door: Any) -> tuple[Bot, Dispatc
         await holder["door"].on_message(TgMessage(
             event_update.update_id, message.chat.id, str(message.chat.type),
             user.id if user else None, user.full_name if user else "",
-            bool(user and user.is_bot), message.message_id, message.text,
+            bool(user and user.is_bot), message.message_id,
+            message.text if message.text is not None else message.caption,
             message.reply_to_message.message_id if message.reply_to_message else None,
             message.message_thread_id if message.is_topic_message else None,
             TgPayment(paid.currency, paid.total_amount, paid.invoice_payload,
-                      paid.telegram_payment_charge_id) if paid else None))
+                      paid.telegram_payment_charge_id) if paid else None,
+            ("photo", message.photo[-1].file_id) if message.photo
+            else ("document", message.document.file_id) if message.document else None))
 
     @router.callback_query()
     async def on_callback(press: CallbackQuery, event_update: Update) -> None:

@@ -87,6 +87,14 @@ class PTBIO:
                                                reply_markup=_markup(keyboard),
                                                link_preview_options=NO_PREVIEW))
 
+    async def copy(self, chat_id: int, from_chat_id: int, message_id: int,
+                   caption: str | None = None, thread_id: int | None = None,
+                   reply_to: int | None = None) -> int:
+        copied = await _call(self.bot.copy_message(
+            chat_id, from_chat_id, message_id, caption=caption, message_thread_id=thread_id,
+            reply_parameters=ReplyParameters(reply_to) if reply_to else None))
+        return int(copied.message_id)
+
     async def delete_message(self, chat_id: int, message_id: int) -> None:
         await _call(self.bot.delete_message(chat_id, message_id))
 
@@ -159,10 +167,13 @@ def _event(update: Update) -> TgMessage | TgCallback | TgPreCheckout | None:
         message.from_user.id if message.from_user else None,
         message.from_user.full_name if message.from_user else "",
         bool(message.from_user and message.from_user.is_bot), message.message_id,
-        message.text, message.reply_to_message.message_id if message.reply_to_message else None,
+        message.text if message.text is not None else message.caption,
+        message.reply_to_message.message_id if message.reply_to_message else None,
         message.message_thread_id if message.is_topic_message else None,
         TgPayment(paid.currency, paid.total_amount, paid.invoice_payload,
-                  paid.telegram_payment_charge_id) if paid else None)
+                  paid.telegram_payment_charge_id) if paid else None,
+        ("photo", message.photo[-1].file_id) if message.photo
+        else ("document", message.document.file_id) if message.document else None)
 
 
 def build(token: str, api_url: str | None, make_door: Any) -> tuple[Application, Any]:

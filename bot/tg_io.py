@@ -60,6 +60,7 @@ class TgMessage:
     reply_to: int | None = None
     thread_id: int | None = None
     payment: TgPayment | None = None
+    file: tuple[str, str] | None = None  # (photo | document, file id); `text` is the caption
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,10 @@ class TelegramIO(Protocol):
                    keyboard: Keyboard | None = None) -> None: ...
 
     async def delete_message(self, chat_id: int, message_id: int) -> None: ...
+
+    async def copy(self, chat_id: int, from_chat_id: int, message_id: int,
+                   caption: str | None = None, thread_id: int | None = None,
+                   reply_to: int | None = None) -> int: ...
 
     async def answer_callback(self, callback_id: str, text: str | None = None,
                               alert: bool = False) -> None: ...

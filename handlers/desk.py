@@ -24,7 +24,7 @@ from typing import Protocol
 from core.app import Sportello
 from core.context import Actor
 from core.errors import SportelloError
-from core.views import NoticeView
+from core.views import Attachment, NoticeView
 from handlers import ticket_text
 from handlers.engine import Engine, Turn
 from handlers.flows import notices
@@ -58,6 +58,10 @@ class Room(Protocol):
     async def create_topic(self, name: str) -> int: ...
     async def has_topics(self) -> bool: ...
     async def member_status(self, user_id: int) -> str: ...
+    async def copy(self, attachment: Attachment, caption: str | None = None,
+                   thread: int | None = None, reply_to: int | None = None) -> int:
+        """The file of `attachment` into the room, from where it was sent."""
+        ...
 
 
 class Chats(Protocol):
@@ -67,6 +71,11 @@ class Chats(Protocol):
 
     async def deliver(self, chat: str, replies: list[Reply], strict: bool = False) -> bool:
         """Send in order; with `strict`, a transport outage raises `Undelivered`."""
+        ...
+
+    async def copy(self, chat: str, attachment: Attachment) -> bool:
+        """The file of `attachment` into `chat`; False if the chat blocked the bot. A
+        transport outage raises `Undelivered`."""
         ...
 
 
@@ -79,6 +88,7 @@ class StaffMessage:
     reply_to: int | None = None
     thread: int | None = None
     update_id: str | None = None
+    attachment: Attachment | None = None  # a file, `text` being its caption
 
 
 @dataclass(frozen=True)
@@ -123,7 +133,7 @@ class Desk:
         """A message in the support group: a reply to a ticket reaches its customer;
         anything else is staff talking among themselves. False: deferred, because whether
         its author is a member could not be asked now (it is tried again later)."""
-        if not message.text:
+        if not message.text and message.attachment is None:
             return True
         taken = await self._take(message)
         if taken:
@@ -155,7 +165,8 @@ class Desk:
         key = f"{message.update_id}:staff" if message.update_id else None
         try:
             await self.app.add_ticket_message(ticket_id, message.text,
-                                              Actor.support(message.user_name), key=key)
+                                              Actor.support(message.user_name), key=key,
+                                              attachment=message.attachment)
         except SportelloError:
             await self.room.send(t("err-ticket-closed"), None, message.thread,
                                  message.message_id)
@@ -211,15 +222,16 @@ class Desk:
         if self._deferred and self.room is not None:
             await self._retry_deferred()
         async with self._relay_lock:
-            for message_id, ticket_id, author_kind, text in await self.app.unrelayed_messages():
+            for message_id, ticket_id, author_kind, text, attachment in (
+                    await self.app.unrelayed_messages()):
                 try:
                     if author_kind == "support":
                         ticket = await self.app.get_ticket(ticket_id)
                         await self._push(ticket.customer_id, lambda turn, tid=ticket_id,
                                          said=text: notices.staff_reply(turn, tid, said),
-                                         strict=True)
+                                         strict=True, attachment=attachment)
                     elif self.room is not None:
-                        await self._to_room(ticket_id, text)
+                        await self._to_room(ticket_id, text, attachment)
                 except Undelivered:
                     return  # the outbox keeps it for the next round
                 except Refused:
@@ -239,28 +251,41 @@ class Desk:
         return handled
 
     async def _push(self, customer_id: int, build: Callable[[Turn], Awaitable[None]],
-                    strict: bool = False) -> None:
-        """A screen the bot starts, in every chat of the customer's this door reaches."""
+                    strict: bool = False, attachment: Attachment | None = None) -> None:
+        """A screen the bot starts, in every chat of the customer's this door reaches
+        (after the file of `attachment`, if any)."""
         for chat in await self.app.chats_of(customer_id):
             if self.chats.reaches(chat):
+                if attachment is not None and not await self.chats.copy(chat, attachment):
+                    continue  # blocked
                 replies = await self.engine.push(chat, build)
                 await self.chats.deliver(chat, replies, strict=strict)
 
-    async def _to_room(self, ticket_id: int, text: str) -> None:
+    async def _to_room(self, ticket_id: int, text: str,
+                       attachment: Attachment | None = None) -> None:
         """A customer's message: the ticket's card (and topic) the first time, then a
-        message in its topic or in reply to its card."""
+        message in its topic or in reply to its card. A file is copied there too (the
+        first time under the card, which says a file came), with the message as caption."""
         assert self.room is not None
         thread = await self.app.ticket_thread(ticket_id)
         card_message = await self.app.first_relay(ticket_id, self.room.key)
         if card_message is None:
-            await self._post_card(ticket_id, thread)
-            return
-        sent = await self.room.send(
-            t("support-customer-message", ticket=str(ticket_id), text=text), None, thread,
-            None if thread else card_message)
+            card_message, thread = await self._post_card(ticket_id, thread)
+            if attachment is None:
+                return
+            words = None
+        else:
+            words = t("support-customer-message", ticket=str(ticket_id), text=text)
+        if attachment is not None:
+            sent = await self.room.copy(attachment, words, thread,
+                                        None if thread else card_message)
+        else:
+            sent = await self.room.send(words or text, None, thread,
+                                        None if thread else card_message)
         await self.app.remember_relay(ticket_id, self.room.key, sent)
 
-    async def _post_card(self, ticket_id: int, thread: int | None) -> None:
+    async def _post_card(self, ticket_id: int, thread: int | None) -> tuple[int, int | None]:
+        """The ticket's card (in a new topic where the room has topics): (card, topic)."""
         assert self.room is not None
         ticket = await self.app.get_ticket(ticket_id)
         if thread is None and await self._has_topics():
@@ -271,6 +296,7 @@ class Desk:
             await self.app.remember_thread(ticket_id, thread)
         sent = await self.room.send(ticket_text.card(ticket), card_buttons(ticket_id), thread)
         await self.app.remember_relay(ticket_id, self.room.key, sent)
+        return sent, thread
 
     async def _has_topics(self) -> bool:
         assert self.room is not None

@@ -560,6 +560,8 @@ def _record(state: State, incoming: Incoming, turn: Turn) -> None:
         said = f"[{turn.pressed}]"
     else:
         said = t("history-masked") if turn.mask_input else _stored(incoming.text or "")
+        if incoming.attachment is not None:  # a file: said so, with its caption if any
+            said = " ".join(filter(None, [t(f"attachment-{incoming.attachment.kind}"), said]))
     state.history.append({"d": "in", "t": said})
     for reply in turn.replies:
         state.history.append({"d": "out", "t": _stored(reply.text)})
@@ -591,11 +593,13 @@ async def _text(turn: Turn, text: str) -> None:
     if len(text) > MAX_TEXT:
         turn.say(t("err-too-long", limit=MAX_TEXT), *menu_rows(turn))
         return
-    if not text.strip():
-        turn.say(t("menu-prompt"), *menu_rows(turn))
-        return
     step = f"{turn.state.flow}.{turn.state.step}"
     handler = TEXT_STEPS.get(step)
+    # A file without a caption answers a step that takes any text (a ticket's message).
+    attached = turn.incoming.attachment is not None and step in VERBATIM_STEPS
+    if not text.strip() and not attached:
+        turn.say(t("menu-prompt"), *menu_rows(turn))
+        return
     if turn.card_text is not None:
         if handler is not None and step in CARD_STEPS:
             await handler(turn, turn.card_text)  # the one place the digits go

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.views import Attachment
+
 MAX_TEXT = 4096  # Telegram's limit for one message
 MAX_PAYLOAD = 64  # Telegram's limit for callback data, in bytes
 
@@ -23,6 +25,7 @@ class Incoming:
     argument: str = ""  # what follows the command ("/start CODE")
     update_id: str | None = None  # idempotency: the same update is handled once
     user_name: str | None = None
+    attachment: Attachment | None = None  # a file sent with `text` (its caption)
 
 
 @dataclass(frozen=True)
@@ -92,9 +95,13 @@ def split_long(reply: Reply) -> list[Reply]:
 
 
 def typed(chat_id: str, text: str, user_id: str | None = None,
-          update_id: str | None = None) -> Incoming:
+          update_id: str | None = None, attachment: Attachment | None = None) -> Incoming:
     """What a customer typed: `/comando argomento` (`/menu@SportelloBot` too) is a
-    command, anything else text. The one parser of every door."""
+    command, anything else text (a file's caption, with the file). The one parser of
+    every door."""
+    if attachment is not None:
+        return Incoming(chat_id, user_id=user_id, text=text, update_id=update_id,
+                        attachment=attachment)
     if text.startswith("/") and len(text) > 1:
         name, _, argument = text[1:].partition(" ")
         return Incoming(chat_id, user_id=user_id, command=name.split("@")[0].lower(),

@@ -57,6 +57,8 @@ class Sent:
     reply_to: int | None = None
     invoice: dict[str, Any] | None = None
     edits: int = 0
+    copy_of: tuple[int, int] | None = None  # (chat, message) copied by copyMessage
+    file: str | None = None  # photo | document, for a copy of a file
 
     def labels(self) -> list[str]:
         return [b["text"] for row in self.keyboard for b in row]
@@ -103,6 +105,7 @@ class FakeTelegram:
     unauthorized: list[str] = field(default_factory=list)  # methods called with a wrong token
     received: dict[tuple[int, int], str] = field(default_factory=dict)  # users' messages
     deleted: list[tuple[int, int]] = field(default_factory=list)  # (chat, message) deleted
+    files: dict[tuple[int, int], str] = field(default_factory=dict)  # users' files: kind
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -242,6 +245,24 @@ class FakeTelegram:
         self.deleted.append(key)
         return True
 
+    async def api_copymessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A user's file into another chat, with the caption given (or its own)."""
+        chat_id = int(params["chat_id"])
+        if chat_id in self.blocked:
+            raise _ApiError(403, "Forbidden: bot was blocked by the user")
+        source = (int(params["from_chat_id"]), int(params["message_id"]))
+        if source not in self.files:
+            raise _ApiError(400, "Bad Request: message to copy not found")
+        reply_to = (params.get("reply_parameters") or {}).get("message_id")
+        caption = params.get("caption")
+        sent = Sent(chat_id, next(self._message_ids),
+                    str(caption) if caption is not None else self.received[source], [],
+                    int(params["message_thread_id"]) if params.get("message_thread_id")
+                    else None, int(reply_to) if reply_to else None, copy_of=source,
+                    file=self.files[source])
+        self.sent.append(sent)
+        return {"message_id": sent.message_id}
+
     async def api_answercallbackquery(self, params: dict[str, Any]) -> bool:
         self.callback_answers.append(dict(params))
         return True
@@ -294,12 +315,27 @@ class FakeTelegram:
 
     def user_message(self, user: User, text: str, chat_id: int | None = None,
                      reply_to: Sent | None = None, thread_id: int | None = None,
-                     update: dict[str, Any] | None = None) -> dict[str, Any]:
+                     update: dict[str, Any] | None = None,
+                     file: str | None = None) -> dict[str, Any]:
+        """A user's message; with `file` (photo | document), that file with `text` as its
+        caption (none if empty)."""
         chat = chat_id if chat_id is not None else user.id
         message: dict[str, Any] = {
             "message_id": next(self._message_ids), "date": int(time.time()),
             "chat": self._chat(chat, user), "from": user.as_api(), "text": text}
-        if text.startswith("/"):
+        if file is not None:
+            del message["text"]
+            if text:
+                message["caption"] = text
+            unique = f"{file}-{message['message_id']}"
+            if file == "photo":
+                message["photo"] = [{"file_id": f"{unique}-{size}", "file_unique_id": unique,
+                                     "width": size, "height": size} for size in (90, 1280)]
+            else:
+                message["document"] = {"file_id": unique, "file_unique_id": unique,
+                                       "file_name": "screenshot.pdf"}
+            self.files[(chat, message["message_id"])] = file
+        if text.startswith("/") and file is None:
             command = text.split()[0]
             message["entities"] = [{"type": "bot_command", "offset": 0,
                                     "length": len(command)}]

@@ -240,3 +240,48 @@ async def test_a_button_pressed_while_membership_cannot_be_checked_says_try_agai
     fault.times = fault.hits
     fake.press(STAFF, card, "Prendi in carico")
     await fake.wait_for(SUPPORT, "Preso in carico da Anna Supporto")
+
+
+# --- photos and documents -------------------------------------------------------------------
+
+
+async def test_a_photo_caption_is_read_as_text(telegram) -> None:
+    fake, app, _ = telegram
+    await linked(fake, app)
+    fake.user_message(MARIO, "vorrei rinnovare mariorossi.it", file="photo")
+    await fake.wait_for(MARIO.id, "Totale: € 12,08")
+
+
+async def test_files_go_both_ways_in_a_ticket_and_are_recorded(telegram) -> None:
+    fake, app, _ = telegram
+    await linked(fake, app)
+    fake.user_message(MARIO, "/ticket")
+    fake.press(MARIO, await fake.wait_for(MARIO.id, "Di cosa si tratta?"), "Problema tecnico")
+    await fake.wait_for(MARIO.id, "Descrivi la richiesta")
+    shot = fake.user_message(MARIO, "", file="photo")  # a screenshot, no caption
+    await fake.wait_for(MARIO.id, "Ticket n. 1 aperto.")
+    card = await fake.wait_for(SUPPORT, "Ticket n. 1 · Problema tecnico")
+    assert "Messaggio: [foto]" in card.text
+    await fake.until(lambda: any(s.copy_of for s in fake.to(SUPPORT)))
+    copied = next(s for s in fake.to(SUPPORT) if s.copy_of)
+    assert copied.copy_of == (MARIO.id, shot["message"]["message_id"])
+    assert copied.file == "photo" and copied.reply_to == card.message_id
+    fake.user_message(STAFF, "Ecco come fare", chat_id=SUPPORT, reply_to=card, file="document")
+    reply = await fake.wait_for(MARIO.id, "Risposta del supporto sul ticket n. 1:")
+    assert "Ecco come fare" in reply.text
+    to_mario = fake.to(MARIO.id)
+    document = to_mario[to_mario.index(reply) - 1]  # the file, then the words and button
+    assert document.file == "document" and document.copy_of is not None
+    fake.press(MARIO, reply, "Rispondi")
+    await fake.wait_for(MARIO.id, "Scrivi il messaggio da aggiungere al ticket n. 1")
+    fake.user_message(MARIO, "Ecco il log", file="document")
+    relayed = await fake.wait_for(SUPPORT, "Il cliente scrive sul ticket n. 1")
+    assert relayed.file == "document" and "Ecco il log" in relayed.text
+    assert relayed.reply_to == card.message_id
+    ticket = await app.get_ticket(1)
+    assert [(m.author_kind, m.text, m.attachment and m.attachment.kind)
+            for m in ticket.messages] == [("customer", "", "photo"),
+                                          ("support", "Ecco come fare", "document"),
+                                          ("customer", "Ecco il log", "document")]
+    first = ticket.messages[0].attachment
+    assert first is not None and first.ref.startswith("photo-") and first.ref.endswith("-1280")
