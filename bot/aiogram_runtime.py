@@ -17,13 +17,16 @@ from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LabeledPrice,
+    LinkPreviewOptions,
     Message,
     PreCheckoutQuery,
+    ReplyParameters,
     Update,
 )
 
 from bot.tg_door import Door
 from bot.tg_io import (
+    ALLOWED_UPDATES,
     Blocked,
     Keyboard,
     Rejected,
@@ -33,9 +36,12 @@ from bot.tg_io import (
     TgMessage,
     TgPayment,
     TgPreCheckout,
+    TokenRejected,
 )
 
 log = logging.getLogger("sportello.telegram")
+# Service names and emails in the texts would become links with a web preview under them.
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 # aiogram parses every answer as `Response[method.__returning__]`, and pydantic keeps
 # parametrised models only weakly: after a garbage collection each one is rebuilt, which
@@ -46,7 +52,7 @@ _RESPONSE_MODELS = [Response[method.__returning__] for method in (  # type: igno
     ag_methods.AnswerCallbackQuery, ag_methods.AnswerPreCheckoutQuery, ag_methods.SendInvoice,
     ag_methods.GetChat, ag_methods.GetChatMember, ag_methods.CreateForumTopic,
     ag_methods.SetMyCommands, ag_methods.SetWebhook, ag_methods.DeleteWebhook,
-    ag_methods.GetMe, ag_methods.GetUpdates)]
+    ag_methods.GetMe, ag_methods.GetUpdates, ag_methods.CopyMessage)]
 
 
 def _markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
@@ -58,8 +64,13 @@ def _markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
 
 
 async def _call(request: Any) -> Any:
+    """Framework errors become the door's: retry later, blocked, refused. A body that is not
+    Telegram's JSON (a proxy's HTML error page) is temporary: aiogram raises
+    `ClientDecodeError` for it, outside its `TelegramAPIError` family."""
     try:
         return await request
+    except ag_error.ClientDecodeError as garbled:
+        raise Temporary(f"not a Bot API answer: {str(garbled.original)[:120]}") from None
     except ag_error.TelegramRetryAfter as slow:
         raise RetryAfter(float(slow.retry_after)) from None
     except (ag_error.TelegramForbiddenError, ag_error.TelegramUnauthorizedError) as refused:
@@ -80,14 +91,25 @@ class AiogramIO:
                    thread_id: int | None = None, reply_to: int | None = None) -> int:
         message = await _call(self.bot.send_message(
             chat_id, text, reply_markup=_markup(keyboard), message_thread_id=thread_id,
-            reply_to_message_id=reply_to))
+            link_preview_options=NO_PREVIEW,
+            reply_parameters=ReplyParameters(message_id=reply_to) if reply_to else None))
         return int(message.message_id)
 
     async def edit(self, chat_id: int, message_id: int, text: str,
                    keyboard: Keyboard | None = None) -> None:
         await _call(self.bot.edit_message_text(text=text, chat_id=chat_id,
                                                message_id=message_id,
-                                               reply_markup=_markup(keyboard)))
+                                               reply_markup=_markup(keyboard),
+                                               link_preview_options=NO_PREVIEW))
+
+    async def copy(self, chat_id: int, from_chat_id: int, message_id: int,
+                   caption: str | None = None, thread_id: int | None = None,
+                   reply_to: int | None = None) -> int:
+        copied = await _call(self.bot.copy_message(
+            chat_id=chat_id, from_chat_id=from_chat_id, message_id=message_id,
+            caption=caption, message_thread_id=thread_id,
+            reply_parameters=ReplyParameters(message_id=reply_to) if reply_to else None))
+        return int(copied.message_id)
 
     async def delete_message(self, chat_id: int, message_id: int) -> None:
         await _call(self.bot.delete_message(chat_id=chat_id, message_id=message_id))
@@ -125,10 +147,22 @@ class AiogramIO:
             [BotCommand(command=c, description=d) for c, d in commands]))
 
     async def set_webhook(self, url: str, secret: str) -> None:
-        await _call(self.bot.set_webhook(url, secret_token=secret))
+        await _call(self.bot.set_webhook(url, secret_token=secret,
+                                         allowed_updates=ALLOWED_UPDATES))
 
     async def delete_webhook(self) -> None:
         await _call(self.bot.delete_webhook())
+
+
+async def connect(bot: Bot) -> None:
+    """The first call (`getMe`): raises `TokenRejected`, or `Temporary` to try again."""
+    try:
+        await bot.get_me()
+    except (ag_error.TelegramUnauthorizedError, ag_error.TelegramNotFound):
+        raise TokenRejected() from None  # 401: an unknown token; 404: a malformed one
+    except (ag_error.TelegramServerError, ag_error.TelegramNetworkError,
+            ag_error.TelegramRetryAfter, ag_error.ClientDecodeError) as down:
+        raise Temporary(getattr(down, "message", str(down))) from None
 
 
 def build(token: str, api_url: str | None, make_door: Any) -> tuple[Bot, Dispatcher, Any]:
@@ -146,11 +180,14 @@ def build(token: str, api_url: str | None, make_door: Any) -> tuple[Bot, Dispatc
         await holder["door"].on_message(TgMessage(
             event_update.update_id, message.chat.id, str(message.chat.type),
             user.id if user else None, user.full_name if user else "",
-            bool(user and user.is_bot), message.message_id, message.text,
+            bool(user and user.is_bot), message.message_id,
+            message.text if message.text is not None else message.caption,
             message.reply_to_message.message_id if message.reply_to_message else None,
             message.message_thread_id if message.is_topic_message else None,
             TgPayment(paid.currency, paid.total_amount, paid.invoice_payload,
-                      paid.telegram_payment_charge_id) if paid else None))
+                      paid.telegram_payment_charge_id) if paid else None,
+            ("photo", message.photo[-1].file_id) if message.photo
+            else ("document", message.document.file_id) if message.document else None))
 
     @router.callback_query()
     async def on_callback(press: CallbackQuery, event_update: Update) -> None:

@@ -390,17 +390,22 @@ async def _run(app: Sportello, args: argparse.Namespace) -> int:
 
     from bot import logs
     from bot.runner import BotRunner, ConfigError
+    from bot.tg_io import TokenRejected
 
     logs.configure(app.settings)
     if app.settings.bot_token is None:
         raise ConfigError("SPORTELLO_BOT_TOKEN")
     runner = BotRunner(app, framework=args.framework,
                        webhook_url=args.webhook_url or app.settings.webhook_url)
-    await runner.start()
     loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    for signum in (signal.SIGINT, signal.SIGTERM):  # also while the Bot API is unreachable
         loop.add_signal_handler(signum, runner.request_stop)
-    print(t("cli-run-started", framework=args.framework), flush=True)
+    try:
+        await runner.start()
+    except TokenRejected:
+        return _fail(t("cli-error-token-rejected"), 2)
+    if runner.door is not None:
+        print(t("cli-run-started", framework=args.framework), flush=True)
     await runner.wait()
     await runner.stop()
     return 0

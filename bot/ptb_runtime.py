@@ -11,6 +11,8 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LabeledPrice,
+    LinkPreviewOptions,
+    ReplyParameters,
     Update,
 )
 from telegram import error as tg_error
@@ -18,6 +20,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 
 from bot.tg_door import Door
 from bot.tg_io import (
+    ALLOWED_UPDATES,
     Blocked,
     Keyboard,
     Rejected,
@@ -27,9 +30,12 @@ from bot.tg_io import (
     TgMessage,
     TgPayment,
     TgPreCheckout,
+    TokenRejected,
 )
 
 log = logging.getLogger("sportello.telegram")
+# Service names and emails in the texts would become links with a web preview under them.
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 def _markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
@@ -40,7 +46,9 @@ def _markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
 
 
 async def _call(request: Any) -> Any:
-    """Framework errors become the door's: retry later, blocked, refused."""
+    """Framework errors become the door's: retry later, blocked, refused. An error status
+    whose body is not JSON (a proxy's HTML page) is a `NetworkError` for PTB already; a
+    200 with such a body is "Invalid server response": temporary too."""
     try:
         return await request
     except tg_error.RetryAfter as slow:
@@ -54,6 +62,8 @@ async def _call(request: Any) -> Any:
             raise Rejected(str(down)) from None
         raise Temporary(str(down)) from None
     except tg_error.TelegramError as refused:
+        if str(refused).startswith("Invalid server response"):
+            raise Temporary(str(refused)) from None
         raise Rejected(str(refused)) from None
 
 
@@ -67,13 +77,23 @@ class PTBIO:
                    thread_id: int | None = None, reply_to: int | None = None) -> int:
         message = await _call(self.bot.send_message(
             chat_id, text, reply_markup=_markup(keyboard), message_thread_id=thread_id,
-            reply_to_message_id=reply_to))
+            link_preview_options=NO_PREVIEW,
+            reply_parameters=ReplyParameters(reply_to) if reply_to else None))
         return int(message.message_id)
 
     async def edit(self, chat_id: int, message_id: int, text: str,
                    keyboard: Keyboard | None = None) -> None:
         await _call(self.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id,
-                                               reply_markup=_markup(keyboard)))
+                                               reply_markup=_markup(keyboard),
+                                               link_preview_options=NO_PREVIEW))
+
+    async def copy(self, chat_id: int, from_chat_id: int, message_id: int,
+                   caption: str | None = None, thread_id: int | None = None,
+                   reply_to: int | None = None) -> int:
+        copied = await _call(self.bot.copy_message(
+            chat_id, from_chat_id, message_id, caption=caption, message_thread_id=thread_id,
+            reply_parameters=ReplyParameters(reply_to) if reply_to else None))
+        return int(copied.message_id)
 
     async def delete_message(self, chat_id: int, message_id: int) -> None:
         await _call(self.bot.delete_message(chat_id, message_id))
@@ -110,10 +130,20 @@ class PTBIO:
 
     async def set_webhook(self, url: str, secret: str) -> None:
         await _call(self.bot.set_webhook(url, secret_token=secret,
-                                         allowed_updates=Update.ALL_TYPES))
+                                         allowed_updates=ALLOWED_UPDATES))
 
     async def delete_webhook(self) -> None:
         await _call(self.bot.delete_webhook())
+
+
+async def connect(application: Application) -> None:
+    """The first call (`getMe`): raises `TokenRejected`, or `Temporary` to try again."""
+    try:
+        await application.initialize()
+    except tg_error.InvalidToken:
+        raise TokenRejected() from None
+    except (tg_error.TimedOut, tg_error.NetworkError) as down:
+        raise Temporary(str(down)) from None
 
 
 def _event(update: Update) -> TgMessage | TgCallback | TgPreCheckout | None:
@@ -137,10 +167,13 @@ def _event(update: Update) -> TgMessage | TgCallback | TgPreCheckout | None:
         message.from_user.id if message.from_user else None,
         message.from_user.full_name if message.from_user else "",
         bool(message.from_user and message.from_user.is_bot), message.message_id,
-        message.text, message.reply_to_message.message_id if message.reply_to_message else None,
+        message.text if message.text is not None else message.caption,
+        message.reply_to_message.message_id if message.reply_to_message else None,
         message.message_thread_id if message.is_topic_message else None,
         TgPayment(paid.currency, paid.total_amount, paid.invoice_payload,
-                  paid.telegram_payment_charge_id) if paid else None)
+                  paid.telegram_payment_charge_id) if paid else None,
+        ("photo", message.photo[-1].file_id) if message.photo
+        else ("document", message.document.file_id) if message.document else None)
 
 
 def build(token: str, api_url: str | None, make_door: Any) -> tuple[Application, Any]:

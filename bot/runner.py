@@ -20,14 +20,17 @@ from urllib.parse import urlparse
 from aiohttp import web
 
 from bot.tg_door import Door
+from bot.tg_io import ALLOWED_UPDATES, Temporary
 from bot.tg_sender import Sender
 from core.app import Sportello
 from core.clock import ROME
 from handlers.engine import Engine, FloodGate
+from handlers.i18n import t
 
 log = logging.getLogger("sportello.bot")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 STOP_GRACE = 10.0  # seconds an update in flight may take to finish when the bot stops
+MAX_CONNECT_PAUSE = 60.0  # the longest wait between two attempts to reach the Bot API
 
 
 def seconds_until(now: datetime, hour: int) -> float:
@@ -51,6 +54,8 @@ class BotRunner:
     framework: str = "ptb"
     webhook_url: str | None = None
     outbox_every: float = 2.0
+    sender: Sender | None = None  # how Telegram calls are paced and retried (tests: faster)
+    connect_pause: float = 1.0  # the first wait when the Bot API is unreachable at start
     door: Door | None = None
     _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
@@ -59,6 +64,16 @@ class BotRunner:
     _stopped: bool = False
 
     async def start(self) -> None:
+        """Reach the Bot API (retrying while it is unreachable), then serve. A rejected
+        token raises `TokenRejected`; a stop requested meanwhile returns early. What was
+        opened is closed again when starting fails."""
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start(self) -> None:
         settings = self.app.settings
         if settings.bot_token is None:
             raise ConfigError("SPORTELLO_BOT_TOKEN")
@@ -71,14 +86,17 @@ class BotRunner:
             bot, dispatcher, attach = aiogram_runtime.build(token, settings.api_url, None)
             io: Any = aiogram_runtime.AiogramIO(bot)
             self._runtime.update(bot=bot, dispatcher=dispatcher)
+            connect: Any = lambda: aiogram_runtime.connect(bot)  # noqa: E731
         else:
             from bot import ptb_runtime
 
             application, attach = ptb_runtime.build(token, settings.api_url, None)
-            await application.initialize()
             io = ptb_runtime.PTBIO(application.bot)
             self._runtime.update(application=application)
-        self.door = Door(self.app, engine, io, Sender())
+            connect = lambda: ptb_runtime.connect(application)  # noqa: E731
+        if not await self._reach(connect):
+            return
+        self.door = Door(self.app, engine, io, self.sender or Sender())
         attach(self.door)
         await self.door.start()
         if self.webhook_url:
@@ -91,20 +109,35 @@ class BotRunner:
         log.info("bot started", extra={"framework": self.framework,
                                        "mode": "webhook" if self.webhook_url else "polling"})
 
+    async def _reach(self, connect: Any) -> bool:
+        """`connect()` until the Bot API answers, one line per failed attempt and a pause
+        that doubles up to a minute; False if a stop was requested meanwhile."""
+        pause, attempt = self.connect_pause, 1
+        while not self._stop.is_set():
+            try:
+                await connect()
+                return True
+            except Temporary as down:
+                detail = (str(down).strip().splitlines() or [type(down).__name__])[0][:200]
+                log.warning(t("cli-run-unreachable", attempt=attempt, detail=detail,
+                              seconds=f"{pause:g}"))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), pause)
+            pause, attempt = min(pause * 2, MAX_CONNECT_PAUSE), attempt + 1
+        return False
+
     async def _start_polling(self) -> None:
         timeout = self.app.settings.poll_timeout
         if self.framework == "aiogram":
             dispatcher, bot = self._runtime["dispatcher"], self._runtime["bot"]
             self._tasks.append(asyncio.create_task(dispatcher.start_polling(
                 bot, handle_signals=False, polling_timeout=timeout, close_bot_session=False,
-                allowed_updates=["message", "callback_query", "pre_checkout_query"]),
-                name="polling"))
+                allowed_updates=ALLOWED_UPDATES), name="polling"))
         else:
             application = self._runtime["application"]
             await application.start()
             await application.updater.start_polling(
-                timeout=timeout, poll_interval=0.0,
-                allowed_updates=["message", "callback_query", "pre_checkout_query"])
+                timeout=timeout, poll_interval=0.0, allowed_updates=ALLOWED_UPDATES)
 
     async def _start_webhook(self, io: Any) -> None:
         settings = self.app.settings

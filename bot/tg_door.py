@@ -17,6 +17,7 @@ from bot.tg_io import Blocked, Rejected, TelegramIO, TgCallback, TgMessage, TgPr
 from bot.tg_room import TelegramRoom, keyboard
 from bot.tg_sender import GiveUp, Sender
 from core.app import Sportello
+from core.views import Attachment
 from handlers.desk import Desk, StaffMessage, Undelivered
 from handlers.engine import Engine, Handled, Unavailable
 from handlers.flows import pay
@@ -61,10 +62,12 @@ class Door:
             return
         if self.support_chat is not None and message.chat_id == self.support_chat:
             if message.user_id is not None:
-                await self.desk.on_message(StaffMessage(
+                taken = await self.desk.on_message(StaffMessage(
                     message.user_id, message.user_name, message.text or "",
                     message.message_id, message.reply_to, message.thread_id,
-                    f"tg:{message.update_id}"))
+                    f"tg:{message.update_id}", _attachment(message)))
+                if not taken:  # a webhook has Telegram deliver it again, too
+                    self.unacknowledged.add(message.update_id)
             return
         if message.chat_type != "private":
             return  # the bot talks to customers only in private chats
@@ -72,7 +75,8 @@ class Door:
             await self._paid(message)
             return
         incoming = typed(chat_key(message.chat_id), message.text or "",
-                         user_id=str(message.user_id), update_id=f"tg:{message.update_id}")
+                         user_id=str(message.user_id), update_id=f"tg:{message.update_id}",
+                         attachment=_attachment(message))
         handled, _ = await self._handle(incoming, message.update_id)
         if handled.delete_incoming:
             await self._delete_card_message(message)
@@ -146,6 +150,22 @@ class Door:
                 log.error("reply refused by Telegram", extra={"chat": chat_id})
         return True
 
+    async def copy(self, chat: str, attachment: Attachment) -> bool:
+        """A file from a ticket into a customer's chat (`copyMessage`: no "forwarded
+        from" header, the staff member's name stays in the group)."""
+        chat_id = int(chat.removeprefix(PREFIX))
+        try:
+            await self.sender.call(chat_id, lambda: self.io.copy(
+                chat_id, int(attachment.chat), attachment.message_id))
+        except Blocked:
+            await self.app.mark_blocked(chat)
+            return False
+        except GiveUp as down:
+            raise Undelivered(str(down)) from None
+        except Rejected:
+            log.error("file refused by Telegram", extra={"chat": chat_id})
+        return True
+
     async def _send(self, chat_id: int, reply: Reply) -> None:
         invoice, token = reply.invoice, self.provider_token
         if invoice is not None and token:
@@ -208,6 +228,14 @@ class Door:
             customer_id)
         replies = await self.engine.push(chat, lambda turn: pay.outcome(turn, result))
         await self.deliver(chat, replies)
+
+
+def _attachment(message: TgMessage) -> Attachment | None:
+    """A photo or document the message carries, as core records it."""
+    if message.file is None:
+        return None
+    kind, file_id = message.file
+    return Attachment(kind, file_id, str(message.chat_id), message.message_id)
 
 
 def _order_of(payload: str) -> int | None:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 Keyboard = list[list[tuple[str, str]]]  # rows of (label, callback data)
+# The updates the door handles, the same list for polling and for the webhook.
+ALLOWED_UPDATES = ["message", "callback_query", "pre_checkout_query"]
 
 
 class RetryAfter(Exception):
@@ -27,6 +29,10 @@ class Blocked(Exception):
 
 class Temporary(Exception):
     """A network error, a timeout or a 5xx: worth trying again a little later."""
+
+
+class TokenRejected(Exception):
+    """Telegram does not know the bot's token (HTTP 401, or 404 for a malformed one)."""
 
 
 class Rejected(Exception):
@@ -54,6 +60,7 @@ class TgMessage:
     reply_to: int | None = None
     thread_id: int | None = None
     payment: TgPayment | None = None
+    file: tuple[str, str] | None = None  # (photo | document, file id); `text` is the caption
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,10 @@ class TelegramIO(Protocol):
                    keyboard: Keyboard | None = None) -> None: ...
 
     async def delete_message(self, chat_id: int, message_id: int) -> None: ...
+
+    async def copy(self, chat_id: int, from_chat_id: int, message_id: int,
+                   caption: str | None = None, thread_id: int | None = None,
+                   reply_to: int | None = None) -> int: ...
 
     async def answer_callback(self, callback_id: str, text: str | None = None,
                               alert: bool = False) -> None: ...

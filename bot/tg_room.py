@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from bot.tg_io import Blocked, Keyboard, Rejected, TelegramIO
 from bot.tg_sender import GiveUp, Sender
+from core.views import Attachment
 from handlers.desk import Refused, Undelivered
 from handlers.ui import Button
 
@@ -43,6 +44,12 @@ class TelegramRoom:
                    thread: int | None = None, reply_to: int | None = None) -> int:
         return await translated(lambda: self.sender.call(self.chat_id, lambda: self.io.send(
             self.chat_id, text, keyboard(buttons), thread, reply_to)))
+
+    async def copy(self, attachment: Attachment, caption: str | None = None,
+                   thread: int | None = None, reply_to: int | None = None) -> int:
+        return await translated(lambda: self.sender.call(self.chat_id, lambda: self.io.copy(
+            self.chat_id, int(attachment.chat), attachment.message_id, caption, thread,
+            reply_to)))
 
     async def edit(self, message_id: int, text: str,
                    buttons: list[list[Button]] | None) -> None:

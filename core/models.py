@@ -330,8 +330,11 @@ class TicketMessage(Base):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
     author_kind: Mapped[str] = mapped_column(String(16))  # customer | support | system
     author: Mapped[str] = mapped_column(String(64))
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)  # a file's caption when it has one
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # A file sent with the message (`core.views.Attachment.as_json`): its kind, the
+    # transport's reference to it, where it was sent from. None: text only.
+    attachment: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Outbox: when the message reached the other side (support group or customer chat).
     relayed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
 

@@ -29,7 +29,7 @@ def subject_of(text: str) -> str:
 async def open_ticket(
     ctx: Ctx, customer_id: int, category: str, subject: str, text: str,
     service_id: int | None = None, context: dict[str, Any] | None = None,
-    author: Actor | None = None,
+    author: Actor | None = None, attachment: dict[str, Any] | None = None,
 ) -> Ticket:
     """A new ticket; its first message is `text`, written by `author` (default: whoever
     acts; the system for tickets the bot opens on its own, so they go to support)."""
@@ -52,7 +52,7 @@ async def open_ticket(
     writer = author or ctx.actor
     ctx.session.add(TicketMessage(ticket_id=ticket.id, author_kind=writer.kind,
                                   author=writer.id, text=clean_text(text),
-                                  created_at=ctx.now))
+                                  created_at=ctx.now, attachment=attachment))
     await ctx.audit("ticket", ticket.id, "opened", category=category, service_id=service_id)
     return ticket
 
@@ -85,13 +85,16 @@ async def get_ticket(ctx: Ctx, ticket_id: int, customer_id: int | None = None) -
     return ticket
 
 
-async def add_message(ctx: Ctx, ticket: Ticket, text: str) -> TicketMessage:
+async def add_message(ctx: Ctx, ticket: Ticket, text: str,
+                      attachment: dict[str, Any] | None = None) -> TicketMessage:
+    """A message on an open ticket: some text, or a file (`attachment`) with its caption."""
     if ticket.status == "chiuso":
         raise TicketClosed(ticket_id=ticket.id)
-    if not text.strip():
+    if not text.strip() and not attachment:
         raise NotAllowed(reason="empty_message")
     message = TicketMessage(ticket_id=ticket.id, author_kind=ctx.actor.kind,
-                            author=ctx.actor.id, text=clean_text(text), created_at=ctx.now)
+                            author=ctx.actor.id, text=clean_text(text), created_at=ctx.now,
+                            attachment=attachment)
     ctx.session.add(message)
     await ctx.audit("ticket", ticket.id, "message", author_kind=ctx.actor.kind)
     return message

@@ -211,6 +211,30 @@ class TicketMessageView:
     author: str
     text: str
     created_at: datetime
+    attachment: Attachment | None = None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a ticket message, transport-neutral: its kind (`photo`,
+    `document`), the transport's reference to the file, and the chat and message it was
+    sent in (a door copies it from there to the other side)."""
+
+    kind: str
+    ref: str
+    chat: str
+    message_id: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "ref": self.ref, "chat": self.chat,
+                "message": self.message_id}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Attachment | None:
+        if not data:
+            return None
+        return cls(str(data["kind"]), str(data["ref"]), str(data["chat"]),
+                   int(data["message"]))
 
 
 @dataclass(frozen=True)
@@ -244,8 +268,9 @@ def ticket_view(
         assigned_to=ticket.assigned_to, context=ticket.context or {},
         created_at=ticket.created_at,
         messages=tuple(
-            TicketMessageView(m.author_kind, m.author, m.text, m.created_at)
-            for m in ticket.messages if m.text
+            TicketMessageView(m.author_kind, m.author, m.text, m.created_at,
+                              Attachment.from_json(m.attachment))
+            for m in ticket.messages if m.text or m.attachment
         ),
         customer_code=customer_code, customer_name=customer_name,
         service_name=service_name, plan_name=plan_name,

@@ -24,7 +24,7 @@ from typing import Protocol
 from core.app import Sportello
 from core.context import Actor
 from core.errors import SportelloError
-from core.views import NoticeView
+from core.views import Attachment, NoticeView
 from handlers import ticket_text
 from handlers.engine import Engine, Turn
 from handlers.flows import notices
@@ -35,6 +35,7 @@ log = logging.getLogger("sportello.desk")
 
 MEMBER_STATES = ("creator", "administrator", "member", "restricted")
 MEMBERSHIP_KEPT = timedelta(minutes=5)  # a membership answer is trusted this long
+MAX_DEFERRED = 1000  # staff messages waiting for a membership answer, at most
 
 
 class Undelivered(Exception):
@@ -57,6 +58,10 @@ class Room(Protocol):
     async def create_topic(self, name: str) -> int: ...
     async def has_topics(self) -> bool: ...
     async def member_status(self, user_id: int) -> str: ...
+    async def copy(self, attachment: Attachment, caption: str | None = None,
+                   thread: int | None = None, reply_to: int | None = None) -> int:
+        """The file of `attachment` into the room, from where it was sent."""
+        ...
 
 
 class Chats(Protocol):
@@ -66,6 +71,11 @@ class Chats(Protocol):
 
     async def deliver(self, chat: str, replies: list[Reply], strict: bool = False) -> bool:
         """Send in order; with `strict`, a transport outage raises `Undelivered`."""
+        ...
+
+    async def copy(self, chat: str, attachment: Attachment) -> bool:
+        """The file of `attachment` into `chat`; False if the chat blocked the bot. A
+        transport outage raises `Undelivered`."""
         ...
 
 
@@ -78,6 +88,7 @@ class StaffMessage:
     reply_to: int | None = None
     thread: int | None = None
     update_id: str | None = None
+    attachment: Attachment | None = None  # a file, `text` being its caption
 
 
 @dataclass(frozen=True)
@@ -97,6 +108,9 @@ class Desk:
     _members: dict[int, tuple[bool, datetime]] = field(default_factory=dict)
     _topics: bool | None = None
     _relay_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # Staff replies whose author's membership could not be checked (the transport was
+    # down): not claimed, tried again on each relay round, so none is lost.
+    _deferred: list[StaffMessage] = field(default_factory=list)
 
     # --- staff input -----------------------------------------------------------------
 
@@ -115,30 +129,56 @@ class Desk:
         self._members[user_id] = (allowed, now)
         return allowed
 
-    async def on_message(self, message: StaffMessage) -> None:
+    async def on_message(self, message: StaffMessage) -> bool:
         """A message in the support group: a reply to a ticket reaches its customer;
-        anything else is staff talking among themselves."""
+        anything else is staff talking among themselves. False: deferred, because whether
+        its author is a member could not be asked now (it is tried again later)."""
+        if not message.text and message.attachment is None:
+            return True
+        taken = await self._take(message)
+        if taken:
+            await self.relay_pending()
+        return taken is not None
+
+    async def _take(self, message: StaffMessage) -> bool | None:
+        """Record a staff reply on its ticket: True if recorded, False if not one,
+        None if deferred."""
         assert self.room is not None
-        if not message.text:
-            return
         async with self._relay_lock:
             pass  # a card being posted right now is remembered before we look it up
         ticket_id = await self.app.ticket_for_relay(self.room.key, message.reply_to,
                                                     message.thread)
-        if ticket_id is None or not await self.is_member(message.user_id):
-            return
+        if ticket_id is None:
+            return False
+        try:
+            member = await self.is_member(message.user_id)
+        except Undelivered:
+            log.warning("staff reply deferred: membership not checked",
+                        extra={"ticket": ticket_id, "user": message.user_id})
+            if len(self._deferred) < MAX_DEFERRED:
+                self._deferred.append(message)
+            return None
+        if not member:
+            return False
         if message.update_id and not await self.engine.claim(message.update_id, self.room.key):
-            return
+            return False
         key = f"{message.update_id}:staff" if message.update_id else None
         try:
             await self.app.add_ticket_message(ticket_id, message.text,
-                                              Actor.support(message.user_name), key=key)
+                                              Actor.support(message.user_name), key=key,
+                                              attachment=message.attachment)
         except SportelloError:
             await self.room.send(t("err-ticket-closed"), None, message.thread,
                                  message.message_id)
-            return
+            return False
         await self.app.remember_relay(ticket_id, self.room.key, message.message_id)
-        await self.relay_pending()
+        return True
+
+    async def _retry_deferred(self) -> None:
+        """Staff replies deferred for their membership check, in order, once more."""
+        waiting, self._deferred = self._deferred, []
+        for message in waiting:
+            await self._take(message)
 
     async def on_press(self, user_id: int, user_name: str, data: str,
                        card_message: int | None, update_id: str) -> Answer:
@@ -146,7 +186,11 @@ class Desk:
         action, _, raw = data.partition(":")
         if action not in ("take", "close") or not raw.isdigit():
             return Answer(t("err-stale-button"), alert=True)
-        if not await self.is_member(user_id):
+        try:
+            member = await self.is_member(user_id)
+        except Undelivered:
+            return Answer(t("support-try-again"), alert=True)
+        if not member:
             log.warning("non-member acted on a ticket", extra={"user": user_id})
             return Answer(t("support-not-member"), alert=True)
         ticket_id = int(raw)
@@ -173,17 +217,21 @@ class Desk:
     # --- the outboxes ----------------------------------------------------------------
 
     async def relay_pending(self) -> None:
-        """Deliver ticket messages not yet on the other side (the relay outbox)."""
+        """Deliver ticket messages not yet on the other side (the relay outbox), after
+        recording the staff replies deferred until now."""
+        if self._deferred and self.room is not None:
+            await self._retry_deferred()
         async with self._relay_lock:
-            for message_id, ticket_id, author_kind, text in await self.app.unrelayed_messages():
+            for message_id, ticket_id, author_kind, text, attachment in (
+                    await self.app.unrelayed_messages()):
                 try:
                     if author_kind == "support":
                         ticket = await self.app.get_ticket(ticket_id)
                         await self._push(ticket.customer_id, lambda turn, tid=ticket_id,
                                          said=text: notices.staff_reply(turn, tid, said),
-                                         strict=True)
+                                         strict=True, attachment=attachment)
                     elif self.room is not None:
-                        await self._to_room(ticket_id, text)
+                        await self._to_room(ticket_id, text, attachment)
                 except Undelivered:
                     return  # the outbox keeps it for the next round
                 except Refused:
@@ -203,28 +251,41 @@ class Desk:
         return handled
 
     async def _push(self, customer_id: int, build: Callable[[Turn], Awaitable[None]],
-                    strict: bool = False) -> None:
-        """A screen the bot starts, in every chat of the customer's this door reaches."""
+                    strict: bool = False, attachment: Attachment | None = None) -> None:
+        """A screen the bot starts, in every chat of the customer's this door reaches
+        (after the file of `attachment`, if any)."""
         for chat in await self.app.chats_of(customer_id):
             if self.chats.reaches(chat):
+                if attachment is not None and not await self.chats.copy(chat, attachment):
+                    continue  # blocked
                 replies = await self.engine.push(chat, build)
                 await self.chats.deliver(chat, replies, strict=strict)
 
-    async def _to_room(self, ticket_id: int, text: str) -> None:
+    async def _to_room(self, ticket_id: int, text: str,
+                       attachment: Attachment | None = None) -> None:
         """A customer's message: the ticket's card (and topic) the first time, then a
-        message in its topic or in reply to its card."""
+        message in its topic or in reply to its card. A file is copied there too (the
+        first time under the card, which says a file came), with the message as caption."""
         assert self.room is not None
         thread = await self.app.ticket_thread(ticket_id)
         card_message = await self.app.first_relay(ticket_id, self.room.key)
         if card_message is None:
-            await self._post_card(ticket_id, thread)
-            return
-        sent = await self.room.send(
-            t("support-customer-message", ticket=str(ticket_id), text=text), None, thread,
-            None if thread else card_message)
+            card_message, thread = await self._post_card(ticket_id, thread)
+            if attachment is None:
+                return
+            words = None
+        else:
+            words = t("support-customer-message", ticket=str(ticket_id), text=text)
+        if attachment is not None:
+            sent = await self.room.copy(attachment, words, thread,
+                                        None if thread else card_message)
+        else:
+            sent = await self.room.send(words or text, None, thread,
+                                        None if thread else card_message)
         await self.app.remember_relay(ticket_id, self.room.key, sent)
 
-    async def _post_card(self, ticket_id: int, thread: int | None) -> None:
+    async def _post_card(self, ticket_id: int, thread: int | None) -> tuple[int, int | None]:
+        """The ticket's card (in a new topic where the room has topics): (card, topic)."""
         assert self.room is not None
         ticket = await self.app.get_ticket(ticket_id)
         if thread is None and await self._has_topics():
@@ -235,6 +296,7 @@ class Desk:
             await self.app.remember_thread(ticket_id, thread)
         sent = await self.room.send(ticket_text.card(ticket), card_buttons(ticket_id), thread)
         await self.app.remember_relay(ticket_id, self.room.key, sent)
+        return sent, thread
 
     async def _has_topics(self) -> bool:
         assert self.room is not None

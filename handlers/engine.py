@@ -531,6 +531,8 @@ def _record(state: State, incoming: Incoming, turn: Turn) -> None:
         said = f"[{turn.pressed}]"
     else:
         said = t("history-masked") if turn.mask_input else _stored(incoming.text or "")
+        if incoming.attachment is not None:  # a file: said so, with its caption if any
+            said = " ".join(filter(None, [t(f"attachment-{incoming.attachment.kind}"), said]))
     state.history.append({"d": "in", "t": said})
     for reply in turn.replies:
         state.history.append({"d": "out", "t": _stored(reply.text)})
@@ -560,12 +562,14 @@ async def _text(turn: Turn, text: str) -> None:
     if len(text) > MAX_TEXT:
         turn.say(t("err-too-long", limit=MAX_TEXT), *menu_rows(turn))
         return
-    if not text.strip():
-        turn.say(t("menu-prompt"), *menu_rows(turn))
-        return
     registry = turn.engine.registry
     step = f"{turn.state.flow}.{turn.state.step}"
     handler = registry.text_steps.get(step)
+    # A file without a caption answers a step that takes any text (a ticket's message).
+    attached = turn.incoming.attachment is not None and step in registry.verbatim_steps
+    if not text.strip() and not attached:
+        turn.say(t("menu-prompt"), *menu_rows(turn))
+        return
     if turn.card_text is not None:
         if handler is not None and step in registry.card_steps:
             await handler(turn, turn.card_text)  # the one place the digits go

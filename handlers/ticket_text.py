@@ -127,7 +127,7 @@ def card(ticket: TicketView, room: str = "group", conversation_kept: int = 12) -
             lines += ["\n".join(f"  | {part}" for part in line.splitlines() or [""])
                       for line in said[1:]]
         lines += [t("cli-tickets-message", who=author(ticket, message),
-                    date=message.created_at.date(), text=message.text)
+                    date=message.created_at.date(), text=said_in(message))
                   for message in ticket.messages]
         return "\n".join(lines)
     category = (t(f"ticket_category-{ticket.category}")
@@ -135,13 +135,20 @@ def card(ticket: TicketView, room: str = "group", conversation_kept: int = 12) -
     lines = [t("support-card", ticket=str(ticket.id), category=category,
                customer=ticket.customer_name, code=ticket.customer_code,
                service=ticket.service_name or t("support-card-no-service")), *facts]
-    if ticket.messages and ticket.messages[0].text:
-        lines.append(t("support-card-message", text=ticket.messages[0].text))
+    if ticket.messages and said_in(ticket.messages[0]):
+        lines.append(t("support-card-message", text=said_in(ticket.messages[0])))
     if said:
         lines.append(t("support-card-conversation"))
         lines += [f"  {line}" for line in said[1:][-conversation_kept:]]
     lines.append(t("support-card-status", status=t(f"ticket_status-{ticket.status}")))
     return "\n".join(lines)[:4000]
+
+
+def said_in(message: TicketMessageView) -> str:
+    """A message's text, after the kind of file it carries (`[foto] caption`)."""
+    if message.attachment is None:
+        return message.text
+    return " ".join(filter(None, [t(f"attachment-{message.attachment.kind}"), message.text]))
 
 
 def ticket_line(ticket: TicketView) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.views import Attachment
+
 MAX_TEXT = 4096  # Telegram's limit for one message
 MAX_PAYLOAD = 64  # Telegram's limit for callback data, in bytes
 
@@ -23,18 +25,8 @@ class Incoming:
     argument: str = ""  # what follows the command ("/start CODE")
     update_id: str | None = None  # idempotency: the same update is handled once
     user_name: str | None = None
+    attachment: Attachment | None = None  # a file sent with `text` (its caption)
 
-
-def typed(chat_id: str, text: str, user_id: str | None = None,
-          update_id: str | None = None) -> Incoming:
-    """A typed message, as every door reads it: "/name@bot argument" is a command (the
-    name in lower case, the bot's username dropped); anything else, "/" alone included,
-    is text."""
-    if text.startswith("/") and len(text) > 1:
-        name, _, argument = text[1:].partition(" ")
-        return Incoming(chat_id, user_id=user_id, command=name.split("@")[0].lower(),
-                        argument=argument.strip(), update_id=update_id)
-    return Incoming(chat_id, user_id=user_id, text=text, update_id=update_id)
 
 
 @dataclass(frozen=True)
@@ -102,3 +94,17 @@ def split_long(reply: Reply) -> list[Reply]:
     parts.append(current)
     return [Reply(p) for p in parts[:-1]] + [Reply(parts[-1], reply.buttons, reply.invoice)]
 
+
+def typed(chat_id: str, text: str, user_id: str | None = None,
+          update_id: str | None = None, attachment: Attachment | None = None) -> Incoming:
+    """What a customer typed: `/comando argomento` (`/menu@SportelloBot` too) is a
+    command, anything else text (a file's caption, with the file). The one parser of
+    every door."""
+    if attachment is not None:
+        return Incoming(chat_id, user_id=user_id, text=text, update_id=update_id,
+                        attachment=attachment)
+    if text.startswith("/") and len(text) > 1:
+        name, _, argument = text[1:].partition(" ")
+        return Incoming(chat_id, user_id=user_id, command=name.split("@")[0].lower(),
+                        argument=argument.strip(), update_id=update_id)
+    return Incoming(chat_id, user_id=user_id, text=text, update_id=update_id)

@@ -5,7 +5,9 @@ frameworks' own HTTP clients (httpx for python-telegram-bot, aiohttp for aiogram
 as Telegram would: `{"ok": true, "result": ...}`, errors with `error_code`, `description`
 and `parameters.retry_after`, long polling that really waits for `timeout` seconds.
 The test side injects what users do (messages, button presses, payments) and reads what
-the bot sent.
+the bot sent. Faults are injected with `fail` (an error status on one method or on any,
+with Telegram's JSON body or a proxy's HTML page), a wrong token (401 on every method,
+`getMe` first) and `closed_port` (connection refused).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import socket
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +57,8 @@ class Sent:
     reply_to: int | None = None
     invoice: dict[str, Any] | None = None
     edits: int = 0
+    copy_of: tuple[int, int] | None = None  # (chat, message) copied by copyMessage
+    file: str | None = None  # photo | document, for a copy of a file
 
     def labels(self) -> list[str]:
         return [b["text"] for row in self.keyboard for b in row]
@@ -64,6 +69,22 @@ class Sent:
                 if button["text"].startswith(label):
                     return str(button["callback_data"])
         raise AssertionError(f"no button {label!r} in {self.labels()}")
+
+
+@dataclass
+class Fault:
+    """An error the server answers instead of running `method` ("*": any method), `times`
+    times (None: until removed). `html`: a proxy's error page instead of Telegram's JSON."""
+
+    method: str
+    status: int = 500
+    html: bool = False
+    times: int | None = 1
+    description: str = "Internal Server Error"
+    hits: int = 0
+
+    def matches(self, method: str) -> bool:
+        return self.method in ("*", method) and (self.times is None or self.hits < self.times)
 
 
 @dataclass
@@ -80,8 +101,11 @@ class FakeTelegram:
     commands: list[dict[str, Any]] = field(default_factory=list)
     webhook: dict[str, Any] = field(default_factory=dict)
     failures: list[tuple[str, int, dict[str, Any]]] = field(default_factory=list)
+    faults: list[Fault] = field(default_factory=list)
+    unauthorized: list[str] = field(default_factory=list)  # methods called with a wrong token
     received: dict[tuple[int, int], str] = field(default_factory=dict)  # users' messages
     deleted: list[tuple[int, int]] = field(default_factory=list)  # (chat, message) deleted
+    files: dict[tuple[int, int], str] = field(default_factory=dict)  # users' files: kind
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -98,12 +122,23 @@ class FakeTelegram:
 
     # --- server ---------------------------------------------------------------------------
 
-    async def start(self) -> str:
+    def fail(self, method: str, status: int = 500, html: bool = False,
+             times: int | None = 1, description: str = "Internal Server Error") -> Fault:
+        """From now on, `method` ("*": any) answers `status`, `times` times."""
+        fault = Fault(method, status, html, times, description)
+        self.faults.append(fault)
+        return fault
+
+    def failed(self, method: str) -> int:
+        """How many calls of `method` got an injected fault."""
+        return sum(f.hits for f in self.faults if f.method in ("*", method))
+
+    async def start(self, port: int = 0) -> str:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         server: Any = site._server
         assert server is not None and server.sockets
@@ -117,10 +152,17 @@ class FakeTelegram:
 
     async def _handle(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
+            self.unauthorized.append(request.match_info["method"])
             return _error(401, "Unauthorized")
         method = request.match_info["method"]
         params = await _params(request)
         self.calls.append((method, params))
+        for fault in self.faults:
+            if fault.matches(method):
+                fault.hits += 1
+                if fault.html:
+                    return _html_error(fault.status)
+                return _error(fault.status, fault.description)
         for i, (name, code, extra) in enumerate(self.failures):
             if name == method:
                 del self.failures[i]
@@ -209,6 +251,24 @@ class FakeTelegram:
         self.deleted.append(key)
         return True
 
+    async def api_copymessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A user's file into another chat, with the caption given (or its own)."""
+        chat_id = int(params["chat_id"])
+        if chat_id in self.blocked:
+            raise _ApiError(403, "Forbidden: bot was blocked by the user")
+        source = (int(params["from_chat_id"]), int(params["message_id"]))
+        if source not in self.files:
+            raise _ApiError(400, "Bad Request: message to copy not found")
+        reply_to = (params.get("reply_parameters") or {}).get("message_id")
+        caption = params.get("caption")
+        sent = Sent(chat_id, next(self._message_ids),
+                    str(caption) if caption is not None else self.received[source], [],
+                    int(params["message_thread_id"]) if params.get("message_thread_id")
+                    else None, int(reply_to) if reply_to else None, copy_of=source,
+                    file=self.files[source])
+        self.sent.append(sent)
+        return {"message_id": sent.message_id}
+
     async def api_answercallbackquery(self, params: dict[str, Any]) -> bool:
         self.callback_answers.append(dict(params))
         return True
@@ -262,12 +322,27 @@ class FakeTelegram:
 
     def user_message(self, user: User, text: str, chat_id: int | None = None,
                      reply_to: Sent | None = None, thread_id: int | None = None,
-                     update: dict[str, Any] | None = None) -> dict[str, Any]:
+                     update: dict[str, Any] | None = None,
+                     file: str | None = None) -> dict[str, Any]:
+        """A user's message; with `file` (photo | document), that file with `text` as its
+        caption (none if empty)."""
         chat = chat_id if chat_id is not None else user.id
         message: dict[str, Any] = {
             "message_id": next(self._message_ids), "date": int(time.time()),
             "chat": self._chat(chat, user), "from": user.as_api(), "text": text}
-        if text.startswith("/"):
+        if file is not None:
+            del message["text"]
+            if text:
+                message["caption"] = text
+            unique = f"{file}-{message['message_id']}"
+            if file == "photo":
+                message["photo"] = [{"file_id": f"{unique}-{size}", "file_unique_id": unique,
+                                     "width": size, "height": size} for size in (90, 1280)]
+            else:
+                message["document"] = {"file_id": unique, "file_unique_id": unique,
+                                       "file_name": "screenshot.pdf"}
+            self.files[(chat, message["message_id"])] = file
+        if text.startswith("/") and file is None:
             command = text.split()[0]
             message["entities"] = [{"type": "bot_command", "offset": 0,
                                     "length": len(command)}]
@@ -393,6 +468,22 @@ def _error(code: int, description: str,
     if parameters:
         body["parameters"] = parameters
     return web.json_response(body, status=code)
+
+
+def _html_error(code: int) -> web.Response:
+    """What a reverse proxy (nginx) answers when Telegram's side is down: not JSON."""
+    title = f"{code} Bad Gateway" if code == 502 else f"{code} Error"
+    return web.Response(status=code, content_type="text/html", text=(
+        f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n"
+        f"<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n"
+        "</body>\r\n</html>\r\n"))
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 nothing listens on: connecting there is refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 async def _params(request: web.Request) -> dict[str, Any]:

@@ -48,6 +48,7 @@ DYNAMIC = {
     "cli-refused-": ["order_not_pending", "unapplied_closed", "other_customer", "empty_note",
                      "empty_message", "ticket_closed", "busy", "other"],
     "ticket-note-": ["dedicated_downgrade", "sales_only"],
+    "attachment-": ["photo", "document"],  # the kinds the runtimes read
     "ticket-reason-": ["operator_request", "customer_request", "late_recovery",
                        "unapplied_payment", "grace_over", "dedicated_downgrade", "sales_only"],
     "pay-failure-": ["declined", "invalid_card", "other"],
@@ -147,7 +148,7 @@ def test_every_entry_renders(key: str) -> None:
          "account", "address", "reason", "left", "ticket", "text", "due", "current",
          "allowed", "mark", "paid", "subject", "doing", "staff", "url", "framework",
          "who", "hour", "reminders", "id", "bank_ref", "why", "by", "name", "expired_on",
-         "days_since_expiry", "order", "unapplied_id", "min", "max"], "x")
+         "days_since_expiry", "order", "unapplied_id", "min", "max", "attempt", "seconds"], "x")
     values.update(price=Decimal("9.90"), expiry=date(2026, 12, 11), until=date(2026, 12, 21),
                   today=date(2026, 11, 21), date=date(2026, 12, 1), due=date(2026, 12, 10),
                   days=3, months=12, left=2, page=1, pages=2, **{"from": date(2026, 1, 8)},

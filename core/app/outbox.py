@@ -15,21 +15,23 @@ from core.models import (
     TicketRelay,
 )
 from core.views import (
+    Attachment,
     NoticeView,
 )
 
 
 class Outbox(AppBase):
-    async def unrelayed_messages(self, limit: int = 100) -> list[tuple[int, int, str, str]]:
+    async def unrelayed_messages(
+            self, limit: int = 100) -> list[tuple[int, int, str, str, Attachment | None]]:
         """Ticket messages not yet delivered to the other side: (message id, ticket id,
-        author kind, text), oldest first."""
-        async def work(ctx: Ctx) -> list[tuple[int, int, str, str]]:
+        author kind, text, attachment), oldest first."""
+        async def work(ctx: Ctx) -> list[tuple[int, int, str, str, Attachment | None]]:
             rows = await ctx.session.execute(
                 select(TicketMessage.id, TicketMessage.ticket_id, TicketMessage.author_kind,
-                       TicketMessage.text)
+                       TicketMessage.text, TicketMessage.attachment)
                 .where(TicketMessage.relayed_at.is_(None)).order_by(TicketMessage.id)
                 .limit(limit))
-            return [tuple(r) for r in rows.all()]  # type: ignore[misc]
+            return [(*r[:4], Attachment.from_json(r[4])) for r in rows.all()]
         return await self._read(work)
 
     async def mark_relayed(self, message_id: int) -> None:

@@ -18,6 +18,7 @@ from core.models import (
     Ticket,
 )
 from core.views import (
+    Attachment,
     TicketView,
     ticket_view,
 )
@@ -49,10 +50,13 @@ class Ticketing(AppBase):
     async def open_ticket(self, customer_id: int, category: str, text: str,
                           service_id: int | None = None, context: dict[str, Any] | None = None,
                           subject: str | None = None, key: str | None = None,
-                          join_open: bool = False) -> TicketView:
+                          join_open: bool = False,
+                          attachment: Attachment | None = None) -> TicketView:
         """A new ticket; with `join_open`, `text` is added to the ticket already open for
         the same need instead (any open ticket of the customer for an operator request,
-        else one of the same category and service): asking twice never opens two."""
+        else one of the same category and service): asking twice never opens two.
+        `attachment`: a file sent with `text` (its caption)."""
+        stored = attachment.as_json() if attachment else None
         async def work(ctx: Ctx) -> dict[str, Any]:
             existing = None
             if join_open:
@@ -61,11 +65,11 @@ class Ticketing(AppBase):
                             else await tickets.open_ticket_for(ctx, customer_id, service_id,
                                                                category))
             if existing is not None:
-                await tickets.add_message(ctx, existing, text or category)
+                await tickets.add_message(ctx, existing, text or category, stored)
                 return {"ticket_id": existing.id, "reused": True}
             ticket = await tickets.open_ticket(
                 ctx, customer_id, category, subject or tickets.subject_of(text) or category, text,
-                service_id, context)
+                service_id, context, attachment=stored)
             return {"ticket_id": ticket.id, "reused": False}
         result = await self._write(key, "open_ticket", Actor.customer(customer_id), work)
         view = await self.get_ticket(result["ticket_id"], customer_id)
@@ -89,13 +93,16 @@ class Ticketing(AppBase):
         return await self._read(work)
 
     async def add_ticket_message(self, ticket_id: int, text: str, actor: Actor,
-                                 key: str | None = None) -> TicketView:
-        """A customer (only on their own ticket) or a support member writes on a ticket."""
+                                 key: str | None = None,
+                                 attachment: Attachment | None = None) -> TicketView:
+        """A customer (only on their own ticket) or a support member writes on a ticket:
+        text, or a file (`attachment`) with its caption."""
         owner = int(actor.id) if actor.kind == "customer" else None
 
         async def work(ctx: Ctx) -> dict[str, Any]:
             ticket = await tickets.get_ticket(ctx, ticket_id, owner)
-            await tickets.add_message(ctx, ticket, text)
+            await tickets.add_message(ctx, ticket, text,
+                                      attachment.as_json() if attachment else None)
             return {"ticket_id": ticket_id}
         await self._write(key, "ticket_message", actor, work)
         return await self.get_ticket(ticket_id, owner)

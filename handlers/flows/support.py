@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.context import Actor
+from core.views import Attachment
 from handlers.engine import Turn
 from handlers.flow import Flow
 from handlers.flows.common import abort_button, conversation_lines, menu_button, stale
@@ -49,17 +50,18 @@ async def category(turn: Turn, params: dict[str, Any]) -> None:
 
 @flow.text_step("support.describe", verbatim=True)
 async def describe(turn: Turn, text: str) -> None:
-    await _open(turn, str(turn.data.get("category", "altro")), text)
+    await _open(turn, str(turn.data.get("category", "altro")), text, turn.incoming.attachment)
 
 
-async def _open(turn: Turn, category_name: str, text: str) -> None:
+async def _open(turn: Turn, category_name: str, text: str,
+                attachment: Attachment | None = None) -> None:
     history = list(turn.state.history)
     sid = turn.data.get("sid")
     ticket = await turn.app.open_ticket(
         turn.customer_id, category_name, text,
         service_id=int(sid) if sid is not None else None,
         context={"reason": "customer_request", "conversation": conversation_lines(history)},
-        key=turn.key("ticket"))
+        key=turn.key("ticket"), attachment=attachment)
     turn.leave()
     turn.say(t("support-opened", ticket=str(ticket.id)),
              turn.btn(t("btn-my-tickets"), "support.list"), menu_button(turn))
@@ -95,7 +97,8 @@ async def write(turn: Turn, params: dict[str, Any]) -> None:
 async def message(turn: Turn, text: str) -> None:
     ticket_id = int(turn.data["tid"])
     await turn.app.add_ticket_message(ticket_id, text, Actor.customer(turn.customer_id),
-                                      key=turn.key("ticket_message"))
+                                      key=turn.key("ticket_message"),
+                                      attachment=turn.incoming.attachment)
     turn.leave()
     turn.say(t("support-added", ticket=str(ticket_id)),
              turn.btn(t("btn-my-tickets"), "support.list"), menu_button(turn))

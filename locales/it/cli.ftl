@@ -49,6 +49,8 @@ cli-intent-service = Servizio individuato: { $service }
 cli-intent-no-service = Servizio individuato: nessuno
 
 cli-run-started = Sportello è in linea su Telegram ({ $framework }). Ctrl-C per fermarlo.
+cli-error-token-rejected = Telegram rifiuta il token del bot (SPORTELLO_BOT_TOKEN): controllalo con @BotFather.
+cli-run-unreachable = Bot API non raggiungibile (tentativo { $attempt }: { $detail }): riprovo tra { $seconds } s.
 cli-error-token-missing = Manca { $name }: crea il bot con @BotFather e imposta il token nell'ambiente o nel file .env.
 cli-link-code = Codice di collegamento per { $name } ({ $customer }): { $code } · valido una volta, fino { AL($expires) } alle { $hour }.
 cli-link-deep = Link diretto: { $url }

@@ -64,6 +64,7 @@ support-btn-take = Prendi in carico
 support-btn-close = Chiudi
 support-taken = Preso in carico da { $staff }.
 support-closed = Chiuso da { $staff }.
+support-try-again = Telegram non risponde in questo momento: riprova tra poco.
 support-not-member = Solo i membri del gruppo di supporto possono gestire i ticket.
 support-unknown-ticket = Non trovo il ticket di questo messaggio: rispondi al messaggio del ticket o scrivi nel suo argomento.
 support-card-no-service = nessuno
