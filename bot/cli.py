@@ -365,7 +365,8 @@ async def _chat(app: Sportello, code: str | None) -> int:
 
     await _load_demo(app)
     customer = await _first_customer(app, code)
-    return await chat(Engine(app), customer.id, f"terminal:{customer.code}")
+    return await chat(Engine(app), customer.id, f"terminal:{customer.code}", sys.stdin,
+                      sys.stdout)
 
 
 async def _intent(app: Sportello, text: str, code: str) -> int:
