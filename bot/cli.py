@@ -404,6 +404,9 @@ async def _run(app: Sportello, args: argparse.Namespace) -> int:
     from bot.runner import BotRunner, ConfigError
 
     logs.configure(app.settings)
+    from core import sqlite_internals
+
+    sqlite_internals.report()  # a library that changed: now the logs show it
     if app.settings.bot_token is None:
         raise ConfigError("SPORTELLO_BOT_TOKEN")
     runner = BotRunner(app, framework=args.framework,
@@ -508,6 +511,13 @@ def _refusal_line(error: SportelloError) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    # A library that changed under us (core/sqlite_internals.py) is a warning for the bot's
+    # logs (`run` configures them), not a second line on a command's standard error.
+    import logging
+
+    quiet = logging.getLogger("sportello.db")
+    if not quiet.handlers:
+        quiet.addHandler(logging.NullHandler())
     if argv[:1] == ["bench"]:  # the benchmarks have their own options (see --help)
         from benchmarks.__main__ import main as bench
 

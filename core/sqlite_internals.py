@@ -91,3 +91,10 @@ def one_trip_usable() -> bool:
     log.warning("SQLite: the one-trip aiosqlite adapter does not fit the installed "
                 "SQLAlchemy/aiosqlite (%s); using the stock sqlite+aiosqlite dialect", why)
     return False
+
+
+def report() -> None:
+    """The warning again, for a process whose logs were set up after its first engine
+    (`sportello run`): only if a SQLite engine was made and fell back."""
+    if one_trip_usable.cache_info().currsize and not one_trip_usable():
+        log.warning("SQLite: stock sqlite+aiosqlite dialect in use (%s)", problem())
