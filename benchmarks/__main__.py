@@ -11,9 +11,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from benchmarks import conversation, memory, router, sweep, tap
+from benchmarks import conversation, memory, router, startup, sweep, tap
 
-PARTS = ("router", "sweep", "conversation", "tap", "memory")
+PARTS = ("router", "sweep", "conversation", "tap", "memory", "startup")
 
 
 def machine() -> dict[str, Any]:
@@ -50,6 +50,8 @@ async def run_all(quick: bool, pg_url: str | None, parts: list[str]) -> dict[str
     if "memory" in parts:
         results["memory"] = [await memory.run(
             folder, services=3_000 if quick else 300_000, chats=100 if quick else 10_000)]
+    if "startup" in parts:
+        results["startup"] = await asyncio.to_thread(startup.run, 2 if quick else 7)
     return results
 
 
@@ -59,6 +61,7 @@ TITLES = {
     "conversation": "conversations per runtime (ratio = ours / echo floor)",
     "tap": "tap to screen, pacer on (a customer tapping as screens arrive, support group busy)",
     "memory": "resident memory of `sportello run`",
+    "startup": "warm start-up of `sportello` commands (seconds, exec to exit)",
 }
 
 

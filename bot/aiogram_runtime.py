@@ -10,7 +10,6 @@ from aiogram import exceptions as ag_error
 from aiogram import methods as ag_methods
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.methods.base import Response
 from aiogram.types import (
     BotCommand,
     CallbackQuery,
@@ -24,6 +23,7 @@ from aiogram.types import (
     Update,
 )
 
+from bot import aiogram_internals
 from bot.tg_door import Door
 from bot.tg_io import (
     ALLOWED_UPDATES,
@@ -47,12 +47,12 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # parametrised models only weakly: after a garbage collection each one is rebuilt, which
 # costs milliseconds per Bot API call (the conversation benchmark found it at 40% of the
 # time). Holding them here makes the build happen once per process.
-_RESPONSE_MODELS = [Response[method.__returning__] for method in (  # type: ignore[name-defined]
+_RESPONSE_MODELS = aiogram_internals.response_models([
     ag_methods.SendMessage, ag_methods.EditMessageText, ag_methods.DeleteMessage,
     ag_methods.AnswerCallbackQuery, ag_methods.AnswerPreCheckoutQuery, ag_methods.SendInvoice,
     ag_methods.GetChat, ag_methods.GetChatMember, ag_methods.CreateForumTopic,
     ag_methods.SetMyCommands, ag_methods.SetWebhook, ag_methods.DeleteWebhook,
-    ag_methods.GetMe, ag_methods.GetUpdates, ag_methods.CopyMessage)]
+    ag_methods.GetMe, ag_methods.GetUpdates, ag_methods.CopyMessage])
 
 
 def _markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:

@@ -13,7 +13,6 @@ the command quietly; Ctrl-C ends it with one line (exit 130), or the chat with a
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import select as io_select
 import sys
@@ -21,24 +20,21 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
 from bot import cli_args
-from bot.cli_args import BadInput, Parser
-from bot.cli_errors import database_line, import_lines, settings_line
-from core.clock import FixedClock, SystemClock
-from core.config import POLICIES, Settings
+from bot.cli_args import BadInput, Parser, has, t
 from core.errors import AmountMismatch, BadDatabaseUrl, ImportFailed, NotFound, SportelloError
+from core.policies import POLICIES
 from core.states import is_lapsed_list
-from handlers import ticket_text
-from handlers.i18n import has, t
 
-# The database layer (SQLAlchemy, the models, the application) is imported only once the
-# arguments are known to be good: a wrong one is answered in a fraction of the time.
+# Imported only when a command needs them: the database layer (SQLAlchemy and its ORM, the
+# models, Alembic, the application) once the arguments are known to be good, pydantic with
+# the settings, the Telegram frameworks and aiohttp only by `run` (bot/runner.py). `sportello
+# intent` without `--customer` opens no database at all (tests/test_startup.py).
 if TYPE_CHECKING:
     from core.app import Sportello
     from core.importer import ImportSummary
     from core.models import Customer
+    from handlers.router import ServiceRef
 
 # Validated argument types (bot/cli_args.py): a wrong value is one Italian line, exit 2.
 _date = cli_args.day
@@ -152,6 +148,9 @@ async def _with_app(args: argparse.Namespace, work: Callable[[Sportello], Awaita
         overrides["policy"] = args.policy
     if getattr(args, "api_url", None):
         overrides["api_url"] = args.api_url
+    from core.clock import FixedClock, SystemClock
+    from core.config import Settings
+
     settings = Settings(**overrides)  # type: ignore[arg-type]
     clock = FixedClock(args.today) if "today" in args else SystemClock()
     from core.db import check_database_url
@@ -365,18 +364,29 @@ async def _chat(app: Sportello, code: str | None) -> int:
 
     await _load_demo(app)
     customer = await _first_customer(app, code)
-    return await chat(Engine(app), customer.id, f"terminal:{customer.code}")
+    return await chat(Engine(app), customer.id, f"terminal:{customer.code}", sys.stdin,
+                      sys.stdout)
 
 
-async def _intent(app: Sportello, text: str, code: str | None) -> int:
+async def _intent(app: Sportello, text: str, code: str) -> int:
+    """The reading against the services of customer `code` (from the database)."""
     from handlers.flows.common import service_refs
+
+    customer = await app.customer_by_code(code)
+    refs = service_refs(await app.list_services(customer.id), await app.plan_names(customer.id))
+    return _read(text, refs)
+
+
+def _read(text: str, refs: list[ServiceRef]) -> int:
+    """How the router reads `text`; `-`: every line of standard input, one message a line,
+    answered `intent<TAB>score<TAB>service` a line (empty service: none named)."""
     from handlers.router import route
 
-    refs = []
-    if code:
-        customer = await app.customer_by_code(code)
-        refs = service_refs(await app.list_services(customer.id),
-                            await app.plan_names(customer.id))
+    if text == "-":
+        for line in sys.stdin:
+            routed = route(line.rstrip("\r\n"), refs)
+            print(f"{routed.intent}\t{routed.score}\t{routed.service_name or ''}")
+        return 0
     routed = route(text, refs)
     print(t("cli-intent-result", intent=routed.intent, score=str(routed.score)))
     print(t("cli-intent-runner", intent=routed.runner_up, score=str(routed.runner_up_score)))
@@ -386,6 +396,7 @@ async def _intent(app: Sportello, text: str, code: str | None) -> int:
 
 
 async def _run(app: Sportello, args: argparse.Namespace) -> int:
+    import asyncio
     import signal
 
     from bot import logs
@@ -393,6 +404,9 @@ async def _run(app: Sportello, args: argparse.Namespace) -> int:
     from bot.tg_io import TokenRejected
 
     logs.configure(app.settings)
+    from core import sqlite_internals
+
+    sqlite_internals.report()  # a library that changed: now the logs show it
     if app.settings.bot_token is None:
         raise ConfigError("SPORTELLO_BOT_TOKEN")
     runner = BotRunner(app, framework=args.framework,
@@ -429,6 +443,7 @@ async def _unlink(app: Sportello, customer_code: str) -> int:
 
 async def _tickets(app: Sportello, args: argparse.Namespace) -> int:
     from core.context import Actor
+    from handlers import ticket_text
 
     if args.action == "list":
         found = await app.list_tickets(open_only=not args.all)
@@ -474,6 +489,13 @@ def _refusal_line(error: SportelloError) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    # A library that changed under us (core/sqlite_internals.py) is a warning for the bot's
+    # logs (`run` configures them), not a second line on a command's standard error.
+    import logging
+
+    quiet = logging.getLogger("sportello.db")
+    if not quiet.handlers:
+        quiet.addHandler(logging.NullHandler())
     if argv[:1] == ["bench"]:  # the benchmarks have their own options (see --help)
         from benchmarks.__main__ import main as bench
 
@@ -510,18 +532,30 @@ def _main(argv: list[str]) -> int:
             from bot.cli_import import read
 
             args.parsed = read(args.file)
+        if args.command == "intent" and args.customer is None:
+            code = _read(args.text, [])  # the router alone: no settings, no database
+            sys.stdout.flush()
+            return code
+        import asyncio
+
         code = asyncio.run(_with_app(args, commands[args.command]))
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
         return code
     except BadInput as bad:
         return _fail(bad.line, 2)
     except ImportFailed as failed:
+        from bot.cli_errors import import_lines
+
         for line in import_lines(failed):
             print(line, file=sys.stderr)
         return 2
     except BadDatabaseUrl as bad:
+        from bot.cli_errors import database_line
+
         return _fail(database_line(bad), 2)
-    except ValidationError as invalid:
+    except _settings_errors() as invalid:
+        from bot.cli_errors import settings_line
+
         return _fail(settings_line(invalid), 2)
     except NotFound as missing:
         return _fail(_not_found_line(missing), 1)
@@ -545,6 +579,13 @@ def _main(argv: list[str]) -> int:
             return _fail(t("cli-error-token-missing", name=str(error)), 2)
         return _fail(t("cli-error-internal", detail=f"{type(error).__name__}: "
                                                     f"{_first_line(error)}"), 1)
+
+
+def _settings_errors() -> tuple[type[BaseException], ...]:
+    """A setting out of its range (pydantic's ValidationError), if pydantic is loaded at all:
+    evaluated only when an exception gets this far, so pydantic is not imported up front."""
+    pydantic = sys.modules.get("pydantic")
+    return (pydantic.ValidationError,) if pydantic is not None else ()
 
 
 def _database_errors() -> tuple[type[BaseException], ...]:

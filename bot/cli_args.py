@@ -12,15 +12,29 @@ import argparse
 import re
 from datetime import date
 from decimal import Decimal
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from core.dates import FIRST_DAY, LAST_DAY, in_bounds
 from core.names import has_control, typeable
-from handlers.i18n import t
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
 MAX_AMOUNT = Decimal("999999999.99")
 MAX_BY, MAX_REASON, MAX_TEXT, MAX_CODE, MAX_REF = 64, 500, 4096, 32, 64
+
+
+def t(key: str, **values: Any) -> str:
+    """`handlers.i18n.t`, imported on first use: Fluent and Babel are a good part of the
+    start-up of a command that prints no Italian sentence (`sportello intent -`)."""
+    from handlers.i18n import t as translate
+
+    return translate(key, **values)
+
+
+def has(key: str) -> bool:
+    """`handlers.i18n.has`, imported on first use (see `t`)."""
+    from handlers.i18n import has as known
+
+    return known(key)
 
 
 class BadInput(Exception):

@@ -81,9 +81,10 @@ class BotRunner:
         engine = Engine(self.app, invoices=settings.payment_provider_token is not None,
                         flood=FloodGate())
         if self.framework == "aiogram":
-            from bot import aiogram_runtime
+            from bot import aiogram_internals, aiogram_runtime
 
             bot, dispatcher, attach = aiogram_runtime.build(token, settings.api_url, None)
+            aiogram_internals.update_tasks(dispatcher)  # a changed aiogram: warned at start
             io: Any = aiogram_runtime.AiogramIO(bot)
             self._runtime.update(bot=bot, dispatcher=dispatcher)
             connect: Any = lambda: aiogram_runtime.connect(bot)  # noqa: E731
@@ -223,6 +224,8 @@ class BotRunner:
         self._stopped = True
         self._stop.set()
         if self.framework == "aiogram" and "dispatcher" in self._runtime:
+            from bot import aiogram_internals
+
             dispatcher = self._runtime["dispatcher"]
             with contextlib.suppress(RuntimeError):  # not polling (webhook mode)
                 await dispatcher.stop_polling()
@@ -230,7 +233,7 @@ class BotRunner:
             # polling does not wait for: let updates in flight finish (bounded), so none
             # is cut half-way or left running after the runner (found by the e2e tests,
             # where such a task went on sending to a server already gone).
-            in_flight = set(getattr(dispatcher, "_handle_update_tasks", ()))
+            in_flight = set(aiogram_internals.update_tasks(dispatcher) or ())
             if in_flight:
                 _, unfinished = await asyncio.wait(in_flight, timeout=STOP_GRACE)
                 for task in unfinished:

@@ -16,9 +16,10 @@ from platformdirs import user_data_dir
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from core.policies import POLICIES
+
 TOKEN_SHAPE = re.compile(r"\d{5,12}:[A-Za-z0-9_-]{30,50}")
 REMINDER_DAYS_RANGE = (1, 365)  # each reminder, in days before expiry
-POLICIES = ("mensilita-residue", "pro-rata-giorni", "mesi-arrotondati", "mese-intero")
 
 
 def default_database_url() -> str:

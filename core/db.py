@@ -96,10 +96,13 @@ def create_engine(url: str) -> AsyncEngine:
         # processes on the same file still meet the busy handler.
         kwargs.update(pool_size=1, max_overflow=0)
     if parsed.get_driver_name() == "aiosqlite":
-        # Still aiosqlite underneath; one trip to its thread per statement.
-        from core import sqlite_driver
+        from core.sqlite_internals import one_trip_usable
 
-        parsed = parsed.set(drivername=f"sqlite+{sqlite_driver.DRIVER}")
+        if one_trip_usable():  # else the stock dialect, with one warning
+            # Still aiosqlite underneath; one trip to its thread per statement.
+            from core import sqlite_driver
+
+            parsed = parsed.set(drivername=f"sqlite+{sqlite_driver.DRIVER}")
     # A session rolls back its own transaction when it closes; the pool's extra rollback
     # on every return would be one more trip to aiosqlite's thread for nothing.
     engine = create_async_engine(parsed, connect_args={"timeout": 30},

@@ -14,9 +14,6 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
-from babel.dates import format_date
-from babel.lists import format_list
-from babel.numbers import format_decimal
 from fluent.runtime import FluentBundle, FluentResource
 from fluent.runtime.types import FluentType
 
@@ -93,16 +90,22 @@ def has(key: str) -> bool:
 def euro(amount: Decimal) -> str:
     """`€ 1.234,56`, as Italians write amounts."""
     sign = "-" if amount < 0 else ""
+    from babel.numbers import format_decimal  # Babel on first use: a third of this import
+
     return f"{sign}€ {format_decimal(abs(amount), format='#,##0.00', locale=LOCALE)}"
 
 
 def days_list(days: Iterable[int]) -> str:
     """`30 giorni, 7 giorni e 1 giorno`: day counts as an Italian list (Babel joins them)."""
+    from babel.lists import format_list
+
     return format_list([t("days-count", days=int(d)) for d in days], locale=LOCALE)
 
 
 def day(value: date) -> str:
     """`21 novembre 2026`."""
+    from babel.dates import format_date
+
     return format_date(value, format="d MMMM y", locale=LOCALE)
 
 

@@ -510,10 +510,12 @@ def _keyboard(params: dict[str, Any]) -> list[list[dict[str, Any]]]:
     return [list(row) for row in markup.get("inline_keyboard", [])]
 
 
-async def wait_ready(port: int, tries: int = 200) -> None:
-    """Wait until a bot process on 127.0.0.1:`port` answers /healthz with 200."""
+async def wait_ready(port: int, timeout: float = 120.0) -> None:
+    """Wait until a bot process on 127.0.0.1:`port` answers /healthz with 200: for as long
+    as its start-up takes on a busy machine (seconds), within a generous `timeout`."""
+    deadline = time.monotonic() + timeout
     async with aiohttp.ClientSession() as client:
-        for _ in range(tries):
+        while time.monotonic() < deadline:
             try:
                 async with client.get(f"http://127.0.0.1:{port}/healthz") as response:
                     if response.status == 200:

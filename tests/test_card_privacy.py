@@ -18,6 +18,7 @@ from handlers.engine import Engine, Handled
 from handlers.ui import Incoming
 from tests.card_leaks import CARD, CARD_DIGITS, stored_with
 from tests.chat_helpers import Chat
+from tests.cli_run import sportello
 from tests.test_import_and_cli import cli_db, run  # noqa: F401 - fixture reused
 
 REFUSED = "Qui non serve il numero della carta"
@@ -196,16 +197,11 @@ async def test_core_masks_card_numbers_in_tickets_and_the_audit_log(demo: Sporte
 def test_cli_tickets_show_never_prints_the_digits(cli_db: str) -> None:  # noqa: F811
     """The terminal chat and the command line, as a person runs them."""
     import os
-    import subprocess
-    import sys
-    from pathlib import Path
 
     assert run("demo", "--today", "2026-11-21", db=cli_db).returncode == 0
-    script = subprocess.run(
-        [sys.executable, "-m", "bot", "chat", "--today", "2026-11-21"],
-        input=f"{CARD}\nvoglio parlare con un operatore\n", capture_output=True, text=True,
-        env={**os.environ, "SPORTELLO_DATABASE_URL": cli_db}, timeout=60,
-        cwd=Path(__file__).parent.parent)
+    script = sportello(["chat", "--today", "2026-11-21"],
+                       {**os.environ, "SPORTELLO_DATABASE_URL": cli_db},
+                       stdin=f"{CARD}\nvoglio parlare con un operatore\n")
     assert REFUSED in script.stdout and "Ho aperto il ticket n. 1" in script.stdout
     run("tickets", "reply", "1", f"Non scriva {CARD} qui", "--by", "anna", db=cli_db)
     shown = run("tickets", "show", "1", db=cli_db).stdout

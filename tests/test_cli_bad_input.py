@@ -1,9 +1,10 @@
 """Every bad input on the command line: exactly one Italian line on standard error, exit
 code 2, no traceback, and the database exactly as it was.
 
-The cases run as real `python -m bot` processes against a database holding real work
-(the demo, a paid renewal with its fattura, a ticket, the sweep's notices), four at a time.
-A closed standard output and Ctrl-C in the chat have their own tests.
+The cases run through `main(argv)` in this process, each with its own environment and
+standard streams (tests/cli_run.py), against a database holding real work (the demo, a
+paid renewal with its fattura, a ticket, the sweep's notices). A closed standard output and
+Ctrl-C in the chat need a real process and have their own tests.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.app import Sportello
 from core.db import create_engine
+from tests.cli_run import sportello
 
 ROOT = Path(__file__).parent.parent
 TABLES = ("plans", "customers", "services", "orders", "order_lines", "invoices", "payments",
@@ -35,7 +37,6 @@ TABLES = ("plans", "customers", "services", "orders", "order_lines", "invoices",
 # argparse's English, or a Python error, must never reach the person at the terminal.
 ENGLISH = re.compile(r"usage: |error: |\b(invalid|argument|required|expected|the following|"
                      r"Exception|Error)\b")
-PARALLEL = 4
 
 
 async def checksum(engine: AsyncEngine) -> dict[str, tuple[int, str]]:
@@ -235,13 +236,8 @@ def materialise(case: Case, index: int, tmp: Path) -> list[str]:
 
 
 async def run_cli(args: list[str], env: dict[str, str]) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *args, cwd=ROOT, env=env,
-        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE)
-    out, err = await asyncio.wait_for(process.communicate(), timeout=180)
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
+    done = await asyncio.to_thread(sportello, args, env)
+    return done.returncode, done.stdout, done.stderr
 
 
 def test_the_table_has_at_least_fifty_cases() -> None:
@@ -255,12 +251,9 @@ async def test_every_bad_input_is_one_italian_line_exit_2_and_changes_nothing(
     try:
         before = await checksum(engine)
         assert before["invoices"][0] >= 1 and before["notices"][0] >= 1
-        limit = asyncio.Semaphore(PARALLEL)
-
         async def one(index: int, case: Case) -> str | None:
             args = materialise(case, index, tmp_path)
-            async with limit:
-                code, out, err = await run_cli(args, environment(database_url, **case.env))
+            code, out, err = await run_cli(args, environment(database_url, **case.env))
             lines = err.splitlines()
             problems = []
             if code != 2:

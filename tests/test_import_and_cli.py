@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +18,7 @@ from core.demo import demo_document, load_demo_if_empty
 from core.errors import ImportFailed
 from core.importer import apply, parse, read_file
 from core.models import AuditEntry, Customer, Plan, Service
+from tests.cli_run import sportello
 from tests.conftest import PG_URL
 
 GOOD_YAML = """\
@@ -134,13 +134,11 @@ def test_demo_document_dates_follow_today() -> None:
     assert min(s.expires_on for s in services) == date(2029, 12, 12)
 
 
-# --- the command line, as a subprocess --------------------------------------------------
+# --- the command line, through main(argv) in this process (tests/cli_run.py) ------------
 
 
 def run(*args: str, db: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SPORTELLO_DATABASE_URL": db}
-    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True,
-                          text=True, env=env, timeout=120, cwd=Path(__file__).parent.parent)
+    return sportello(args, {**os.environ, "SPORTELLO_DATABASE_URL": db})
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from core.app import Sportello
 from core.clock import ROME
 from handlers.engine import Engine
 from handlers.ui import Incoming
+from tests.cli_run import sportello
 from tests.test_import_and_cli import cli_db, run  # noqa: F401 - fixture reused
 
 
@@ -83,14 +84,9 @@ def test_cli_run_without_or_with_a_bad_token(cli_db: str) -> None:  # noqa: F811
     assert missing.stderr.strip().startswith("Manca SPORTELLO_BOT_TOKEN")
     assert "Traceback" not in missing.stderr and len(missing.stderr.strip().splitlines()) == 1
     import os
-    import subprocess
-    import sys
-    from pathlib import Path
 
-    bad = subprocess.run([sys.executable, "-m", "bot", "run"], capture_output=True, text=True,
-                         env={**os.environ, "SPORTELLO_DATABASE_URL": cli_db,
-                              "SPORTELLO_BOT_TOKEN": "not-a-token"},
-                         cwd=Path(__file__).parent.parent, timeout=60)
+    bad = sportello(["run"], {**os.environ, "SPORTELLO_DATABASE_URL": cli_db,
+                              "SPORTELLO_BOT_TOKEN": "not-a-token"})
     assert bad.returncode == 2 and "SPORTELLO_BOT_TOKEN" in bad.stderr
     assert "not-a-token" not in bad.stderr and "Traceback" not in bad.stderr
 
@@ -104,15 +100,10 @@ def test_cli_link_and_tickets(cli_db: str) -> None:  # noqa: F811
     chat = run("chat", "--today", "2026-11-21", db=cli_db)  # opens the chat once
     assert chat.returncode == 0
     import os
-    import subprocess
-    import sys
-    from pathlib import Path
 
-    script = subprocess.run(
-        [sys.executable, "-m", "bot", "chat", "--today", "2026-11-21"],
-        input="voglio parlare con un operatore\n", capture_output=True, text=True,
-        env={**os.environ, "SPORTELLO_DATABASE_URL": cli_db}, timeout=60,
-        cwd=Path(__file__).parent.parent)
+    script = sportello(["chat", "--today", "2026-11-21"],
+                       {**os.environ, "SPORTELLO_DATABASE_URL": cli_db},
+                       stdin="voglio parlare con un operatore\n")
     assert "Ho aperto il ticket n. 1" in script.stdout
     listed = run("tickets", "list", db=cli_db)
     assert listed.stdout.startswith("n. 1 · Aperto · C001 Mario Rossi · ")

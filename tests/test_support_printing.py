@@ -7,7 +7,6 @@ import asyncio
 import os
 import re
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from core.views import TicketView
 from handlers import ticket_text
 from handlers.i18n import has, t
 from tests.chat_helpers import Chat
+from tests.cli_run import sportello
 from tests.conftest import PG_URL, make_settings
 from tests.helpers import customer_id, seed, svc
 from tests.test_catalogue import CODE, context_keys_in_code
@@ -30,9 +30,7 @@ RAW = ("cliente 1", "cliente 2", "cliente 3", "None", "days_since_expiry", "expi
 
 
 def run(*args: str, db: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "SPORTELLO_DATABASE_URL": db, **env}
-    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True,
-                          env=environment, timeout=120, cwd=ROOT)
+    return sportello(args, {**os.environ, "SPORTELLO_DATABASE_URL": db, **env})
 
 
 @pytest.fixture

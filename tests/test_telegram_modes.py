@@ -15,6 +15,7 @@ import pytest
 from bot.runner import BotRunner
 from core.app import Sportello
 from core.demo import load_demo_if_empty
+from tests.cli_run import sportello
 from tests.conftest import PG_URL, make_settings
 from tests.fake_telegram import FakeTelegram, User
 
@@ -78,15 +79,9 @@ async def test_sportello_run_process_with_logs_free_of_secrets(tmp_path: Path) -
            "SPORTELLO_API_URL": base, "SPORTELLO_POLL_TIMEOUT": "1",
            "SPORTELLO_PAYMENT_PROVIDER_TOKEN": "284685063:TEST:provider-secret-1234"}
     root = Path(__file__).parent.parent
-    demo = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "demo", env=env, cwd=root,
-        stdout=asyncio.subprocess.DEVNULL)
-    assert await demo.wait() == 0
-    link = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "link", "C001", env=env, cwd=root,
-        stdout=asyncio.subprocess.PIPE)
-    out, _ = await link.communicate()
-    code = out.decode().split("/start ")[1].split()[0]
+    assert (await asyncio.to_thread(sportello, ["demo"], env)).returncode == 0
+    link = await asyncio.to_thread(sportello, ["link", "C001"], env)
+    code = link.stdout.split("/start ")[1].split()[0]
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", "--framework", "ptb", env={**env,
                                                                        "PYTHONUNBUFFERED": "1"},

@@ -8,12 +8,15 @@ from bot.terminal import chat, to_incoming
 from core.app import Sportello
 from handlers.engine import Engine
 from handlers.ui import Button, Incoming
+from tests.cli_run import sportello
 from tests.test_import_and_cli import cli_db, run  # noqa: F401 - fixture reused
 
 
 def test_scripted_renewal_through_the_real_command(cli_db: str) -> None:  # noqa: F811
+    """The subprocess smoke test of the command line: `python -m bot chat` as a person
+    runs it (the other CLI tests call main(argv) in process, tests/cli_run.py)."""
     script = "\n".join(["1", "2", "1", "1", "1", "4242 4242 4242 4242", "/esci"])
-    result = run_with_input(["chat", "--today", "2026-11-21"], script, cli_db)
+    result = run_process(["chat", "--today", "2026-11-21"], script, cli_db)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.startswith("Ciao Mario! Sono Sportello")
@@ -63,6 +66,12 @@ async def test_chat_loop_reads_until_end_of_input(demo: Sportello) -> None:
 
 
 def run_with_input(args: list[str], stdin: str, db: str):  # type: ignore[no-untyped-def]
+    import os
+
+    return sportello(args, {**os.environ, "SPORTELLO_DATABASE_URL": db}, stdin=stdin)
+
+
+def run_process(args: list[str], stdin: str, db: str):  # type: ignore[no-untyped-def]
     import os
     import subprocess
     import sys
