@@ -137,6 +137,8 @@ class Order(Base):
     __table_args__ = (
         UniqueConstraint("source_service_id", "source_period_from", name="uq_order_source"),
         Index("ix_orders_status", "status"),
+        # The sweep's "this service's pending order" lookups (see migration 0006).
+        Index("ix_orders_service_status", "source_service_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
