@@ -404,11 +404,11 @@ async def _run(app: Sportello, args: argparse.Namespace) -> int:
     from bot.tg_io import TokenRejected
 
     logs.configure(app.settings)
-    from core import sqlite_internals
-
-    sqlite_internals.report()  # a library that changed: now the logs show it
     if app.settings.bot_token is None:
         raise ConfigError("SPORTELLO_BOT_TOKEN")
+    from core import sqlite_internals
+
+    sqlite_internals.report()  # a library that changed: now the bot's logs show it
     runner = BotRunner(app, framework=args.framework,
                        webhook_url=args.webhook_url or app.settings.webhook_url)
     loop = asyncio.get_running_loop()
