@@ -61,3 +61,18 @@ def svc(
     name: str, plan: str, expires: date, customer: str = "C001", **extra: Any
 ) -> dict[str, Any]:
     return {"customer": customer, "plan": plan, "name": name, "expires_on": expires, **extra}
+
+
+class FakeTime:
+    """A clock where a sleep just moves time on (sequential callers)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds

@@ -10,6 +10,7 @@ import pytest
 from bot.tg_io import RetryAfter
 from bot.tg_sender import Pacer, Sender
 from core.ratelimit import TokenBucket
+from tests.helpers import FakeTime
 from tests.test_telegram_e2e import MARIO, SUPPORT, linked, running
 
 GROUP = -100_555
@@ -42,21 +43,6 @@ class ManualTime:
             await asyncio.sleep(0)
 
 
-class Skipping:
-    """A clock where a sleep just moves time on (sequential callers)."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-
 # --- the token bucket --------------------------------------------------------------------
 
 
@@ -84,7 +70,7 @@ def test_bucket_reserves_future_slots_in_order() -> None:
 
 
 async def test_a_group_gets_a_small_burst_then_one_every_three_seconds() -> None:
-    time = Skipping()
+    time = FakeTime()
     pacer = Pacer(time.clock, time.sleep)
     for _ in range(5):
         await pacer.wait(GROUP)
@@ -92,7 +78,7 @@ async def test_a_group_gets_a_small_burst_then_one_every_three_seconds() -> None
 
 
 async def test_private_chats_are_never_paced_one_by_one() -> None:
-    time = Skipping()
+    time = FakeTime()
     pacer = Pacer(time.clock, time.sleep)
     for _ in range(30):  # one chat, as fast as replies come: only the overall limit
         await pacer.wait(42)

@@ -9,19 +9,7 @@ import pytest
 from bot.logs import Context, Redact
 from bot.tg_io import Blocked, RetryAfter, Temporary
 from bot.tg_sender import GiveUp, Pacer, Sender
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
+from tests.helpers import FakeTime
 
 
 async def test_private_chat_is_not_paced_one_by_one() -> None:

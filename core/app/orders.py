@@ -56,19 +56,8 @@ class Orders(AppBase):
         if method == "carta" and not card:
             raise NotAllowed(reason="card_required")
 
-        async def work(ctx: Ctx) -> dict[str, Any]:
-            order = await billing.order_from_quote(ctx, customer_id, quote_id, method)
-            if order.total == 0 and order.status == "pending":
-                await billing.apply_order(ctx, order)
-            return {"order_id": order.id}
-
-        try:
-            result = await self._write(key, "checkout", Actor.customer(customer_id), work)
-        except QuoteExpired as expired:
-            stale: Quote = expired.facts["stale"]
-            fresh = await self._quote(customer_id, lambda ctx: billing.requote(ctx, stale))
-            raise QuoteExpired(quote=fresh, old_total=stale.total) from None
-        order_id = result["order_id"]
+        order_id = await self._order_from_quote(customer_id, quote_id, method, key,
+                                                "checkout", apply_free=True)
         if method == "carta":
             return await self.pay_order(customer_id, order_id, card or "",
                                         key=f"{key}:pay" if key else None)
@@ -262,16 +251,26 @@ class Orders(AppBase):
                           key: str | None = None) -> OrderView:
         """The quote's order, pending, nothing charged yet (Telegram Payments takes the card
         itself and the payment arrives later as `register_card_payment`)."""
+        order_id = await self._order_from_quote(customer_id, quote_id, method, key,
+                                                "place_order", apply_free=False)
+        return (await self.list_orders(customer_id, order_ids=[order_id]))[0]
+
+    async def _order_from_quote(self, customer_id: int, quote_id: str, method: str,
+                                key: str | None, name: str, apply_free: bool) -> int:
+        """The quote's order (made once per quote); an expired quote is raised again with
+        a fresh one for the customer to confirm. `apply_free`: a zero total is applied."""
         async def work(ctx: Ctx) -> dict[str, Any]:
             order = await billing.order_from_quote(ctx, customer_id, quote_id, method)
+            if apply_free and order.total == 0 and order.status == "pending":
+                await billing.apply_order(ctx, order)
             return {"order_id": order.id}
         try:
-            result = await self._write(key, "place_order", Actor.customer(customer_id), work)
+            result = await self._write(key, name, Actor.customer(customer_id), work)
         except QuoteExpired as expired:
             stale: Quote = expired.facts["stale"]
             fresh = await self._quote(customer_id, lambda ctx: billing.requote(ctx, stale))
             raise QuoteExpired(quote=fresh, old_total=stale.total) from None
-        return (await self.list_orders(customer_id, order_ids=[result["order_id"]]))[0]
+        return int(result["order_id"])
 
     async def register_card_payment(self, order_id: int | None, amount: Decimal,
                                     charge_id: str, customer_id: int) -> CheckoutResult:
