@@ -81,7 +81,7 @@ async def run(folder: Path, services: int = 300_000, chats: int = 10_000,
     hook = f"http://127.0.0.1:{port}/telegram"
     try:
         async with aiohttp.ClientSession() as client:
-            await wait_ready(port, tries=600)
+            await wait_ready(port, timeout=300)
             started = _memory_mb(process.pid)
             queue: asyncio.Queue[int] = asyncio.Queue()
             for i in range(chats):

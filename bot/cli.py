@@ -406,9 +406,6 @@ async def _run(app: Sportello, args: argparse.Namespace) -> int:
     logs.configure(app.settings)
     if app.settings.bot_token is None:
         raise ConfigError("SPORTELLO_BOT_TOKEN")
-    from core import sqlite_internals
-
-    sqlite_internals.report()  # a library that changed: now the bot's logs show it
     runner = BotRunner(app, framework=args.framework,
                        webhook_url=args.webhook_url or app.settings.webhook_url)
     loop = asyncio.get_running_loop()
@@ -420,6 +417,9 @@ async def _run(app: Sportello, args: argparse.Namespace) -> int:
         return _fail(t("cli-error-token-rejected"), 2)
     if runner.door is not None:
         print(t("cli-run-started", framework=args.framework), flush=True)
+    from core import sqlite_internals
+
+    sqlite_internals.report()  # a library that changed: once running, the bot's logs say so
     await runner.wait()
     await runner.stop()
     return 0
