@@ -1,0 +1,198 @@
+"""Support acting for a customer (issue 12): the core operations, then the command line.
+
+Each action goes through the customer's own operation as the support member, once per key,
+audited with the ticket, and the customer's notice is written with it (one transaction).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import select, update
+
+from core import staff
+from core.app import Sportello
+from core.app.staff import Target
+from core.errors import AmountMismatch, NotAllowed, PendingOrderExists
+from core.models import AuditEntry, Invoice, Notice, Order, Service, Ticket, UnappliedPayment
+from tests.helpers import customer_id, seed, svc
+
+D = Decimal
+TODAY = date(2026, 11, 21)
+
+
+async def target(app: Sportello, name: str, ticket: int | None = None) -> Target:
+    found = await app.staff_target(customer_code="C001", service_name=name)
+    return Target(**{**found.__dict__, "ticket_id": ticket})
+
+
+async def rows(app: Sportello, model: Any, *where: Any) -> list[Any]:
+    async with app.sessions() as session:
+        return list((await session.execute(select(model).where(*where))).scalars())
+
+
+async def service_row(app: Sportello, name: str) -> Service:
+    return (await rows(app, Service, Service.name == name))[0]
+
+
+async def open_ticket(app: Sportello, name: str) -> int:
+    cid = await customer_id(app, "C001")
+    sid = (await service_row(app, name)).id
+    view = await app.open_ticket(cid, "operatore", "Rinnovo per telefono", service_id=sid)
+    return view.id
+
+
+async def test_renew_sends_the_order_once_audited_with_the_ticket(app: Sportello) -> None:
+    await seed(app, [svc("rossi.it", "H60", TODAY + timedelta(days=20))])
+    ticket = await open_ticket(app, "rossi.it")
+    found = await app.staff_target(ticket_id=ticket)
+    assert (found.customer_code, found.service_name) == ("C001", "rossi.it")
+    first = await app.staff_renew(found, "anna", key="tap-1")
+    again = await app.staff_renew(found, "anna", key="tap-1")
+    assert first == again
+    assert (first.outcome, first.total) == ("order_sent", D("73.20"))
+    orders = await rows(app, Order)
+    assert [(o.status, o.kind, o.method) for o in orders] == [("pending", "renewal", "bonifico")]
+    notices = await rows(app, Notice, Notice.kind == "staff_order")
+    assert [(n.order_id, n.detail) for n in notices] == [(orders[0].id, {"ticket": ticket})]
+    audit = await rows(app, AuditEntry, AuditEntry.action == "staff_renew")
+    assert [(a.actor_kind, a.actor, a.detail["ticket"]) for a in audit] == [
+        ("support", "anna", ticket)]
+
+
+async def test_renew_with_the_payment_received_applies_and_invoices(app: Sportello) -> None:
+    await seed(app, [svc("rossi.it", "H60", TODAY + timedelta(days=20))])
+    where = await target(app, "rossi.it")
+    with pytest.raises(AmountMismatch):
+        await app.staff_renew(where, "anna", amount=D("70.00"), bank_ref="CRO1")
+    assert await rows(app, Order) == []  # nothing half done
+    done = await app.staff_renew(where, "anna", amount=D("73.20"), bank_ref="CRO1")
+    assert (done.outcome, done.expires_on) == ("paid", date(2027, 12, 11))
+    assert [i.total for i in await rows(app, Invoice)] == [D("73.20")]
+    assert [n.kind for n in await rows(app, Notice)] == ["order_paid"]
+    with pytest.raises(NotAllowed):
+        await app.staff_renew(where, "anna", method="carta", amount=D("73.20"))
+
+
+async def test_cancel_with_reason_and_undo(app: Sportello) -> None:
+    await seed(app, [svc("rossi.it", "H60", TODAY + timedelta(days=20))])
+    where = await target(app, "rossi.it", ticket=None)
+    with pytest.raises(NotAllowed):
+        await app.staff_uncancel(where, "anna")
+    with pytest.raises(NotAllowed):
+        await app.staff_cancel(where, "anna", "   ")
+    done = await app.staff_cancel(where, "anna", "Chiude l'attività (telefonata)", key="c1")
+    assert done.outcome == "cancelled"
+    row = await service_row(app, "rossi.it")
+    assert (row.status, row.cancellation_reason) == ("disdetto", "Chiude l'attività (telefonata)")
+    assert (await app.staff_uncancel(where, "anna", key="u1")).outcome == "uncancelled"
+    assert (await service_row(app, "rossi.it")).status == "attivo"
+    kinds = [n.kind for n in await rows(app, Notice)]
+    assert kinds == ["staff_cancelled", "staff_uncancelled"]
+
+
+async def test_recover_within_the_window_and_after_it_with_a_fee(app: Sportello) -> None:
+    await seed(app, [svc("late.it", "H60", TODAY - timedelta(days=30), status="scaduto"),
+                     svc("soon.it", "H60", TODAY - timedelta(days=3), status="scaduto")])
+    soon = await app.staff_recover(await target(app, "soon.it"), "anna")
+    assert (soon.outcome, soon.total) == ("order_sent", D("73.20"))
+    late = await target(app, "late.it")
+    with pytest.raises(NotAllowed) as refused:
+        await app.staff_recover(late, "anna")
+    assert refused.value.facts["reason"] == "fee_required"
+    done = await app.staff_recover(late, "anna", fee=D("25.00"), key="r1")
+    assert (done.outcome, done.total) == ("restoration_sent", D("103.70"))
+    with pytest.raises(PendingOrderExists):  # one restoration order at a time
+        await app.staff_recover(late, "anna", fee=D("25.00"), key="r2")
+    assert done.order_reference is not None
+    paid = await app.register_payment(done.order_reference, D("103.70"), "anna",
+                                      bank_ref="CRO9")
+    assert paid.outcome == "applied"
+    row = await service_row(app, "late.it")
+    assert (row.status, row.period_start, row.expires_on) == (
+        "attivo", TODAY, date(2027, 11, 21))
+    assert D("103.70") in [i.total for i in await rows(app, Invoice)]
+
+
+async def test_a_deleted_service_is_restorable_for_90_days(app: Sportello) -> None:
+    await seed(app, [svc("gone.it", "DOM", TODAY - timedelta(days=200), status="scaduto")])
+    async with app.sessions() as session, session.begin():
+        await session.execute(update(Service).values(status="eliminato",
+                                                     deleted_on=TODAY - timedelta(days=89)))
+    where = await target(app, "gone.it")
+    done = await app.staff_recover(where, "anna", fee=D("10.00"))
+    assert done.outcome == "restoration_sent"
+    async with app.sessions() as session, session.begin():
+        await session.execute(update(Order).values(status="cancelled"))
+        await session.execute(update(Service).values(deleted_on=TODAY - timedelta(days=91)))
+    with pytest.raises(NotAllowed):
+        await app.staff_recover(where, "anna", fee=D("10.00"))
+
+
+async def test_a_restoration_order_voids_when_the_service_moves_on(app: Sportello) -> None:
+    await seed(app, [svc("late.it", "H60", TODAY - timedelta(days=30), status="scaduto")])
+    done = await app.staff_recover(await target(app, "late.it"), "anna", fee=D("5.00"))
+    async with app.sessions() as session, session.begin():
+        await session.execute(update(Service).values(status="eliminato", deleted_on=TODAY))
+    assert done.order_reference is not None
+    paid = await app.register_payment(done.order_reference, done.total or D(0), "anna",
+                                      bank_ref="CRO5")
+    assert (paid.outcome, paid.reason) == ("unapplied", "order_void")
+    assert (await service_row(app, "late.it")).status == "eliminato"
+
+
+async def test_quote_is_sent_not_ordered(app: Sportello) -> None:
+    await seed(app, [svc("rossi.it", "H60", TODAY + timedelta(days=200))])
+    done = await app.staff_quote(await target(app, "rossi.it", ticket=None), "anna", "H120")
+    assert (done.outcome, done.plan) == ("quote_sent", "Hosting Pro")
+    assert await rows(app, Order) == []
+    notice = (await rows(app, Notice))[0]
+    assert (notice.kind, notice.detail["plan"]) == ("staff_quote", "H120")
+    assert await app.staff_notice_detail(notice.id) == notice.detail
+
+
+async def test_autorenew_on_and_off(app: Sportello) -> None:
+    await seed(app, [svc("rossi.it", "H60", TODAY + timedelta(days=200))])
+    where = await target(app, "rossi.it")
+    assert (await app.staff_autorenew(where, "anna", True)).mode == "automatico"
+    assert (await service_row(app, "rossi.it")).renewal_mode == "automatico"
+    await app.staff_autorenew(where, "anna", False)
+    assert (await service_row(app, "rossi.it")).renewal_mode == "su_richiesta"
+
+
+async def test_payment_without_an_order(app: Sportello) -> None:
+    await seed(app, [svc("rossi.it", "H60", TODAY + timedelta(days=20))])
+    wrong = await app.register_unmatched_payment("C001", "ROSSI.IT", D("50.00"), "anna",
+                                                 bank_ref="TRN-A")
+    assert (wrong.outcome, wrong.order) == ("unapplied", None)
+    kept = await rows(app, UnappliedPayment)
+    assert [(k.amount, k.ticket_id is not None) for k in kept] == [(D("50.00"), True)]
+    assert len(await rows(app, Ticket)) == 1
+    done = await app.register_unmatched_payment("C001", "rossi.it", D("73.20"), "anna",
+                                                bank_ref="TRN-B")
+    assert done.outcome == "applied" and done.order is not None
+    assert done.order.status == "paid"
+    assert (await service_row(app, "rossi.it")).expires_on == date(2027, 12, 11)
+    assert len(await rows(app, Invoice)) == 1
+    again = await app.register_unmatched_payment("C001", "rossi.it", D("73.20"), "anna",
+                                                 bank_ref="TRN-B")
+    assert again.outcome == "duplicate"
+    assert len(await rows(app, Invoice)) == 1
+
+
+async def test_the_notice_commits_with_the_action(app: Sportello,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crash while writing the notice undoes the action: never one without the other."""
+    await seed(app, [svc("rossi.it", "H60", TODAY + timedelta(days=20))])
+    where = await target(app, "rossi.it")
+
+    async def crash(*_args: Any, **_kw: Any) -> None:
+        raise RuntimeError("crash")
+    monkeypatch.setattr(staff, "notify", crash)
+    with pytest.raises(RuntimeError):
+        await app.staff_cancel(where, "anna", "per email")
+    assert (await service_row(app, "rossi.it")).status == "attivo"
+    assert await rows(app, AuditEntry, AuditEntry.action == "staff_cancel") == []
