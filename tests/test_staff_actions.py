@@ -6,6 +6,8 @@ audited with the ticket, and the customer's notice is written with it (one trans
 
 from __future__ import annotations
 
+import json
+import os
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -196,3 +198,70 @@ async def test_the_notice_commits_with_the_action(app: Sportello,
         await app.staff_cancel(where, "anna", "per email")
     assert (await service_row(app, "rossi.it")).status == "attivo"
     assert await rows(app, AuditEntry, AuditEntry.action == "staff_cancel") == []
+
+
+# --- the command line, through main(argv) (tests/cli_run.py), on the test database --------
+
+
+def cli(database_url: str, *args: str) -> Any:
+    from tests.cli_run import sportello
+
+    return sportello([*args, "--today", TODAY.isoformat()],
+                     {**os.environ, "SPORTELLO_DATABASE_URL": database_url})
+
+
+async def test_cli_renews_cancels_and_reads_in_italian(app: Sportello, database_url: str) -> None:
+    await seed(app, [svc("rossi.it", "H60", TODAY + timedelta(days=20))])
+    ticket = await open_ticket(app, "rossi.it")
+    done = cli(database_url, "staff", "renew", "--ticket", str(ticket), "--by", "Anna")
+    assert (done.returncode, done.stderr) == (0, "")
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"Ticket n. {ticket} · C001 · Mario Rossi · rossi.it"
+    assert "ordine inviato al cliente con «Paga»" in lines[1]
+    assert [line.index("SPT-") for line in lines if "SPT-" in line]
+    columns = {line.index(value) for line in lines[1:] for value in ("ordine", "SPT-", "€")
+               if value in line}
+    assert len(columns) == 1  # values aligned in one column
+    as_json = cli(database_url, "staff", "autorenew", "--customer", "C001", "--service",
+                  "rossi.it", "--on", "--by", "Anna", "--json")
+    assert json.loads(as_json.stdout)["renewal_mode"] == "automatico"
+    cancelled = cli(database_url, "staff", "cancel", "--customer", "C001", "--service",
+                    "rossi.it", "--reason", "Chiude l'attività", "--by", "Anna")
+    assert cancelled.returncode == 1  # an order is pending: refused, in Italian
+    assert "ordine in attesa" in cancelled.stderr
+    assert (await service_row(app, "rossi.it")).status == "attivo"
+
+
+@pytest.mark.parametrize("args", [
+    ["staff", "renew", "--by", "Anna"],  # no ticket, no customer and service
+    ["staff", "renew", "--customer", "C001", "--by", "Anna"],
+    ["staff", "renew", "--ticket", "x", "--by", "Anna"],
+    ["staff", "recover", "--ticket", "1", "--fee", "-5", "--by", "Anna"],
+    ["staff", "autorenew", "--ticket", "1", "--on", "--off", "--by", "Anna"],
+    ["staff", "renew", "--ticket", "1", "--bank-ref", "CRO", "--by", "Anna"],
+    ["payments", "register", "--customer", "C001", "--amount", "5", "--by", "Anna"],
+    ["payments", "register", "SPT-1", "--customer", "C001", "--service", "rossi.it",
+     "--amount", "5", "--by", "Anna"],
+])
+async def test_cli_bad_arguments_are_one_line_and_change_nothing(
+        app: Sportello, database_url: str, args: list[str]) -> None:
+    await seed(app, [svc("rossi.it", "H60", TODAY + timedelta(days=20))])
+    await open_ticket(app, "rossi.it")
+    done = cli(database_url, *args)
+    assert done.returncode == 2 and done.stdout == ""
+    assert len(done.stderr.splitlines()) == 1 and "Traceback" not in done.stderr
+    assert await rows(app, Order) == []
+    assert await rows(app, UnappliedPayment) == []
+
+
+async def test_cli_payment_without_an_order(app: Sportello, database_url: str) -> None:
+    await seed(app, [svc("rossi.it", "H60", TODAY + timedelta(days=20))])
+    base = ["payments", "register", "--customer", "C001", "--service", "rossi.it", "--by",
+            "Anna"]
+    done = cli(database_url, *base, "--amount", "73,20", "--bank-ref", "TRN1")
+    assert done.returncode == 0, done.stderr
+    assert "abbinato al prossimo rinnovo" in done.stdout and "fattura 2026/" in done.stdout
+    wrong = cli(database_url, *base, "--amount", "12", "--bank-ref", "TRN2")
+    assert wrong.returncode == 0 and "non applicato n. 1, ticket n. 1" in wrong.stdout
+    again = cli(database_url, *base, "--amount", "73,20", "--bank-ref", "TRN1")
+    assert again.returncode == 0 and len(await rows(app, Invoice)) == 1

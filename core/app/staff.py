@@ -28,6 +28,8 @@ from core.states import DISDETTO, ELIMINATO, PAYMENT_METHODS, recovery_deadline
 from core.views import PaymentRegistration
 
 STAFF_ACTIONS = ("renew", "cancel", "uncancel", "recover", "quote", "autorenew")
+OUTCOMES = ("order_sent", "restoration_sent", "paid", "cancelled", "uncancelled", "quote_sent",
+            "mode_set")
 
 
 @dataclass(frozen=True)
