@@ -53,3 +53,22 @@ cli-refused-renewal_already_ordered = Il rinnovo di questo periodo è già in un
 cli-refused-change_not_allowed = Questo cambio piano non è consentito. Nulla è stato modificato.
 cli-refused-sales_only = Questo cambio piano passa dall'ufficio commerciale. Nulla è stato modificato.
 cli-refused-quote_expired = I prezzi sono cambiati: riprova. Nulla è stato modificato.
+
+# --- the support group ---------------------------------------------------------------------
+staff-desk-panel = Azioni per il cliente del ticket n. { $ticket }. Con argomenti: /rinnova [metodo] [importo riferimento], /disdici motivo, /recupera [costi di ripristino], /preventivo PIANO, /rinnovoauto si|no, /pagamento importo riferimento.
+staff-btn-renew = Rinnova
+staff-btn-recover = Recupera
+staff-btn-uncancel = Annulla disdetta
+staff-btn-auto-on = Rinnovo automatico: sì
+staff-btn-auto-off = Rinnovo automatico: no
+staff-desk-done = { $staff } · { $service }: { $what }.
+staff-desk-not-found = Ticket o servizio non trovato.
+staff-desk-payment-applied = { $staff }: pagamento di { $amount } abbinato al prossimo rinnovo di { $service }: ordine { $reference } pagato, fattura { $invoice }.
+staff-desk-payment-unapplied = { $staff }: pagamento di { $amount } non corrisponde a nessun rinnovo: registrato come non applicato n. { $id }, ticket n. { $ticket }.
+staff-desk-payment-duplicate = Il riferimento { $bank_ref } è già registrato: nulla è stato modificato.
+staff-usage-renew = Uso: /rinnova [bonifico|bollettino|paypal|carta] [importo riferimento], es. /rinnova bonifico 73,20 CRO123
+staff-usage-cancel = Uso: /disdici motivo dato dal cliente
+staff-usage-recover = Uso: /recupera [costi di ripristino IVA esclusa], es. /recupera 25
+staff-usage-quote = Uso: /preventivo CODICE_PIANO, es. /preventivo HOST-PRO
+staff-usage-autorenew = Uso: /rinnovoauto si oppure /rinnovoauto no
+staff-usage-payment = Uso: /pagamento importo riferimento, es. /pagamento 73,20 CRO123
