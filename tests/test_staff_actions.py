@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -18,9 +19,14 @@ from sqlalchemy import select, update
 from core import staff
 from core.app import Sportello
 from core.app.staff import Target
+from core.clock import FixedClock
 from core.errors import AmountMismatch, NotAllowed, PendingOrderExists
 from core.models import AuditEntry, Invoice, Notice, Order, Service, Ticket, UnappliedPayment
+from handlers.desk import Desk, StaffMessage
+from handlers.ui import Reply
+from tests.chat_helpers import Chat
 from tests.helpers import customer_id, seed, svc
+from tests.test_desk import MemoryChats, MemoryRoom
 
 D = Decimal
 TODAY = date(2026, 11, 21)
@@ -265,3 +271,132 @@ async def test_cli_payment_without_an_order(app: Sportello, database_url: str) -
     assert wrong.returncode == 0 and "non applicato n. 1, ticket n. 1" in wrong.stdout
     again = cli(database_url, *base, "--amount", "73,20", "--bank-ref", "TRN1")
     assert again.returncode == 0 and len(await rows(app, Invoice)) == 1
+
+
+# --- the support group, through the desk on in-memory ports (tests/test_desk.py) ----------
+
+
+@dataclass
+class KeptChats(MemoryChats):
+    """Chats that also keep the replies, so the test can press their buttons."""
+
+    replies: list[Reply] = field(default_factory=list)
+
+    async def deliver(self, chat: str, replies: list[Reply], strict: bool = False) -> bool:
+        await super().deliver(chat, replies, strict)
+        self.replies = list(replies)
+        return True
+
+
+async def desk_with_ticket(demo: Sportello, service: str
+                           ) -> tuple[Desk, MemoryRoom, KeptChats, Chat, int, int]:
+    """A linked customer's ticket on `service`, its card posted: (…, ticket, card)."""
+    cid = await customer_id(demo, "C001")
+    chat = await Chat.open(demo, cid)
+    sid = (await service_row(demo, service)).id
+    ticket = (await demo.open_ticket(cid, "operatore", "Chiamata", service_id=sid)).id
+    room, chats = MemoryRoom(), KeptChats()
+    desk = Desk(demo, chat.engine, room, chats)
+    await desk.relay_pending()
+    card = next(mid for mid, text, *_ in room.sent if text.startswith(f"Ticket n. {ticket}"))
+    return desk, room, chats, chat, ticket, card
+
+
+def said(message_id: int, text: str, user: int = 7, update: str | None = None) -> StaffMessage:
+    return StaffMessage(user, "Anna", text, message_id, reply_to=1001,
+                        update_id=update or f"u{message_id}")
+
+
+async def test_a_member_renews_from_the_group_once_and_the_customer_can_pay(
+        demo: Sportello) -> None:
+    desk, room, chats, chat, ticket, card = await desk_with_ticket(demo, "mariorossi.it")
+    assert card == 1001
+    await desk.on_message(said(2001, "/rinnova", user=8))  # not a member: nothing done
+    assert await rows(demo, Order) == []
+    await desk.on_message(said(2002, "/rinnova@SportelloBot"))
+    await desk.on_message(said(2002, "/rinnova@SportelloBot"))  # the same update again
+    orders = await rows(demo, Order)
+    assert [(o.status, o.method) for o in orders] == [("pending", "bonifico")]
+    assert room.sent[-1][1].startswith("Anna · mariorossi.it: ordine inviato al cliente")
+    assert room.sent[-1][4] == 2002  # in reply to the command
+    assert "abbiamo preparato l'ordine SPT-" in chats.delivered[-1][1]
+    assert [b.payload.split(":")[0] for r in chats.replies for b in r.flat_buttons][:1] == [
+        chats.replies[0].flat_buttons[0].payload.split(":")[0]]
+    chat.replies = chats.replies
+    assert "Paga SPT-" in " ".join(chat.labels)
+    await chat.press("Paga")
+    assert "SPT-" in chat.text
+    audit = await rows(demo, AuditEntry, AuditEntry.action == "staff_renew")
+    assert [(a.actor, a.detail["ticket"]) for a in audit] == [("Anna", ticket)]
+
+
+async def test_panel_buttons_act_once_and_refuse_strangers(demo: Sportello) -> None:
+    desk, room, _chats, _chat, ticket, _card = await desk_with_ticket(demo, "www.mariorossi.it")
+    await desk.on_message(said(2001, "/azioni"))
+    buttons = room.sent[-1][2]
+    assert buttons is not None
+    auto_on = next(b for row in buttons for b in row if b.label == "Rinnovo automatico: sì")
+    refused = await desk.on_press(8, "Eve", auto_on.payload, 2002, "cb1")
+    assert refused.alert and "Solo i membri" in str(refused.text)
+    first = await desk.on_press(7, "Anna", auto_on.payload, 2002, "cb2")
+    second = await desk.on_press(7, "Anna", auto_on.payload, 2002, "cb3")  # a double tap
+    assert first.text == second.text and "Automatico" in str(first.text)
+    assert (await service_row(demo, "www.mariorossi.it")).renewal_mode == "automatico"
+    assert len(await rows(demo, Notice, Notice.kind == "staff_autorenew")) == 1
+    assert len(await rows(demo, AuditEntry, AuditEntry.action == "staff_autorenew")) == 1
+    forged = await desk.on_press(7, "Anna", f"st:delete:{ticket}", 2002, "cb4")
+    assert forged.alert
+
+
+async def test_commands_with_arguments_and_their_errors(demo: Sportello) -> None:
+    desk, room, chats, chat, _ticket, _ = await desk_with_ticket(demo, "www.mariorossi.it")
+    await desk.on_message(said(2001, "/disdici"))
+    assert room.sent[-1][1].startswith("Uso: /disdici")
+    await desk.on_message(said(2002, "/preventivo HOST-PRO"))
+    assert "preventivo inviato" in room.sent[-1][1]
+    chat.replies = chats.replies
+    await chat.press("Vedi il preventivo")
+    assert "Hosting Pro" in chat.text
+    assert await rows(demo, Order) == []  # staff never commit the customer to a charge
+    await desk.on_message(said(2003, "/disdici Chiude l'attività, telefonata del 20"))
+    row = await service_row(demo, "www.mariorossi.it")
+    assert (row.status, row.cancellation_reason) == (
+        "disdetto", "Chiude l'attività, telefonata del 20")
+    assert "non sarà rinnovato" in chats.delivered[-1][1]
+    await desk.on_message(said(2004, "/annulladisdetta"))
+    assert (await service_row(demo, "www.mariorossi.it")).status == "attivo"
+    await desk.on_message(said(2005, "/annulladisdetta"))
+    assert "non è disdetto" in room.sent[-1][1]
+    await desk.on_message(said(2006, "/rinnovoauto forse"))
+    assert room.sent[-1][1].startswith("Uso: /rinnovoauto")
+
+
+async def test_late_recovery_with_a_fee_and_a_payment_from_the_topic(
+        demo: Sportello, clock: FixedClock) -> None:
+    desk, room, chats, _chat, _ticket, _ = await desk_with_ticket(demo, "rossipizzeria.it")
+    clock.day = TODAY + timedelta(days=20)  # past the free window
+    await desk.on_message(said(2001, "/recupera"))
+    assert "indica i costi di ripristino" in room.sent[-1][1]
+    await desk.on_message(said(2002, "/recupera 25"))
+    assert "ordine di ripristino inviato" in room.sent[-1][1]
+    assert "costi di ripristino inclusi" in chats.delivered[-1][1]
+    order = (await rows(demo, Order))[0]
+    assert order.kind == "restoration"
+    await desk.on_message(said(2003, f"/pagamento {order.total} TRN77"))
+    assert "abbinato al prossimo rinnovo di rossipizzeria.it" in room.sent[-1][1]
+    row = await service_row(demo, "rossipizzeria.it")
+    assert (row.status, row.expires_on) == ("attivo", date(2027, 12, 11))
+
+
+async def test_a_crash_before_the_notice_is_sent_loses_nothing(demo: Sportello) -> None:
+    desk, room, chats, chat, _ticket, _ = await desk_with_ticket(demo, "www.mariorossi.it")
+    chats.down = True  # the customer's side is unreachable: as if the bot died here
+    await desk.on_message(said(2001, "/rinnovoauto si"))
+    assert (await service_row(demo, "www.mariorossi.it")).renewal_mode == "automatico"
+    pending = await rows(demo, Notice, Notice.sent_at.is_(None), Notice.kind == "staff_autorenew")
+    assert len(pending) == 1
+    # A new desk (the bot restarted) delivers it from the outbox.
+    fresh = Desk(demo, chat.engine, room, KeptChats())
+    assert await fresh.send_notices() >= 1
+    assert any("Il rinnovo di www.mariorossi.it ora è: Automatico" in text
+               for _, text in fresh.chats.delivered)  # type: ignore[attr-defined]
