@@ -27,6 +27,7 @@ from handlers.ui import Reply
 from tests.chat_helpers import Chat
 from tests.helpers import customer_id, seed, svc
 from tests.test_desk import MemoryChats, MemoryRoom
+from tests.test_telegram_e2e import telegram  # noqa: F401 - the fixture, both runtimes
 
 D = Decimal
 TODAY = date(2026, 11, 21)
@@ -400,3 +401,39 @@ async def test_a_crash_before_the_notice_is_sent_loses_nothing(demo: Sportello) 
     assert await fresh.send_notices() >= 1
     assert any("Il rinnovo di www.mariorossi.it ora è: Automatico" in text
                for _, text in fresh.chats.delivered)  # type: ignore[attr-defined]
+
+
+# --- the support group end to end, both runtimes (tests/test_telegram_e2e.py) --------------
+
+
+async def test_staff_act_from_the_topic_on_telegram(telegram: Any) -> None:  # noqa: F811
+    from tests.test_telegram_e2e import MARIO, STAFF, STRANGER, SUPPORT, linked
+
+    fake, app, _ = telegram
+    fake.forum_chats.add(SUPPORT)
+    await linked(fake, app)
+    cid = await customer_id(app, "C001")
+    sid = (await service_row(app, "www.mariorossi.it")).id
+    await app.open_ticket(cid, "operatore", "Il cliente ha chiamato", service_id=sid)
+    card = await fake.wait_for(SUPPORT, "Ticket n. 1")
+    fake.user_message(STRANGER, "/rinnovoauto si", chat_id=SUPPORT, thread_id=card.thread_id)
+    fake.user_message(STAFF, "/azioni", chat_id=SUPPORT, thread_id=card.thread_id)
+    panel = await fake.wait_for(SUPPORT, "Azioni per il cliente del ticket n. 1")
+    assert (await service_row(app, "www.mariorossi.it")).renewal_mode == "su_richiesta"
+    answered = len(fake.callback_answers)
+    fake.press(STRANGER, panel, "Rinnovo automatico: sì")
+    await fake.until(lambda: len(fake.callback_answers) > answered)
+    assert "Solo i membri del gruppo" in str(fake.callback_answers[-1].get("text"))
+    fake.press(STAFF, panel, "Rinnovo automatico: sì")
+    fake.press(STAFF, panel, "Rinnovo automatico: sì")  # a double tap
+    await fake.wait_for(MARIO.id, "Il rinnovo di www.mariorossi.it ora è: Automatico")
+    await fake.until(lambda: len(fake.callback_answers) >= answered + 3)
+    await fake.idle()
+    assert len([s for s in fake.to(MARIO.id) if "ora è: Automatico" in s.text]) == 1
+    assert len(await rows(app, AuditEntry, AuditEntry.action == "staff_autorenew")) == 1
+    fake.user_message(STAFF, "/preventivo HOST-PRO", chat_id=SUPPORT, thread_id=card.thread_id)
+    quote = await fake.wait_for(MARIO.id, "ti propone il passaggio di www.mariorossi.it")
+    await fake.wait_for(SUPPORT, "preventivo inviato al cliente")
+    fake.press(MARIO, quote, "Vedi il preventivo e conferma")
+    await fake.wait_for(MARIO.id, "Hosting Pro")
+    assert await rows(app, Order) == []
