@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot import cli_args
+from bot import cli_args, cli_staff
 from bot.cli_args import BadInput, Parser, has, t
 from core.errors import AmountMismatch, BadDatabaseUrl, ImportFailed, NotFound, SportelloError
 from core.policies import POLICIES
@@ -103,12 +103,14 @@ def build_parser() -> argparse.ArgumentParser:
     pay_sub = pay.add_subparsers(dest="action", required=True)
     reg = pay_sub.add_parser("register", parents=[common],
                              help="register a bank transfer, postal slip or PayPal payment")
-    reg.add_argument("order", type=cli_args.order_ref, help="order reference, e.g. SPT-000042")
+    reg.add_argument("order", type=cli_args.order_ref, nargs="?",
+                     help="order reference, e.g. SPT-000042 (or --customer and --service)")
     reg.add_argument("--amount", type=_amount, required=True, help="amount received, VAT incl.")
     reg.add_argument("--by", type=cli_args.person, required=True,
                      help="who registers it (support member)")
     reg.add_argument("--bank-ref", type=cli_args.reference,
                      help="the bank's transaction reference (CRO/TRN)")
+    cli_staff.add_register_options(reg)
     plist = pay_sub.add_parser("list", parents=[common],
                                help="payments received, and money not applied to any order")
     plist.add_argument("--unapplied", action="store_true",
@@ -137,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     note.add_argument("--by", type=cli_args.person, required=True,
                       help="who issues it (support member)")
     note.add_argument("--reason", type=cli_args.reason, required=True)
+    cli_staff.add_parsers(sub, common)
     return parser
 
 
@@ -283,6 +286,8 @@ def _notice_kind(kind: str) -> str:
 
 
 async def _register(app: Sportello, args: argparse.Namespace) -> int:
+    if args.order is None or args.customer or args.service:  # money that quotes no order
+        return await cli_staff.register_unmatched(app, args)
     # No idempotency key: the bank reference itself is recognised when registered again.
     done = await app.register_payment(args.order, args.amount, args.by,
                                       bank_ref=args.bank_ref)
@@ -527,6 +532,7 @@ def _main(argv: list[str]) -> int:
             "link": lambda app: _link(app, args.customer),
             "unlink": lambda app: _unlink(app, args.customer),
             "tickets": lambda app: _tickets(app, args),
+            "staff": lambda app: cli_staff.run(app, args),
         }
         if args.command == "import":  # a bad file is refused before the database is opened
             from bot.cli_import import read

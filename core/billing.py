@@ -324,6 +324,10 @@ async def _apply_line(ctx: Ctx, order: Order, line: OrderLine) -> bool:
         return _rows_changed(done) == 1
     if line.kind in ("debit", "change_fee", "upgrade"):
         return await _apply_change(ctx, order, line)
+    if order.kind == "restoration":  # support's restoration after the free window
+        from core.staff import apply_restoration
+
+        return await apply_restoration(ctx, order, line)
     return True  # credit lines travel with their debit line
 
 

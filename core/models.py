@@ -358,6 +358,8 @@ class Notice(Base):
     created_on: Mapped[date] = mapped_column(Date)
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Support's actions (core/staff.py): the plan proposed, the ticket acted from.
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class AuditEntry(Base):

@@ -53,6 +53,10 @@ def bind(line: OrderLine, service: Service) -> None:
 
 def mismatch(line: OrderLine, service: Service | None) -> str | None:
     """Why `line` can no longer apply to `service` (a `VOID_REASONS` code), or None."""
+    if line.kind in ("restoration", "restoration_fee"):  # restores a lapsed service
+        from core.staff import restoration_mismatch
+
+        return restoration_mismatch(line, service)
     if service is None or service.status == ELIMINATO:
         return "deleted"
     detail = line.detail or {}

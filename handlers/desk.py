@@ -25,7 +25,7 @@ from core.app import Sportello
 from core.context import Actor
 from core.errors import SportelloError
 from core.views import Attachment, NoticeView
-from handlers import ticket_text
+from handlers import desk_staff, ticket_text
 from handlers.engine import Engine, Turn
 from handlers.flows import notices
 from handlers.i18n import t
@@ -162,6 +162,10 @@ class Desk:
             return False
         if message.update_id and not await self.engine.claim(message.update_id, self.room.key):
             return False
+        command = desk_staff.command_of(message.text) if message.attachment is None else None
+        if command is not None:  # support acting for the ticket's customer
+            await desk_staff.on_command(self, ticket_id, message, *command)
+            return True
         key = f"{message.update_id}:staff" if message.update_id else None
         try:
             await self.app.add_ticket_message(ticket_id, message.text,
@@ -184,6 +188,8 @@ class Desk:
                        card_message: int | None, update_id: str) -> Answer:
         """A button on a ticket's card: take it, or close it (the customer is told)."""
         action, _, raw = data.partition(":")
+        if action == desk_staff.PREFIX:  # a staff action panel's button
+            return await self._staff_press(user_id, user_name, raw, update_id)
         if action not in ("take", "close") or not raw.isdigit():
             return Answer(t("err-stale-button"), alert=True)
         try:
@@ -213,6 +219,17 @@ class Desk:
             await self._push(view.customer_id,
                              lambda turn: notices.ticket_closed(turn, ticket_id))
         return Answer(note)
+
+    async def _staff_press(self, user_id: int, user_name: str, raw: str,
+                           update_id: str) -> Answer:
+        try:
+            member = await self.is_member(user_id)
+        except Undelivered:
+            return Answer(t("support-try-again"), alert=True)
+        if not member:
+            log.warning("non-member acted on a ticket", extra={"user": user_id})
+            return Answer(t("support-not-member"), alert=True)
+        return await desk_staff.on_press(self, user_name, raw, update_id)
 
     # --- the outboxes ----------------------------------------------------------------
 

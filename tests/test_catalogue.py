@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.tg_door import COMMANDS
+from core.app.staff import OUTCOMES as STAFF_OUTCOMES
 from core.lifecycle import sweep  # noqa: F401 - the notice kinds below come from it
 from core.pricing import LIMIT_KEYS
 from core.settlement import UNAPPLIED_REASONS, VOID_REASONS
@@ -31,7 +32,7 @@ DYNAMIC = {
     "method-": list(PAYMENT_METHODS),
     "category-": list(CATEGORIES),
     "order_status-": ["pending", "paid", "cancelled", "void"],
-    "order_kind-": ["renewal", "change", "tacit"],
+    "order_kind-": ["renewal", "change", "tacit", "restoration"],
     "ticket_status-": ["aperto", "in_carico", "chiuso"],
     "ticket_category-": list(TICKET_CATEGORIES),
     "notice-": ["tacit_invoice", "suspended_unpaid", "expired", "cancelled_expired", "deleted",
@@ -57,7 +58,8 @@ DYNAMIC = {
     "notice-text-": ["reminder", "tacit_invoice", "suspended_unpaid", "expired",
                      "cancelled_expired", "deleted", "plan_changed", "order_paid",
                      "order_void", "payment_unapplied", "deleted_unpaid"],
-    "invoice-what-": ["renewal", "change", "tacit"],
+    "invoice-what-": ["renewal", "change", "tacit", "restoration"],
+    "staff-outcome-": list(STAFF_OUTCOMES),
     "command-": ["start", "menu", "aiuto", "annulla", "ticket"],
     "ticket-author-": ["customer", "support", "system"],
     "ticket-conversation-": ["in", "out"],

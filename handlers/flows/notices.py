@@ -5,6 +5,7 @@ from __future__ import annotations
 from core.views import NoticeView
 from handlers.engine import Turn
 from handlers.flows.common import menu_button
+from handlers.flows.staff_notices import staff_notice
 from handlers.i18n import t
 
 
@@ -54,6 +55,8 @@ async def notice(turn: Turn, item: NoticeView) -> None:
     elif kind == "order_paid" and order is not None:
         turn.say(t("notice-text-order_paid", reference=order.reference, total=order.total),
                  turn.btn(t("btn-orders"), "orders.list"), menu_button(turn))
+    elif kind.startswith("staff_"):  # support acted for the customer
+        await staff_notice(turn, item, view, order)
 
 
 async def staff_reply(turn: Turn, ticket_id: int, text: str) -> None:
