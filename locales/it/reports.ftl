@@ -1,0 +1,78 @@
+# «Seeing the day» (issue 12): the daily digest, the cancellations announced in the support
+# group, and the support commands `digest`, `customers show`, `orders list`, `cancellations`.
+
+reports-digest-title = Riepilogo { DEL($day) }
+reports-section = { $title } ({ $count })
+reports-empty = nessuno
+reports-group-line = • { $line }
+
+reports-title-expiring = Servizi in scadenza entro 7 giorni senza ordine
+reports-title-suspended = Sospesi oggi
+reports-title-transfers = Bonifici in attesa da più di 5 giorni
+reports-title-on_sight = Fatture a vista da pagare
+reports-title-cancellations = Disdette del giorno
+reports-title-unapplied = Pagamenti non abbinati
+reports-title-tickets = Ticket aperti
+
+reports-col-customer = Cliente
+reports-col-service = Servizio
+reports-col-services = Servizi
+reports-col-plan = Piano
+reports-col-expiry = Scadenza
+reports-col-days = Giorni
+reports-col-days_left = Giorni rimasti
+reports-col-mode = Rinnovo
+reports-col-order = Ordine
+reports-col-kind = Tipo
+reports-col-method = Metodo
+reports-col-status = Stato
+reports-col-total = Totale
+reports-col-amount = Importo
+reports-col-since = Dal
+reports-col-invoice = Fattura
+reports-col-issued = Emessa il
+reports-col-paid = Pagata
+reports-col-cancelled_on = Disdetto il
+reports-col-reason = Motivo
+reports-col-number = N.
+reports-col-bank_ref = Rif. bancario
+reports-col-ticket = Ticket
+reports-col-subject = Oggetto
+reports-col-chat = Chat
+reports-col-when = Quando
+reports-col-who = Chi
+reports-col-what = Su
+reports-col-action = Azione
+
+reports-customer = { $code } { $name }
+reports-ticket = n. { $ticket }
+reports-days = { $days ->
+    [one] 1 giorno
+   *[other] { $days } giorni
+}
+reports-yes = sì
+reports-no = no
+reports-no-reason = (nessun motivo indicato)
+reports-blocked = { $chat } (ha bloccato il bot)
+reports-who-customer = cliente
+reports-who-support = { $name } (supporto)
+reports-who-system = Sportello
+
+reports-cancellation = Disdetta: { $customer } · { $service } · attivo fino { AL($expiry) }
+    Motivo: { $reason }
+reports-cancellation-staff = Disdetta registrata da { $staff }: { $customer } · { $service } · attivo fino { AL($expiry) }
+    Motivo: { $reason }
+
+reports-customer-title = Cliente { $code } · { $name }
+reports-customer-contact = Email: { $email } · Codice fiscale: { $tax } · Partita IVA: { $vat } · Metodo preferito: { $method }
+reports-customer-services = Servizi
+reports-customer-orders = Ordini
+reports-customer-invoices = Fatture
+reports-customer-tickets = Ticket
+reports-customer-chats = Chat collegate
+reports-customer-audit = Ultime operazioni
+
+reports-orders-none = Nessun ordine.
+reports-cancellations-title = Disdette { DAL($from) }
+reports-cancellations-none = Nessuna disdetta { DAL($from) }.
+reports-args-days = Numero di giorni non valido: «{ $value }» (un intero da 0 a 3650).
