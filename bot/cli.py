@@ -137,6 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     note.add_argument("--by", type=cli_args.person, required=True,
                       help="who issues it (support member)")
     note.add_argument("--reason", type=cli_args.reason, required=True)
+    from bot import cli_reports
+
+    cli_reports.add_parsers(sub, common, _date, cli_args.code)  # issue 12: seeing the day
     return parser
 
 
@@ -528,6 +531,10 @@ def _main(argv: list[str]) -> int:
             "unlink": lambda app: _unlink(app, args.customer),
             "tickets": lambda app: _tickets(app, args),
         }
+        if args.command in ("digest", "customers", "orders", "cancellations"):
+            from bot import cli_reports
+
+            commands[args.command] = cli_reports.command(args)
         if args.command == "import":  # a bad file is refused before the database is opened
             from bot.cli_import import read
 

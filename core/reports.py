@@ -8,13 +8,14 @@ stored in the support group's outbox (`RoomPost.payload`), printed by the CLI (I
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from core.clock import ROME
 from core.context import Ctx
 from core.models import (
     AuditEntry,
@@ -43,6 +44,13 @@ def _money(value: Decimal | None) -> str | None:
 
 def _day(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
+
+
+def _local(when: datetime) -> str:
+    """An audit time on the Rome wall clock, to the minute (stored in UTC)."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(ROME).isoformat(timespec="minutes")
 
 
 def _who(customer: Customer) -> Row:
@@ -210,7 +218,7 @@ async def customer_card(ctx: Ctx, customer: Customer) -> Row:
                      "service": names.get(tk.service_id) if tk.service_id else None,
                      "created_on": _day(tk.created_at.date())} for tk in tickets],
         "chats": [{"chat": chat, "blocked": blocked is not None} for chat, blocked in chats],
-        "audit": [{"at": a.at.isoformat(timespec="minutes"), "actor_kind": a.actor_kind,
+        "audit": [{"at": _local(a.at), "actor_kind": a.actor_kind,
                    "actor": a.actor if a.actor_kind == "support" else "",
                    "entity": a.entity,
                    "what": refs.get(a.entity, {}).get(a.entity_id, ""),

@@ -28,11 +28,11 @@ class Reports(AppBase):
         async with self._ctx(SYSTEM) as ctx:
             return await reports.claim_digest(ctx, day or ctx.today)
 
-    async def list_orders(self, pending: bool = False,
+    async def orders_report(self, pending: bool = False,
                           older_than: int | None = None) -> list[Row]:
         return await self._read(lambda ctx: reports.orders(ctx, ctx.today, pending, older_than))
 
-    async def list_cancellations(self, first: date) -> list[Row]:
+    async def cancellations_report(self, first: date) -> list[Row]:
         return await self._read(lambda ctx: reports.cancellations(ctx, first))
 
     async def customer_card(self, code: str) -> Row:
