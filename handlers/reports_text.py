@@ -118,12 +118,12 @@ def digest_sections(facts: Row) -> list[Section]:
 
 
 def digest_title(facts: Row) -> str:
-    return t("reports-digest-title", day=date.fromisoformat(facts["day"]))
+    return t("reports-digest-title", today=date.fromisoformat(facts["day"]))
 
 
 def table(section: Section, indent: str = "  ") -> list[str]:
     """A section as aligned columns (the command line): title, headings, rows."""
-    lines = [t("reports-section", title=section.title, count=len(section.rows))]
+    lines = [t("reports-section", what=section.title, count=len(section.rows))]
     if not section.rows:
         return [*lines, indent + t("reports-empty")]
     widths = [max(len(cells[i]) for cells in [section.headings, *section.rows])
@@ -146,8 +146,8 @@ def digest_for_room(facts: Row) -> str:
     one line."""
     lines = [digest_title(facts)]
     for section in digest_sections(facts):
-        lines += ["", t("reports-section", title=section.title, count=len(section.rows))]
-        lines += [t("reports-group-line", line=" · ".join(c for c in cells if c))
+        lines += ["", t("reports-section", what=section.title, count=len(section.rows))]
+        lines += [t("reports-group-line", text=" · ".join(c for c in cells if c))
                   for cells in section.rows]
     return "\n".join(lines)
 
@@ -193,8 +193,8 @@ def _who(entry: Row) -> str:
 def customer_card(card: Row) -> str:
     """`sportello customers show`: the customer, then a table per subject."""
     lines = [t("reports-customer-title", code=card["customer"], name=card["name"]),
-             t("reports-customer-contact", email=card["email"] or "—",
-               tax=card["tax_code"] or "—", vat=card["vat_number"] or "—",
+             t("reports-customer-contact", address=card["email"] or "—",
+               code=card["tax_code"] or "—", number=card["vat_number"] or "—",
                method=_label(_METHODS, card["preferred_method"]))]
     yes, no = t("reports-yes"), t("reports-no")
     sections = [
@@ -222,7 +222,7 @@ def customer_card(card: Row) -> str:
               _label(_TICKET_STATUS, k["status"]), k["service"] or "—", k["subject"],
               _d(k["created_on"])) for k in card["tickets"]]),
         Section(t("reports-customer-chats"), _cols("reports-col-chat"),
-                [(t("reports-blocked", chat=c["chat"]) if c["blocked"] else c["chat"],)
+                [(t("reports-blocked", what=c["chat"]) if c["blocked"] else c["chat"],)
                  for c in card["chats"]]),
         Section(t("reports-customer-audit"), _cols(
             "reports-col-when", "reports-col-who", "reports-col-what", "reports-col-action",

@@ -1,10 +1,10 @@
 # «Seeing the day» (issue 12): the daily digest, the cancellations announced in the support
 # group, and the support commands `digest`, `customers show`, `orders list`, `cancellations`.
 
-reports-digest-title = Riepilogo { DEL($day) }
-reports-section = { $title } ({ $count })
+reports-digest-title = Riepilogo { DEL($today) }
+reports-section = { $what } ({ $count })
 reports-empty = nessuno
-reports-group-line = • { $line }
+reports-group-line = • { $text }
 
 reports-title-expiring = Servizi in scadenza entro 7 giorni senza ordine
 reports-title-suspended = Sospesi oggi
@@ -53,7 +53,7 @@ reports-days = { $days ->
 reports-yes = sì
 reports-no = no
 reports-no-reason = (nessun motivo indicato)
-reports-blocked = { $chat } (ha bloccato il bot)
+reports-blocked = { $what } (ha bloccato il bot)
 reports-who-customer = cliente
 reports-who-support = { $name } (supporto)
 reports-who-system = Sportello
@@ -64,7 +64,7 @@ reports-cancellation-staff = Disdetta registrata da { $staff }: { $customer } ·
     Motivo: { $reason }
 
 reports-customer-title = Cliente { $code } · { $name }
-reports-customer-contact = Email: { $email } · Codice fiscale: { $tax } · Partita IVA: { $vat } · Metodo preferito: { $method }
+reports-customer-contact = Email: { $address } · Codice fiscale: { $code } · Partita IVA: { $number } · Metodo preferito: { $method }
 reports-customer-services = Servizi
 reports-customer-orders = Ordini
 reports-customer-invoices = Fatture
