@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -216,3 +216,33 @@ async def test_cli_bad_arguments_are_one_italian_line(demo: Sportello, database_
     assert result.stdout == "" and result.stderr.count("\n") == 1
     assert result.stderr.startswith(line) and "Traceback" not in result.stderr
     assert await _posts(demo, "digest") == before
+
+
+async def test_on_sight_invoices_by_days_left_then_suspended_today(demo: Sportello) -> None:
+    renewed, overdue = date(2027, 1, 5), date(2027, 1, 16)
+    await demo.run_lifecycle(renewed)  # vps-bianchi-01 renews on sight: a fattura to pay
+    [row] = (await demo.digest(renewed))["on_sight"]
+    assert (row["customer"], row["services"], row["days_left"]) == (
+        "C002", ["vps-bianchi-01"], demo.settings.tacit_payment_days)
+    assert row["number"].startswith("2027/")
+    await demo.run_lifecycle(overdue)  # unpaid past its due date: suspended
+    facts = await demo.digest(overdue)
+    assert [(r["customer"], r["service"]) for r in facts["suspended"]] == [
+        ("C002", "vps-bianchi-01")]
+    assert [r["days_left"] for r in facts["on_sight"]] == [-1]
+    assert (await demo.digest(overdue + timedelta(days=1)))["suspended"] == []
+    from handlers.reports_text import digest_for_terminal
+
+    text = digest_for_terminal(facts)
+    assert "Sospesi oggi (1)" in text and "Fatture a vista da pagare (1)" in text
+
+
+def test_a_cancellation_registered_by_staff_names_them() -> None:
+    from handlers.desk_reports import render
+
+    text = render("cancellation", {"customer": "C002", "name": "Giulia Bianchi",
+                                   "service": "vps-bianchi-01", "reason": "",
+                                   "expires_on": "2027-01-05", "by": "support",
+                                   "staff": "anna"})
+    assert text == ("Disdetta registrata da anna: C002 Giulia Bianchi · vps-bianchi-01 · "
+                    "attivo fino al 5 gennaio 2027\nMotivo: (nessun motivo indicato)")
