@@ -58,6 +58,40 @@ _SERVICE_STATUS = {"attivo": "state-attivo", "scaduto": "state-scaduto",
                    "disdetto": "state-disdetto", "sospeso": "state-sospeso",
                    "eliminato": "state-eliminato"}
 
+_ACTIONS = {
+    "assigned": "reports-action-assigned",
+    "cancel_undone": "reports-action-cancel_undone",
+    "cancelled": "reports-action-cancelled",
+    "card_failed": "reports-action-card_failed",
+    "card_succeeded": "reports-action-card_succeeded",
+    "change_scheduled": "reports-action-change_scheduled",
+    "chat_linked": "reports-action-chat_linked",
+    "chat_unlinked": "reports-action-chat_unlinked",
+    "chats_unlinked": "reports-action-chats_unlinked",
+    "closed": "reports-action-closed",
+    "created": "reports-action-created",
+    "credit_note": "reports-action-credit_note",
+    "deleted": "reports-action-deleted",
+    "link_code_created": "reports-action-link_code_created",
+    "link_failed": "reports-action-link_failed",
+    "message": "reports-action-message",
+    "opened": "reports-action-opened",
+    "paid": "reports-action-paid",
+    "plan_changed": "reports-action-plan_changed",
+    "reactivated": "reports-action-reactivated",
+    "renewal_mode": "reports-action-renewal_mode",
+    "renewed": "reports-action-renewed",
+    "unapplied": "reports-action-unapplied",
+    "unapplied_applied": "reports-action-unapplied_applied",
+    "unapplied_refunded": "reports-action-unapplied_refunded",
+    "voided": "reports-action-voided",
+    "import_create": "reports-action-import_create",
+    "import_update": "reports-action-import_update",
+    "reminder": "reports-action-reminder",
+    "expired": "reports-action-expired",
+    "suspended": "reports-action-suspended",
+}
+
 
 def _label(table: dict[str, str], value: str) -> str:
     return t(table[value]) if value in table else value
@@ -227,7 +261,8 @@ def customer_card(card: Row) -> str:
         Section(t("reports-customer-audit"), _cols(
             "reports-col-when", "reports-col-who", "reports-col-what", "reports-col-action",
             "reports-col-reason"),
-            [(a["at"].replace("T", " ")[:16], _who(a), a["what"], a["action"], a["reason"])
+            [(a["at"].replace("T", " ")[:16], _who(a), a["what"],
+              _label(_ACTIONS, a["action"]), a["reason"])
              for a in card["audit"]]),
     ]
     for section in sections:

@@ -177,7 +177,8 @@ async def test_cli_digest_customers_orders_cancellations(demo: Sportello,
     for heading in ("Servizi (4)", "Ordini (0)", "Fatture (0)", "Ticket (0)",
                     "Chat collegate (0)", "Ultime operazioni"):
         assert heading in card.stdout
-    assert "www.mariorossi.it" in card.stdout and "cancelled" in card.stdout
+    [done] = [line for line in card.stdout.splitlines() if " disdetta " in line]
+    assert "cliente" in done and "www.mariorossi.it" in done and done.endswith(REASON)
     assert json.loads(_run(database_url, "customers", "show", "C001", "--json").stdout)[
         "services"][0]["service"] == "rossipizzeria.it"
 
