@@ -247,3 +247,40 @@ def test_a_cancellation_registered_by_staff_names_them() -> None:
                                    "staff": "anna"})
     assert text == ("Disdetta registrata da anna: C002 Giulia Bianchi · vps-bianchi-01 · "
                     "attivo fino al 5 gennaio 2027\nMotivo: (nessun motivo indicato)")
+
+
+def test_a_long_post_is_cut_at_line_ends_into_messages_telegram_takes() -> None:
+    from handlers.desk_reports import parts
+
+    text = "\n".join(f"• riga {n} " + "x" * 50 for n in range(300))
+    pieces = parts(text)
+    assert len(pieces) > 1 and all(len(p) <= 4096 for p in pieces)
+    assert "\n".join(pieces) == text
+    assert parts("y" * 5000) == ["y" * 4096, "y" * 904] and parts("") == [""]
+
+
+async def test_a_digest_cut_by_an_outage_goes_on_from_the_part_not_posted(
+        demo: Sportello) -> None:
+    from handlers.desk_reports import parts, render
+
+    for n in range(80):  # enough open tickets for a digest longer than one message
+        customer = await demo.customer_by_code("C00" + str(1 + n % 3))
+        await demo.open_ticket(customer.id, "tecnico", f"Problema numero {n} " + "z" * 40)
+    assert await demo.claim_digest()
+    [(_, kind, payload)] = await demo.unsent_room_posts()
+    expected = parts(render(kind, payload))
+    assert len(expected) >= 2
+
+    class FlakyRoom(MemoryRoom):
+        async def send(self, text: str, *args: Any, **kwargs: Any) -> int:
+            if len(self.sent) == 1 and not self.down:
+                self.down = True  # the group goes away after the first part
+            return await super().send(text, *args, **kwargs)
+
+    room = FlakyRoom()
+    desk = Desk(demo, Engine(demo), room, MemoryChats())
+    assert await send_room_posts(desk) == 0
+    room.down = False
+    room.__class__ = MemoryRoom
+    assert await send_room_posts(desk) == 1
+    assert [text for _, text, _, _, _ in room.sent] == expected  # each part once, in order
