@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -231,7 +232,8 @@ async def announce_cancellation(ctx: Ctx, service: Service) -> None:
     a crash after it commits loses no announcement."""
     ctx.session.add(RoomPost(
         kind="cancellation", ref_date=ctx.today, created_at=ctx.now,
-        dedup_key=f"cancellation:{service.id}:{ctx.now.isoformat()}"[:96],
+        # Once per cancellation: the operation itself is idempotent (its key, its unit).
+        dedup_key=f"cancellation:{service.id}:{uuid4().hex}",
         payload={**_who(service.customer), "service": service.name,
                  "reason": service.cancellation_reason or "",
                  "expires_on": _day(service.expires_on), "by": ctx.actor.kind,

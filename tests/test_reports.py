@@ -284,3 +284,19 @@ async def test_a_digest_cut_by_an_outage_goes_on_from_the_part_not_posted(
     room.__class__ = MemoryRoom
     assert await send_room_posts(desk) == 1
     assert [text for _, text, _, _, _ in room.sent] == expected  # each part once, in order
+
+
+async def test_cancel_undo_cancel_announces_each_cancellation(demo: Sportello) -> None:
+    from core import actions
+    from core.context import Actor, Ctx
+
+    cid, sid = await _service(demo, "C001", "www.mariorossi.it")
+    for round_ in range(2):
+        await demo.cancel_service(cid, sid, f"motivo {round_}", "Mario Rossi")
+        async with demo.sessions() as session, session.begin():
+            ctx = Ctx(session, demo.clock.today(), demo.clock.now(), demo.settings,
+                      Actor.support("anna"))
+            await actions.undo_cancel(ctx, await session.get(Service, sid))
+    reasons = [payload["reason"] for _, kind, payload in await demo.unsent_room_posts()
+               if kind == "cancellation"]
+    assert reasons == ["motivo 0", "motivo 1"]
