@@ -62,6 +62,7 @@ async def digest(ctx: Ctx, day: date) -> Row:
     """The day's digest: the sections support works through, each a list of rows."""
     return {
         "day": day.isoformat(),
+        "expiring_days": EXPIRING_DAYS, "transfer_days": TRANSFER_LATE_DAYS,
         "expiring": await _expiring(ctx, day),
         "suspended": await _suspended(ctx, day),
         "transfers": await _late_transfers(ctx, day),

@@ -147,7 +147,9 @@ _DIGEST: list[tuple[str, str, tuple[str, ...], Callable[[Row], tuple[str, ...]]]
 
 
 def digest_sections(facts: Row) -> list[Section]:
-    return [Section(t(title), _cols(*heads), [cells(r) for r in facts.get(name, [])])
+    days = {"expiring": facts.get("expiring_days"), "transfers": facts.get("transfer_days")}
+    return [Section(t(title, days=days.get(name) or 0), _cols(*heads),
+                    [cells(r) for r in facts.get(name, [])])
             for name, title, heads, cells in _DIGEST]
 
 

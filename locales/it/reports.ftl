@@ -6,9 +6,9 @@ reports-section = { $what } ({ $count })
 reports-empty = nessuno
 reports-group-line = • { $text }
 
-reports-title-expiring = Servizi in scadenza entro 7 giorni senza ordine
+reports-title-expiring = Servizi in scadenza entro { $days } giorni senza ordine
 reports-title-suspended = Sospesi oggi
-reports-title-transfers = Bonifici in attesa da più di 5 giorni
+reports-title-transfers = Bonifici in attesa da più di { $days } giorni
 reports-title-on_sight = Fatture a vista da pagare
 reports-title-cancellations = Disdette del giorno
 reports-title-unapplied = Pagamenti non abbinati
@@ -47,7 +47,7 @@ reports-col-action = Azione
 reports-customer = { $code } { $name }
 reports-ticket = n. { $ticket }
 reports-days = { $days ->
-    [one] 1 giorno
+    [one] { $days } giorno
    *[other] { $days } giorni
 }
 reports-yes = sì
