@@ -140,6 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="who issues it (support member)")
     note.add_argument("--reason", type=cli_args.reason, required=True)
     cli_staff.add_parsers(sub, common)
+    from bot import cli_reports
+
+    cli_reports.add_parsers(sub, common, _date, cli_args.code)  # issue 12: seeing the day
     return parser
 
 
@@ -534,6 +537,10 @@ def _main(argv: list[str]) -> int:
             "tickets": lambda app: _tickets(app, args),
             "staff": lambda app: cli_staff.run(app, args),
         }
+        if args.command in ("digest", "customers", "orders", "cancellations"):
+            from bot import cli_reports
+
+            commands[args.command] = cli_reports.command(args)
         if args.command == "import":  # a bad file is refused before the database is opened
             from bot.cli_import import read
 

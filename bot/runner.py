@@ -24,6 +24,7 @@ from bot.tg_io import ALLOWED_UPDATES, Temporary
 from bot.tg_sender import Sender
 from core.app import Sportello
 from core.clock import ROME
+from handlers.desk_reports import send_room_posts
 from handlers.engine import Engine, FloodGate
 from handlers.i18n import t
 
@@ -195,6 +196,7 @@ class BotRunner:
             try:
                 await self.door.relay_pending()
                 await self.door.send_notices()
+                await send_room_posts(self.door.desk)  # digest, cancellations (issue 12)
             except Exception:
                 log.exception("outbox round failed")
             with contextlib.suppress(TimeoutError):
@@ -208,11 +210,20 @@ class BotRunner:
                 return
             except TimeoutError:
                 pass
-            try:
-                result = await self.app.run_lifecycle()
-                log.info("daily sweep done", extra={"counts": result.counts})
-            except Exception:
-                log.exception("daily sweep failed")
+            await self.daily_work()
+
+    async def daily_work(self) -> None:
+        """The lifecycle sweep, then the day's digest for the support group (claimed once
+        whatever the number of workers; the outbox loop posts it)."""
+        try:
+            result = await self.app.run_lifecycle()
+            log.info("daily sweep done", extra={"counts": result.counts})
+        except Exception:
+            log.exception("daily sweep failed")
+        try:
+            await self.app.claim_digest()
+        except Exception:
+            log.exception("daily digest not queued")
 
     def request_stop(self) -> None:
         """From a signal handler: `wait()` returns and the caller calls `stop()`."""

@@ -10,6 +10,7 @@ from core.errors import NameMismatch, NotAllowed, PendingOrderExists
 from core.models import Order, RenewalClaim, Service
 from core.names import names_match
 from core.pricing import Quote
+from core.reports import announce_cancellation
 from core.settlement import void_stale
 from core.states import ATTIVO, DISDETTO, ELIMINATO, RENEWAL_MODES, SCADUTO, recovery_deadline
 from core.tickets import clean_text, open_ticket, open_ticket_for
@@ -48,6 +49,7 @@ async def cancel(
     service.cancelled_on = ctx.today
     service.pending_plan_id = service.pending_change_on = None
     await ctx.audit("service", service.id, "cancelled", reason=service.cancellation_reason)
+    await announce_cancellation(ctx, service)  # the support group's outbox, same transaction
     await ctx.session.flush()
     await void_stale(ctx, [service.id], f"customer:{customer_id}")
     return service

@@ -455,3 +455,20 @@ class TicketRelay(Base):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
     chat_id: Mapped[str] = mapped_column(String(64))
     message_id: Mapped[int] = mapped_column(BigInteger)
+
+
+class RoomPost(Base):
+    """Outbox of posts for the support group (issue 12, «Seeing the day»): the daily digest
+    (`dedup_key` `digest:<day>`, claimed once across workers) and each cancellation with its
+    reason, written in the cancellation's own transaction. `payload` holds the facts."""
+
+    __tablename__ = "room_posts"
+    __table_args__ = (Index("ix_room_posts_unsent", "sent_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # digest | cancellation
+    dedup_key: Mapped[str] = mapped_column(String(96), unique=True)
+    ref_date: Mapped[date] = mapped_column(Date)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

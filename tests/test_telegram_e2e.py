@@ -236,6 +236,7 @@ async def test_forged_callback_refused_and_duplicate_update_once(telegram) -> No
     ok = await fake.wait_for(MARIO.id, "Nome verificato")
     press = fake.press(MARIO, ok, "Ok")
     await fake.wait_for(MARIO.id, "non sarà rinnovato")
+    await fake.wait_for(SUPPORT, "Disdetta: C001")  # announced in the group (issue 12)
     before = len(fake.sent)
     fake.redeliver(press)
     await fake.idle()

@@ -10,6 +10,7 @@ back. The service is split by subject, one mixin a module; this class puts them 
 from core.app.chats import Chats
 from core.app.orders import Orders, parse_order_ref
 from core.app.outbox import Outbox
+from core.app.reports import Reports
 from core.app.services import DELETED_SHOWN_DAYS, Services
 from core.app.staff import StaffActions
 from core.app.ticketing import Ticketing
@@ -18,5 +19,6 @@ from core.app.unapplied import Unapplied
 __all__ = ["DELETED_SHOWN_DAYS", "Sportello", "parse_order_ref"]
 
 
-class Sportello(Services, Orders, Unapplied, Ticketing, Chats, Outbox, StaffActions):
+class Sportello(Services, Orders, Unapplied, Ticketing, Chats, Outbox, StaffActions,
+                Reports):
     """Customers' services, billing, unapplied money, tickets, linked chats, outboxes."""
