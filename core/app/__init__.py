@@ -11,11 +11,12 @@ from core.app.chats import Chats
 from core.app.orders import Orders, parse_order_ref
 from core.app.outbox import Outbox
 from core.app.services import DELETED_SHOWN_DAYS, Services
+from core.app.ticket_work import TicketWork
 from core.app.ticketing import Ticketing
 from core.app.unapplied import Unapplied
 
 __all__ = ["DELETED_SHOWN_DAYS", "Sportello", "parse_order_ref"]
 
 
-class Sportello(Services, Orders, Unapplied, Ticketing, Chats, Outbox):
+class Sportello(Services, Orders, Unapplied, Ticketing, TicketWork, Chats, Outbox):
     """Customers' services, billing, unapplied money, tickets, linked chats, outboxes."""
