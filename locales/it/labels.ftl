@@ -59,7 +59,6 @@ support-card-conversation = Conversazione:
 support-card-status = Stato: { $status }
 support-customer-message = Il cliente scrive sul ticket n. { $ticket }:
     { $text }
-support-topic = #{ $ticket } { $customer }
 support-btn-take = Prendi in carico
 support-btn-close = Chiudi
 support-taken = Preso in carico da { $staff }.
