@@ -9,7 +9,11 @@ from core.app import Sportello
 from core.app.ticket_work import WeekStats
 from handlers.i18n import day, t
 
-COLUMNS = ("week", "opened", "closed", "first", "resolution", "rating")
+
+def _headings() -> list[str]:
+    return [t("cli-tickets-col-week"), t("cli-tickets-col-opened"),
+            t("cli-tickets-col-closed"), t("cli-tickets-col-first"),
+            t("cli-tickets-col-resolution"), t("cli-tickets-col-rating")]
 
 
 async def tickets_work(app: Sportello, args: argparse.Namespace) -> int:
@@ -22,8 +26,8 @@ async def tickets_work(app: Sportello, args: argparse.Namespace) -> int:
         print(json.dumps([_as_json(row) for row in found], ensure_ascii=False, indent=2))
         return 0
     print(t("cli-tickets-stats-title", weeks=args.weeks))
-    rows = [[t(f"cli-tickets-col-{c}") for c in COLUMNS]] + [_cells(row) for row in found]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(COLUMNS))]
+    rows = [_headings()] + [_cells(row) for row in found]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:  # the first column to the left, the figures to the right
         print("  ".join([row[0].ljust(widths[0])]
                         + [cell.rjust(w) for cell, w in zip(row[1:], widths[1:], strict=True)]
@@ -32,7 +36,7 @@ async def tickets_work(app: Sportello, args: argparse.Namespace) -> int:
 
 
 def _cells(row: WeekStats) -> list[str]:
-    none = t("cli-tickets-none")
+    none = t("cli-tickets-empty-cell")
     return [day(row.week), str(row.opened), str(row.closed),
             _duration(row.first_response) if row.first_response is not None else none,
             _duration(row.resolution) if row.resolution is not None else none,

@@ -36,7 +36,7 @@ cli-tickets-col-closed = Chiusi
 cli-tickets-col-first = Prima risposta
 cli-tickets-col-resolution = Risoluzione
 cli-tickets-col-rating = Voto medio
-cli-tickets-none = –
+cli-tickets-empty-cell = –
 cli-tickets-duration = { $days ->
         [0] { $hours } h { $minutes } min
        *[other] { $days } g { $hours } h
