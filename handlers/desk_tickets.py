@@ -157,7 +157,8 @@ async def on_press(desk: Desk, user_name: str, data: str, card_message: int | No
 # --- outboxes ---------------------------------------------------------------------------
 
 async def send_ticket_notices(desk: Desk) -> int:
-    """Tell customers their tickets closed (with the rating buttons); True once sent."""
+    """Tell customers their tickets closed (with the rating buttons): how many were sent.
+    An outage leaves the rest for the next round."""
     from handlers.desk import Undelivered
 
     handled = 0
