@@ -11,6 +11,7 @@ staff reply does (the preview stands for the ticket).
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from core.app.ticket_work import TicketNoticeView
     from core.views import TicketView
     from handlers.desk import Answer, Desk, StaffMessage
+    from handlers.engine import Turn
 
 log = logging.getLogger("sportello.desk")
 
@@ -172,8 +174,8 @@ async def send_ticket_notices(desk: Desk) -> int:
     return handled
 
 
-def _closed_builder(item: TicketNoticeView):  # type: ignore[no-untyped-def]
-    async def build(turn) -> None:  # type: ignore[no-untyped-def]
+def _closed_builder(item: TicketNoticeView) -> Callable[[Turn], Awaitable[None]]:
+    async def build(turn: Turn) -> None:
         await ticket_rating.closed_notice(turn, item.ticket_id, item.kind == "closed_idle")
     return build
 

@@ -4,6 +4,7 @@ room of test_desk.py; the Telegram group end to end is at the bottom (both runti
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -102,6 +103,17 @@ async def test_a_ticket_support_answered_closes_after_the_idle_days_and_reopens_
     assert view.status == "aperto" and view.messages[-1].text == "No, il sito è ancora lento"
     await desk.relay_pending()
     assert "No, il sito è ancora lento" in room.sent[-1][1]
+
+
+async def test_two_workers_closing_idle_tickets_at_once_tell_the_customer_once(
+        demo: Sportello) -> None:
+    _, ticket_id, desk, room, _, clock = await _setup(demo)
+    await _staff_reply(desk, room, "Fatto", "s4")
+    clock.at += timedelta(days=8)
+    other = Sportello(demo.sessions, demo.settings, clock)  # a second process
+    closed = await asyncio.gather(demo.close_idle_tickets(), other.close_idle_tickets())
+    assert sorted(closed) == [[], [ticket_id]]
+    assert await _notices(demo) == 1
 
 
 async def test_a_ticket_waiting_for_support_never_closes_for_idleness(
