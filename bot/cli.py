@@ -90,6 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
     close = tickets_sub.add_parser("close", parents=[common], help="close a ticket")
     close.add_argument("ticket", type=cli_args.ident)
     close.add_argument("--by", type=cli_args.person, required=True, help="support member")
+    stats = tickets_sub.add_parser("stats", parents=[common], help="tickets per week")
+    stats.add_argument("--weeks", type=cli_args.weeks, default=8, help="how many (1-104)")
+    stats.add_argument("--json", action="store_true", help="for scripts")
+    tickets_sub.add_parser("close-idle", parents=[common],
+                           help="close tickets with no answer for SPORTELLO_TICKET_IDLE_DAYS")
     imp = sub.add_parser("import", parents=[common], help="import plans, customers, services")
     imp.add_argument("file", type=Path)
     imp.add_argument("--billing-state", action="store_true",
@@ -453,6 +458,10 @@ async def _tickets(app: Sportello, args: argparse.Namespace) -> int:
     from core.context import Actor
     from handlers import ticket_text
 
+    if args.action in ("stats", "close-idle"):
+        from bot.cli_tickets import tickets_work
+
+        return await tickets_work(app, args)
     if args.action == "list":
         found = await app.list_tickets(open_only=not args.all)
         if not found:

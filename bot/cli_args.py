@@ -92,6 +92,17 @@ def ident(value: str) -> int:
     return int(text)
 
 
+MAX_WEEKS = 104
+
+
+def weeks(value: str) -> int:
+    """`sportello tickets stats --weeks N`: from 1 to 104 weeks."""
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_WEEKS:
+        raise argparse.ArgumentTypeError(t("cli-tickets-bad-weeks"))
+    return int(text)
+
+
 def _line(value: str, limit: int, key: str, need_letters: bool = False) -> str:
     text = value.strip()
     if not text or len(text) > limit or has_control(text) or (

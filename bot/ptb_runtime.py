@@ -117,6 +117,9 @@ class PTBIO:
         topic = await _call(self.bot.create_forum_topic(chat_id, name))
         return int(topic.message_thread_id)
 
+    async def edit_topic(self, chat_id: int, thread_id: int, name: str) -> None:
+        await _call(self.bot.edit_forum_topic(chat_id, thread_id, name=name))
+
     async def is_forum(self, chat_id: int) -> bool:
         chat = await _call(self.bot.get_chat(chat_id))
         return bool(getattr(chat, "is_forum", False))

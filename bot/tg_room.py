@@ -60,6 +60,10 @@ class TelegramRoom:
         return await translated(lambda: self.sender.call(
             self.chat_id, lambda: self.io.create_topic(self.chat_id, name)))
 
+    async def rename_topic(self, thread: int, name: str) -> None:
+        await translated(lambda: self.sender.call(
+            self.chat_id, lambda: self.io.edit_topic(self.chat_id, thread, name)))
+
     async def has_topics(self) -> bool:
         # Not paced (nothing is posted) but retried: a 5xx here must not cost a card.
         return await translated(lambda: self.sender.call(

@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     # A renewal or recovery ordered but not yet paid (a transfer on its way) keeps an expired
     # service from deletion this many days past the recovery window.
     pending_grace_days: int = Field(default=15, ge=0, le=365)
+    # A ticket whose last message is support's closes after this many days with no answer.
+    ticket_idle_days: int = Field(default=7, ge=1, le=365)
 
     @field_validator("policy")
     @classmethod

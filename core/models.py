@@ -319,6 +319,13 @@ class Ticket(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     support_thread_id: Mapped[int | None] = mapped_column(BigInteger)  # forum topic
+    # Working tickets (migration 0009): why it closed (None: by staff; "idle": no answer),
+    # the customer's rating 1-5 and comment, the state the forum topic's name shows.
+    closed_reason: Mapped[str | None] = mapped_column(String(16))
+    rating: Mapped[int | None] = mapped_column(Integer)
+    rating_comment: Mapped[str | None] = mapped_column(Text)
+    rated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    topic_state: Mapped[str | None] = mapped_column(String(16))
 
     messages: Mapped[list[TicketMessage]] = relationship(
         back_populates="ticket", lazy="selectin", order_by="TicketMessage.id"
@@ -470,5 +477,21 @@ class RoomPost(Base):
     dedup_key: Mapped[str] = mapped_column(String(96), unique=True)
     ref_date: Mapped[date] = mapped_column(Date)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class TicketNotice(Base):
+    """Outbox of what the customer is told about their ticket (closed, with the rating
+    buttons; reopened), written with the change: `dedup_key` makes each one once."""
+
+    __tablename__ = "ticket_notices"
+    __table_args__ = (Index("ix_ticket_notices_unsent", "sent_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # closed | closed_idle
+    dedup_key: Mapped[str] = mapped_column(String(96), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

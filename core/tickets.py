@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.cards import mask_cards, mask_within
 from core.context import Actor, Ctx
 from core.errors import NotAllowed, NotFound, TicketClosed
-from core.models import Customer, Service, Ticket, TicketMessage
+from core.models import Customer, Service, Ticket, TicketMessage, TicketNotice
 
 OPEN_STATES = ("aperto", "in_carico")
+IDLE = "idle"  # the reason of a ticket closed for no answer from the customer
 MAX_TEXT = 4000
 
 
@@ -111,4 +112,16 @@ async def close(ctx: Ctx, ticket: Ticket, reason: str | None = None) -> None:
     if ticket.status == "chiuso":
         return
     ticket.status, ticket.closed_at = "chiuso", ctx.now
+    ticket.closed_reason = IDLE if reason == IDLE else None
+    # The customer is told (and asked for a rating) through the outbox, in this same
+    # transaction: a crash before the message goes out loses nothing. One notice per
+    # closing: keyed by the ticket's last message (a reopening always adds one), so two
+    # workers closing the same idle ticket at once collide and the second finds it closed.
+    last = (await ctx.session.execute(select(func.max(TicketMessage.id)).where(
+        TicketMessage.ticket_id == ticket.id))).scalar_one_or_none()
+    ctx.session.add(TicketNotice(
+        ticket_id=ticket.id, customer_id=ticket.customer_id,
+        kind="closed_idle" if reason == IDLE else "closed",
+        dedup_key=f"closed:{ticket.id}:{last}", created_at=ctx.now))
+    await ctx.session.flush()
     await ctx.audit("ticket", ticket.id, "closed", reason=reason)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.models import Notice, TicketMessage
+from core.models import Notice, TicketMessage, TicketNotice
 
 # Held by the transaction: released by its commit or rollback, whatever happens.
 ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
@@ -28,7 +28,7 @@ def dialect(sessions: Any) -> str | None:
 
 # Rows a door delivers: a unit that adds one says so (`queued`), so the door delivers right
 # after the update instead of at its next outbox round.
-OUTBOX_ROWS = (TicketMessage, Notice)
+OUTBOX_ROWS = (TicketMessage, Notice, TicketNotice)
 
 
 @dataclass

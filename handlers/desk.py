@@ -25,7 +25,7 @@ from core.app import Sportello
 from core.context import Actor
 from core.errors import SportelloError
 from core.views import Attachment, NoticeView
-from handlers import desk_staff, ticket_text
+from handlers import desk_staff, desk_tickets, ticket_text
 from handlers.engine import Engine, Turn
 from handlers.flows import notices
 from handlers.i18n import t
@@ -56,6 +56,7 @@ class Room(Protocol):
     async def edit(self, message_id: int, text: str,
                    buttons: list[list[Button]] | None) -> None: ...
     async def create_topic(self, name: str) -> int: ...
+    async def rename_topic(self, thread: int, name: str) -> None: ...
     async def has_topics(self) -> bool: ...
     async def member_status(self, user_id: int) -> str: ...
     async def copy(self, attachment: Attachment, caption: str | None = None,
@@ -135,6 +136,8 @@ class Desk:
         its author is a member could not be asked now (it is tried again later)."""
         if not message.text and message.attachment is None:
             return True
+        if desk_tickets.is_command(message.text):  # /risposte: the saved replies
+            return await desk_tickets.on_command(self, message)
         taken = await self._take(message)
         if taken:
             await self.relay_pending()
@@ -190,7 +193,8 @@ class Desk:
         action, _, raw = data.partition(":")
         if action == desk_staff.PREFIX:  # a staff action panel's button
             return await self._staff_press(user_id, user_name, raw, update_id)
-        if action not in ("take", "close") or not raw.isdigit():
+        ticket_work = action in desk_tickets.ACTIONS  # saved replies
+        if not ticket_work and (action not in ("take", "close") or not raw.isdigit()):
             return Answer(t("err-stale-button"), alert=True)
         try:
             member = await self.is_member(user_id)
@@ -199,6 +203,8 @@ class Desk:
         if not member:
             log.warning("non-member acted on a ticket", extra={"user": user_id})
             return Answer(t("support-not-member"), alert=True)
+        if ticket_work:
+            return await desk_tickets.on_press(self, user_name, data, card_message, update_id)
         ticket_id = int(raw)
         try:
             if action == "take":
@@ -215,9 +221,9 @@ class Desk:
                                      None if view.status == "chiuso" else card_buttons(view.id))
             except (Refused, Undelivered):
                 log.warning("ticket card not updated", extra={"ticket": ticket_id})
-        if action == "close":
-            await self._push(view.customer_id,
-                             lambda turn: notices.ticket_closed(turn, ticket_id))
+        # The customer's notice was written with the close (the ticket-notice outbox).
+        await desk_tickets.send_ticket_notices(self)
+        await desk_tickets.rename_topics(self)
         return Answer(note)
 
     async def _staff_press(self, user_id: int, user_name: str, raw: str,
@@ -257,6 +263,7 @@ class Desk:
 
     async def send_notices(self) -> int:
         """Send the lifecycle outbox to linked customers; returns notices handled."""
+        await desk_tickets.periodic(self)
         handled = 0
         for item in await self.app.unsent_notices():
             try:
@@ -306,8 +313,7 @@ class Desk:
         assert self.room is not None
         ticket = await self.app.get_ticket(ticket_id)
         if thread is None and await self._has_topics():
-            thread = await self.room.create_topic(
-                t("support-topic", ticket=str(ticket_id), customer=ticket.customer_name)[:128])
+            thread = await self.room.create_topic(desk_tickets.view_topic_name(ticket))
             # Known before anyone can write in the topic: a staff message there must find
             # its ticket even while the card is still being posted.
             await self.app.remember_thread(ticket_id, thread)

@@ -106,6 +106,7 @@ class FakeTelegram:
     received: dict[tuple[int, int], str] = field(default_factory=dict)  # users' messages
     deleted: list[tuple[int, int]] = field(default_factory=list)  # (chat, message) deleted
     files: dict[tuple[int, int], str] = field(default_factory=dict)  # users' files: kind
+    topics: dict[int, str] = field(default_factory=dict)  # forum topic id -> current name
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -309,8 +310,18 @@ class FakeTelegram:
                                            "first_name": str(user_id)}}
 
     async def api_createforumtopic(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"message_thread_id": next(self._topic_ids), "name": params["name"],
+        thread = next(self._topic_ids)
+        self.topics[thread] = str(params["name"])
+        return {"message_thread_id": thread, "name": params["name"],
                 "icon_color": 7322096}
+
+    async def api_editforumtopic(self, params: dict[str, Any]) -> bool:
+        thread = int(params["message_thread_id"])
+        if thread not in self.topics:
+            raise _ApiError(400, "Bad Request: TOPIC_ID_INVALID")
+        if "name" in params:
+            self.topics[thread] = str(params["name"])
+        return True
 
     # --- what users do ------------------------------------------------------------------------
 

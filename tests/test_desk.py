@@ -29,6 +29,7 @@ class MemoryRoom:
     status_asked: int = 0
     down: bool = False
     next_id: int = 1000
+    topic_names: dict[int, str] = field(default_factory=dict)
 
     async def send(self, text: str, buttons: list[list[Button]] | None = None,
                    thread: int | None = None, reply_to: int | None = None) -> int:
@@ -44,7 +45,13 @@ class MemoryRoom:
 
     async def create_topic(self, name: str) -> int:
         self.next_id += 1
+        self.topic_names[self.next_id] = name
         return self.next_id
+
+    async def rename_topic(self, thread: int, name: str) -> None:
+        if self.down:
+            raise Undelivered("down")
+        self.topic_names[thread] = name
 
     async def has_topics(self) -> bool:
         return self.topics

@@ -67,7 +67,8 @@ def test_registry_merges_every_table() -> None:
     assert "pay.go" not in registry.entry_actions
     assert registry.card_steps == {"pay.card", "orders.card"}
     assert registry.verbatim_steps == {"pay.card", "orders.card", "support.describe",
-                                       "support.message"}
+                                       "support.message", "ticket_rating.comment",
+                                       "ticket_rating.reopen"}
     assert {"cancel.reason", "cancel.reason_text", "cancel.name"} <= set(registry.text_steps)
     assert set(registry.commands) == {"start", "menu", "aiuto", "help", "annulla", "scollega",
                                       "ticket"}

@@ -13,12 +13,13 @@ from core.app.outbox import Outbox
 from core.app.reports import Reports
 from core.app.services import DELETED_SHOWN_DAYS, Services
 from core.app.staff import StaffActions
+from core.app.ticket_work import TicketWork
 from core.app.ticketing import Ticketing
 from core.app.unapplied import Unapplied
 
 __all__ = ["DELETED_SHOWN_DAYS", "Sportello", "parse_order_ref"]
 
 
-class Sportello(Services, Orders, Unapplied, Ticketing, Chats, Outbox, StaffActions,
-                Reports):
+class Sportello(Services, Orders, Unapplied, Ticketing, TicketWork, Chats, Outbox,
+                StaffActions, Reports):
     """Customers' services, billing, unapplied money, tickets, linked chats, outboxes."""

@@ -13,6 +13,7 @@ from handlers.flows import (
     recover,
     renew,
     support,
+    ticket_rating,
 )
 
 ALL: tuple[Flow, ...] = (
@@ -25,4 +26,5 @@ ALL: tuple[Flow, ...] = (
     orders.flow,
     pay.flow,
     support.flow,
+    ticket_rating.flow,
 )

@@ -62,8 +62,3 @@ async def notice(turn: Turn, item: NoticeView) -> None:
 async def staff_reply(turn: Turn, ticket_id: int, text: str) -> None:
     turn.say(t("ticket-staff-reply", ticket=str(ticket_id), text=text),
              turn.btn(t("btn-reply-ticket"), "support.write", tid=ticket_id), menu_button(turn))
-
-
-async def ticket_closed(turn: Turn, ticket_id: int) -> None:
-    turn.say(t("ticket-closed-notice", ticket=str(ticket_id)), menu_button(turn))
-

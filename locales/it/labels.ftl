@@ -59,7 +59,6 @@ support-card-conversation = Conversazione:
 support-card-status = Stato: { $status }
 support-customer-message = Il cliente scrive sul ticket n. { $ticket }:
     { $text }
-support-topic = #{ $ticket } { $customer }
 support-btn-take = Prendi in carico
 support-btn-close = Chiudi
 support-taken = Preso in carico da { $staff }.
@@ -92,6 +91,7 @@ ticket-context-flow = Operazione in corso: { $value ->
         [pay] pagamento
         [orders] ordini e fatture
         [support] assistenza
+        [ticket_rating] voto su un ticket chiuso
        *[other] { $value }
     }
 ticket-context-step = Passo: { $value ->
@@ -106,6 +106,8 @@ ticket-context-step = Passo: { $value ->
         [reason] motivo della disdetta
         [reason_text] motivo della disdetta, scritto dal cliente
         [name] nome dell'intestatario
+        [comment] commento al voto
+        [reopen] risposta per riaprire il ticket
        *[other] { $value }
     }
 ticket-context-action = Azione: { $value ->
