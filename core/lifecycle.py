@@ -34,7 +34,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
-    DateTime,
     Integer,
     String,
     and_,
@@ -58,6 +57,7 @@ from core.models import (
     AuditEntry,
     Customer,
     Invoice,
+    Moment,
     Notice,
     Order,
     OrderLine,
@@ -111,7 +111,7 @@ async def _notify_and_audit(
         await ctx.session.execute(
             insert(AuditEntry).from_select(
                 ["at", "actor_kind", "actor", "entity", "entity_id", "action"],
-                select(_lit(ctx.now, DateTime(timezone=True)), _lit("system", String),
+                select(_lit(ctx.now, Moment()), _lit("system", String),
                        _lit("lifecycle", String), _lit("service", String),
                        cast(sub.c.service_id, BigInteger), _lit(action, String)),
             )

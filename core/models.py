@@ -7,7 +7,7 @@ created only by the Alembic migrations in `core/migrations`.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -44,6 +44,28 @@ class Money(TypeDecorator[Decimal]):
         return None if value is None else from_cents(int(value))
 
 
+class Moment(TypeDecorator[datetime]):
+    """A point in time, stored in UTC and read back aware. SQLite keeps no offset: an aware
+    value was stored as its own wall time (Rome's from the clock, the machine's from the
+    importer), so times were mixed and compared as strings; now every one is UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
 class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}  # noqa: RUF012
 
@@ -58,7 +80,7 @@ class Customer(Base):
     tax_code: Mapped[str | None] = mapped_column(String(32))  # codice fiscale
     vat_number: Mapped[str | None] = mapped_column(String(32))  # partita IVA
     preferred_method: Mapped[str] = mapped_column(String(16), default="bonifico")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(Moment)
 
 
 class Plan(Base):
@@ -127,7 +149,7 @@ class QuoteRecord(Base):
     computed_for: Mapped[date] = mapped_column(Date)
     total: Mapped[Decimal] = mapped_column(Money)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(Moment)
 
 
 class Order(Base):
@@ -263,7 +285,7 @@ class Payment(Base):
     gateway_ref: Mapped[str | None] = mapped_column(String(64), unique=True)
     failure: Mapped[str | None] = mapped_column(String(64))
     registered_by: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(Moment)
 
 
 class UnappliedPayment(Base):
@@ -285,8 +307,8 @@ class UnappliedPayment(Base):
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)  # applied|refunded
     registered_by: Mapped[str] = mapped_column(String(64))
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(Moment)
+    resolved_at: Mapped[datetime | None] = mapped_column(Moment)
     resolved_by: Mapped[str | None] = mapped_column(String(64))
     resolution_note: Mapped[str | None] = mapped_column(Text)
     applied_order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
@@ -302,7 +324,7 @@ class SandboxCharge(Base):
     amount: Mapped[Decimal] = mapped_column(Money)
     succeeded: Mapped[bool] = mapped_column(Boolean)
     failure: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(Moment)
 
 
 class Ticket(Base):
@@ -316,15 +338,15 @@ class Ticket(Base):
     status: Mapped[str] = mapped_column(String(16), default="aperto")  # | in_carico | chiuso
     assigned_to: Mapped[str | None] = mapped_column(String(64))
     context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(Moment)
+    closed_at: Mapped[datetime | None] = mapped_column(Moment)
     support_thread_id: Mapped[int | None] = mapped_column(BigInteger)  # forum topic
     # Working tickets (migration 0009): why it closed (None: by staff; "idle": no answer),
     # the customer's rating 1-5 and comment, the state the forum topic's name shows.
     closed_reason: Mapped[str | None] = mapped_column(String(16))
     rating: Mapped[int | None] = mapped_column(Integer)
     rating_comment: Mapped[str | None] = mapped_column(Text)
-    rated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    rated_at: Mapped[datetime | None] = mapped_column(Moment)
     topic_state: Mapped[str | None] = mapped_column(String(16))
 
     messages: Mapped[list[TicketMessage]] = relationship(
@@ -340,12 +362,12 @@ class TicketMessage(Base):
     author_kind: Mapped[str] = mapped_column(String(16))  # customer | support | system
     author: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)  # a file's caption when it has one
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(Moment)
     # A file sent with the message (`core.views.Attachment.as_json`): its kind, the
     # transport's reference to it, where it was sent from. None: text only.
     attachment: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Outbox: when the message reached the other side (support group or customer chat).
-    relayed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    relayed_at: Mapped[datetime | None] = mapped_column(Moment, index=True)
 
     ticket: Mapped[Ticket] = relationship(back_populates="messages")
 
@@ -364,7 +386,7 @@ class Notice(Base):
     dedup_key: Mapped[str] = mapped_column(String(96), unique=True)
     created_on: Mapped[date] = mapped_column(Date)
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(Moment)
     # Support's actions (core/staff.py): the plan proposed, the ticket acted from.
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
@@ -375,7 +397,7 @@ class AuditEntry(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(Moment)
     actor_kind: Mapped[str] = mapped_column(String(16))  # customer | support | system
     actor: Mapped[str] = mapped_column(String(64))
     entity: Mapped[str] = mapped_column(String(16))
@@ -393,7 +415,7 @@ class IdempotencyRecord(Base):
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
     operation: Mapped[str] = mapped_column(String(32))
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(Moment)
 
 
 class Conversation(Base):
@@ -412,8 +434,8 @@ class Conversation(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     history: Mapped[list[Any]] = mapped_column(JSON, default=list)
     version: Mapped[int] = mapped_column(Integer, default=0)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    blocked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(Moment)
+    blocked_at: Mapped[datetime | None] = mapped_column(Moment)
 
 
 class ProcessedUpdate(Base):
@@ -425,7 +447,7 @@ class ProcessedUpdate(Base):
     update_id: Mapped[str] = mapped_column(String(96), primary_key=True)
     chat_id: Mapped[str] = mapped_column(String(64), index=True)
     replies: Mapped[list[Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(Moment)
 
 
 class LinkCode(Base):
@@ -436,8 +458,8 @@ class LinkCode(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(Moment)
+    used_at: Mapped[datetime | None] = mapped_column(Moment)
     used_by: Mapped[str | None] = mapped_column(String(64))
 
 
@@ -448,7 +470,7 @@ class LinkFailure(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     who: Mapped[str] = mapped_column(String(64), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(Moment)
 
 
 class TicketRelay(Base):
@@ -477,8 +499,8 @@ class RoomPost(Base):
     dedup_key: Mapped[str] = mapped_column(String(96), unique=True)
     ref_date: Mapped[date] = mapped_column(Date)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(Moment)
+    sent_at: Mapped[datetime | None] = mapped_column(Moment)
 
 
 class TicketNotice(Base):
@@ -493,5 +515,5 @@ class TicketNotice(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
     kind: Mapped[str] = mapped_column(String(16))  # closed | closed_idle
     dedup_key: Mapped[str] = mapped_column(String(96), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(Moment)
+    sent_at: Mapped[datetime | None] = mapped_column(Moment)

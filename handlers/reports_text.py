@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -29,6 +29,12 @@ class Section:
 
 def _d(value: str | None) -> str:
     return day(date.fromisoformat(value)) if value else "—"
+
+
+def _moment(value: str) -> str:
+    """«4 dicembre 2026 19:57» from an ISO timestamp (already in the provider's time)."""
+    moment = datetime.fromisoformat(value)
+    return f"{day(moment.date())} {moment:%H:%M}"
 
 
 def _e(value: str | None) -> str:
@@ -59,6 +65,17 @@ _SERVICE_STATUS = {"attivo": "state-attivo", "scaduto": "state-scaduto",
                    "eliminato": "state-eliminato"}
 
 _ACTIONS = {
+    "staff_renew": "reports-action-staff_renew",
+    "staff_cancel": "reports-action-staff_cancel",
+    "staff_uncancel": "reports-action-staff_uncancel",
+    "staff_recover": "reports-action-staff_recover",
+    "staff_quote": "reports-action-staff_quote",
+    "staff_autorenew": "reports-action-staff_autorenew",
+    "staff_payment": "reports-action-staff_payment",
+    "rated": "reports-action-rated",
+    "rating_comment": "reports-action-rating_comment",
+    "reopened": "reports-action-reopened",
+    "restored": "reports-action-restored",
     "assigned": "reports-action-assigned",
     "cancel_undone": "reports-action-cancel_undone",
     "cancelled": "reports-action-cancelled",
@@ -263,7 +280,7 @@ def customer_card(card: Row) -> str:
         Section(t("reports-customer-audit"), _cols(
             "reports-col-when", "reports-col-who", "reports-col-what", "reports-col-action",
             "reports-col-reason"),
-            [(a["at"].replace("T", " ")[:16], _who(a), a["what"],
+            [(_moment(a["at"]), _who(a), a["what"],
               _label(_ACTIONS, a["action"]), a["reason"])
              for a in card["audit"]]),
     ]

@@ -79,6 +79,17 @@ reports-args-days = Numero di giorni non valido: «{ $value }» (un intero da 0 
 
 # `customers show`: what an audit entry did (an action not listed shows its code).
 reports-action-assigned = preso in carico
+reports-action-staff_renew = rinnovo dal supporto
+reports-action-staff_cancel = disdetta dal supporto
+reports-action-staff_uncancel = disdetta annullata dal supporto
+reports-action-staff_recover = recupero dal supporto
+reports-action-staff_quote = preventivo inviato dal supporto
+reports-action-staff_autorenew = rinnovo automatico cambiato dal supporto
+reports-action-staff_payment = pagamento senza ordine registrato
+reports-action-rated = valutazione del ticket
+reports-action-rating_comment = commento alla valutazione
+reports-action-reopened = riaperto
+reports-action-restored = ripristinato
 reports-action-cancel_undone = disdetta annullata
 reports-action-cancelled = disdetta
 reports-action-card_failed = pagamento con carta non riuscito
