@@ -196,13 +196,9 @@ class Desk:
         ticket_work = action in desk_tickets.ACTIONS  # saved replies
         if not ticket_work and (action not in ("take", "close") or not raw.isdigit()):
             return Answer(t("err-stale-button"), alert=True)
-        try:
-            member = await self.is_member(user_id)
-        except Undelivered:
-            return Answer(t("support-try-again"), alert=True)
-        if not member:
-            log.warning("non-member acted on a ticket", extra={"user": user_id})
-            return Answer(t("support-not-member"), alert=True)
+        refused = await self._refused(user_id)
+        if refused is not None:
+            return refused
         if ticket_work:
             return await desk_tickets.on_press(self, user_name, data, card_message, update_id)
         ticket_id = int(raw)
@@ -228,6 +224,13 @@ class Desk:
 
     async def _staff_press(self, user_id: int, user_name: str, raw: str,
                            update_id: str) -> Answer:
+        refused = await self._refused(user_id)
+        if refused is not None:
+            return refused
+        return await desk_staff.on_press(self, user_name, raw, update_id)
+
+    async def _refused(self, user_id: int) -> Answer | None:
+        """Only group members press ticket buttons; None when this one may."""
         try:
             member = await self.is_member(user_id)
         except Undelivered:
@@ -235,7 +238,7 @@ class Desk:
         if not member:
             log.warning("non-member acted on a ticket", extra={"user": user_id})
             return Answer(t("support-not-member"), alert=True)
-        return await desk_staff.on_press(self, user_name, raw, update_id)
+        return None
 
     # --- the outboxes ----------------------------------------------------------------
 

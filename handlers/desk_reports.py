@@ -14,6 +14,7 @@ from typing import Any
 
 from handlers import reports_text
 from handlers.desk import Desk, Refused, Undelivered
+from handlers.ui import split_text
 
 log = logging.getLogger("sportello.desk")
 
@@ -28,23 +29,7 @@ def render(kind: str, payload: dict[str, Any]) -> str:
 
 def parts(text: str, limit: int = MAX_POST) -> list[str]:
     """`text` in messages of at most `limit` characters, cut at line ends where it can."""
-    chunks: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:  # one line longer than a message: cut it
-            if current:
-                chunks.append(current)
-                current = ""
-            chunks.append(line[:limit])
-            line = line[limit:]
-        joined = f"{current}\n{line}" if current else line
-        if len(joined) > limit:
-            chunks.append(current)
-            joined = line
-        current = joined
-    if current or not chunks:
-        chunks.append(current)
-    return chunks
+    return split_text(text, limit)
 
 
 async def send_room_posts(desk: Desk) -> int:

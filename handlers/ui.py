@@ -71,27 +71,34 @@ class Reply:
         return [b for row in self.buttons for b in row]
 
 
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """`text` in messages of at most `limit` characters, cut at line ends where it can
+    (a line longer than a message is cut where it must)."""
+    chunks: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(line[:limit])
+            line = line[limit:]
+        joined = f"{current}\n{line}" if current else line
+        if len(joined) > limit:
+            chunks.append(current)
+            joined = line
+        current = joined
+    if current or not chunks:
+        chunks.append(current)
+    return chunks
+
+
 def split_long(reply: Reply) -> list[Reply]:
     """Keep each message within Telegram's 4,096 characters, cutting at line ends; the
     buttons go with the last part."""
     if len(reply.text) <= MAX_TEXT:
         return [reply]
-    parts: list[str] = []
-    current = ""
-    for line in reply.text.split("\n"):
-        while len(line) > MAX_TEXT:
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(line[:MAX_TEXT])
-            line = line[MAX_TEXT:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > MAX_TEXT:
-            parts.append(current)
-            current = line
-        else:
-            current = candidate
-    parts.append(current)
+    parts = split_text(reply.text)
     return [Reply(p) for p in parts[:-1]] + [Reply(parts[-1], reply.buttons, reply.invoice)]
 
 
