@@ -67,9 +67,14 @@ async def busy(demo: Sportello) -> AsyncIterator[Sportello]:
     yield demo
 
 
+# Read once, at import: the in-process CLI runs set and restore SPORTELLO_* variables in
+# worker threads, and iterating os.environ while another thread changes it raises KeyError.
+BASE_ENV = {k: v for k, v in os.environ.items()
+            if not k.startswith("SPORTELLO_") or k == "SPORTELLO_TEST_DATABASE_URL"}
+
+
 def environment(db: str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("SPORTELLO_") or k == "SPORTELLO_TEST_DATABASE_URL"}
+    env = dict(BASE_ENV)
     return {**env, "SPORTELLO_DATABASE_URL": db, **extra}
 
 
