@@ -24,7 +24,6 @@ from bot.tg_io import ALLOWED_UPDATES, Temporary
 from bot.tg_sender import Sender
 from core.app import Sportello
 from core.clock import ROME
-from handlers.desk_reports import send_room_posts
 from handlers.engine import Engine, FloodGate
 from handlers.i18n import t
 
@@ -196,7 +195,6 @@ class BotRunner:
             try:
                 await self.door.relay_pending()
                 await self.door.send_notices()
-                await send_room_posts(self.door.desk)  # digest, cancellations (issue 12)
             except Exception:
                 log.exception("outbox round failed")
             with contextlib.suppress(TimeoutError):

@@ -112,6 +112,7 @@ class Desk:
     # Staff replies whose author's membership could not be checked (the transport was
     # down): not claimed, tried again on each relay round, so none is lost.
     _deferred: list[StaffMessage] = field(default_factory=list)
+    idle_checked_at: datetime | None = None  # when idle tickets were last closed
 
     # --- staff input -----------------------------------------------------------------
 
@@ -265,8 +266,13 @@ class Desk:
                 await self.app.mark_relayed(message_id)
 
     async def send_notices(self) -> int:
-        """Send the lifecycle outbox to linked customers; returns notices handled."""
+        """The desk's outbox round: idle tickets, ticket notices and topic names, the
+        support group's posts (digest, cancellations), then the lifecycle notices to
+        linked customers; returns the lifecycle notices handled."""
+        from handlers.desk_reports import send_room_posts  # it imports this module
+
         await desk_tickets.periodic(self)
+        await send_room_posts(self)
         handled = 0
         for item in await self.app.unsent_notices():
             try:

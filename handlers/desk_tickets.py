@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING
@@ -37,7 +37,6 @@ log = logging.getLogger("sportello.desk")
 ACTIONS = ("tw.pick", "tw.send")
 COMMAND = "/risposte"
 IDLE_EVERY = timedelta(hours=1)  # the periodic round closes idle tickets this often
-_last_idle: dict[int, datetime] = {}  # per desk (by id): when idle tickets were last closed
 
 
 @dataclass(frozen=True)
@@ -201,9 +200,9 @@ async def periodic(desk: Desk) -> None:
     """The runner's outbox round: idle tickets closed (at most once an hour per process;
     the close is safe from several), then what the customers and the topics must show."""
     now = desk.app.clock.now()
-    last = _last_idle.get(id(desk))
+    last = desk.idle_checked_at
     if last is None or now - last >= IDLE_EVERY:
-        _last_idle[id(desk)] = now
+        desk.idle_checked_at = now
         await desk.app.close_idle_tickets()
     await send_ticket_notices(desk)
     await rename_topics(desk)

@@ -21,7 +21,7 @@ from handlers.desk_reports import send_room_posts
 from handlers.engine import Engine
 from tests.cli_run import sportello
 from tests.test_desk import MemoryChats, MemoryRoom
-from tests.test_telegram_e2e import MARIO, SUPPORT, linked, running
+from tests.test_telegram_e2e import SUPPORT, cancel_the_hosting, linked, running
 
 TODAY = date(2026, 11, 21)
 REASON = "Passo a un altro provider, costa meno"
@@ -132,14 +132,7 @@ async def test_cancellation_in_chat_is_announced_in_the_group_then_the_digest_on
         group: Any) -> None:
     fake, app, runner = group
     await linked(fake, app)
-    fake.user_message(MARIO, "disdici l'hosting")
-    explain = await fake.wait_for(MARIO.id, "Se non rinnovi www.mariorossi.it")
-    fake.press(MARIO, explain, "Non mi serve più")
-    await fake.wait_for(MARIO.id, "scrivi il nome")
-    fake.user_message(MARIO, "rossi mario")
-    ok = await fake.wait_for(MARIO.id, "Nome verificato")
-    fake.press(MARIO, ok, "Ok")
-    await fake.wait_for(MARIO.id, "Fatto: www.mariorossi.it non sarà rinnovato.")
+    await cancel_the_hosting(fake)
     said = await fake.wait_for(SUPPORT, "Disdetta: C001 Mario Rossi · www.mariorossi.it")
     assert "Motivo: " in said.text
     await runner.daily_work()

@@ -159,9 +159,8 @@ async def test_an_order_outgrown_before_the_charge_is_refused_and_money_kept(
     assert payments == 0 and await app.list_invoices(order.customer_id) == []
 
 
-async def test_cancellation_with_the_typed_name(telegram) -> None:
-    fake, app, _ = telegram
-    await linked(fake, app)
+async def cancel_the_hosting(fake: FakeTelegram) -> None:
+    """Mario cancels www.mariorossi.it in chat: reason «Non mi serve più», name typed."""
     fake.user_message(MARIO, "disdici l'hosting")
     explain = await fake.wait_for(MARIO.id, "Se non rinnovi www.mariorossi.it")
     fake.press(MARIO, explain, "Non mi serve più")
@@ -170,6 +169,12 @@ async def test_cancellation_with_the_typed_name(telegram) -> None:
     ok = await fake.wait_for(MARIO.id, "Nome verificato")
     fake.press(MARIO, ok, "Ok")
     await fake.wait_for(MARIO.id, "Fatto: www.mariorossi.it non sarà rinnovato.")
+
+
+async def test_cancellation_with_the_typed_name(telegram) -> None:
+    fake, app, _ = telegram
+    await linked(fake, app)
+    await cancel_the_hosting(fake)
     async with app.sessions() as session:
         status = (await session.execute(select(Service.status).where(
             Service.name == "www.mariorossi.it"))).scalar_one()
