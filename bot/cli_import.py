@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from core.app import Sportello
 
 ENTITIES = {"plan": "cli-import-entity-plan", "customer": "cli-import-entity-customer",
-            "service": "cli-import-entity-service"}
+            "service": "cli-import-entity-service", "category": "cli-import-entity-category"}
 
 
 def read(path: Path) -> Parsed:

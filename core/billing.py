@@ -27,6 +27,7 @@ from core.errors import (
     RenewalAlreadyOrdered,
 )
 from core.models import (
+    CategoryPolicy,
     DocumentCounter,
     Invoice,
     Notice,
@@ -46,13 +47,22 @@ from core.views import OrderView, order_view
 RENEWABLE = (ATTIVO, DISDETTO, SCADUTO)
 
 
-def plan_terms(plan: Plan) -> PlanTerms:
+def plan_terms(plan: Plan, policy: str | None = None) -> PlanTerms:
     return PlanTerms(
         id=plan.id, code=plan.code, name=plan.name, category=plan.category, price=plan.price,
         period_months=plan.period_months, change_fee=plan.change_fee,
         limits={k: int(v) for k, v in (plan.limits or {}).items()},
-        features=tuple(plan.features or ()),
+        features=tuple(plan.features or ()), policy=policy or plan.policy,
     )
+
+
+async def policy_for(ctx: Ctx, plan: Plan) -> str:
+    """The plan's own policy, else its category's, else the installation's default."""
+    if plan.policy:
+        return plan.policy
+    by_category = (await ctx.session.execute(select(CategoryPolicy.policy).where(
+        CategoryPolicy.category == plan.category))).scalar_one_or_none()
+    return by_category or ctx.settings.policy
 
 
 def service_terms(service: Service) -> ServiceTerms:
@@ -117,15 +127,18 @@ async def change_targets(ctx: Ctx, service: Service) -> list[Plan]:
     return list(rows.scalars())
 
 
-async def quote_change(ctx: Ctx, customer_id: int, service_id: int, plan_code: str) -> Quote:
+async def quote_change(ctx: Ctx, customer_id: int, service_id: int, plan_code: str,
+                       with_renewal: bool = False) -> Quote:
+    """The change quote under the policy of the service's current plan."""
     service = await own_service(ctx, customer_id, service_id)
     if service.status != ATTIVO:
         raise NotAllowed(reason="change_needs_active", service_id=service_id)
     target = next((p for p in await change_targets(ctx, service) if p.code == plan_code), None)
     if target is None:
         raise NotFound(entity="plan", code=plan_code)
-    quote = change_quote(ctx.settings.policy, ctx.today, service_terms(service),
-                         plan_terms(target), ctx.settings.vat_rate)
+    policy = await policy_for(ctx, service.plan)
+    quote = change_quote(policy, ctx.today, service_terms(service), plan_terms(target),
+                         ctx.settings.vat_rate, with_renewal=with_renewal)
     return await save_quote(ctx, quote)
 
 
@@ -156,7 +169,8 @@ async def requote(ctx: Ctx, quote: Quote) -> Quote:
         ids = [item["service_id"] for item in quote.renewals]
         return await quote_renewal(ctx, quote.customer_id, ids)
     assert quote.service_id is not None and quote.to_plan is not None
-    return await quote_change(ctx, quote.customer_id, quote.service_id, quote.to_plan)
+    return await quote_change(ctx, quote.customer_id, quote.service_id, quote.to_plan,
+                              with_renewal=quote.renewal_included)
 
 
 async def order_from_quote(ctx: Ctx, customer_id: int, quote_id: str, method: str) -> Order:

@@ -35,6 +35,7 @@ from pydantic_core import PydanticCustomError
 from core.dates import FIRST_DAY, LAST_DAY, add_months, in_bounds
 from core.errors import ImportFailed
 from core.names import has_control, typeable
+from core.policies import POLICIES
 from core.states import CATEGORIES, PAYMENT_METHODS, RENEWAL_MODES
 
 # Reading and checking a file needs no database: SQLAlchemy and the models are imported
@@ -47,6 +48,8 @@ if TYPE_CHECKING:
 Category = Literal["dominio", "hosting", "pec", "vps", "cloud", "dedicato", "colocation",
                    "custom"]
 assert set(Category.__args__) == set(CATEGORIES)  # type: ignore[attr-defined]
+Policy = Literal["mensilita-residue", "pro-rata-giorni", "mesi-arrotondati", "mese-intero"]
+assert set(Policy.__args__) == set(POLICIES)  # type: ignore[attr-defined]
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_COUNT = 10**9  # a limit or a usage figure (megabytes, mailboxes...)
@@ -114,6 +117,7 @@ class PlanIn(_Strict):
     limits: dict[Text, Count] = Field(default_factory=dict)
     features: list[Code] = Field(default_factory=list)
     changes_to: list[Code] = Field(default_factory=list)
+    policy: Policy | None = None  # None: the category's policy, else the setting
 
     @field_validator("price", "change_fee", mode="before")
     @classmethod
@@ -151,6 +155,8 @@ class ServiceIn(_Strict):
 
 
 class ImportFile(_Strict):
+    # The pricing policy of each category's plans that name none (`null` removes it).
+    policies: dict[Category, Policy | None] = Field(default_factory=dict)
     plans: list[PlanIn] = Field(default_factory=list)
     customers: list[CustomerIn] = Field(default_factory=list)
     services: list[ServiceIn] = Field(default_factory=list)
@@ -413,7 +419,7 @@ def _given(spec: BaseModel, name: str, created: bool) -> bool:
 
 PLAN_FIELDS = (("name", "name"), ("category", "category"), ("price", "price"),
                ("period_months", "period_months"), ("change_fee", "change_fee"),
-               ("limits", "limits"), ("features", "features"))
+               ("limits", "limits"), ("features", "features"), ("policy", "policy"))
 CUSTOMER_FIELDS = (("name", "nominativo"), ("email", "email"), ("tax_code", "tax_code"),
                    ("vat_number", "vat_number"), ("preferred_method", "preferred_method"))
 SERVICE_FIELDS = (("started_on", "started_on"), ("renewal", "renewal_mode"),
@@ -442,7 +448,7 @@ async def apply(session: AsyncSession, parsed: Parsed, now: datetime | None = No
 
     document = parsed.document
     now = now or datetime.now().astimezone()
-    records: list[_Record] = []
+    records: list[_Record] = await _category_policies(session, document.policies)
     plans = {p.code: p for p in (await session.execute(select(Plan))).scalars()}
     plan_records: list[tuple[PlanIn, _Record]] = []
     for spec in document.plans:
@@ -515,6 +521,33 @@ async def apply(session: AsyncSession, parsed: Parsed, now: datetime | None = No
         created=created, updated=updated, unchanged=len(records) - created - updated,
         changes=tuple(c for r in records for c in r.changes),
         kept=tuple(kept))
+
+
+async def _category_policies(session: AsyncSession,
+                             wanted: dict[str, str | None]) -> list[_Record]:
+    """Set (or, with `null`, remove) the policy of each category the file names."""
+    from sqlalchemy import select
+
+    from core.models import CategoryPolicy
+
+    rows = {row.category: row for row in (await session.execute(select(CategoryPolicy))).scalars()}
+    records = []
+    for category, policy in wanted.items():
+        row = rows.get(category)
+        if policy is None:
+            if row is not None:
+                record = _Record("category", category, row, False)
+                record.note("policy", row.policy, None)
+                await session.delete(row)
+                records.append(record)
+            continue
+        record = _Record("category", category, row or CategoryPolicy(category=category),
+                         row is None)
+        record.set("policy", "policy", policy)
+        session.add(record.row)
+        records.append(record)
+    await session.flush()
+    return records
 
 
 async def _service(session: AsyncSession, spec: ServiceIn, customer: Customer, plan: Plan,

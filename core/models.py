@@ -96,6 +96,18 @@ class Plan(Base):
     limits: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     features: Mapped[list[Any]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Its own pricing policy (core.policies); None: its category's, else the setting.
+    policy: Mapped[str | None] = mapped_column(String(24))
+
+
+class CategoryPolicy(Base):
+    """The pricing policy of every plan of a category that does not name its own."""
+
+    __tablename__ = "category_policies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category: Mapped[str] = mapped_column(String(16), unique=True)
+    policy: Mapped[str] = mapped_column(String(24))
 
 
 class PlanTransition(Base):

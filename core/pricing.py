@@ -4,13 +4,23 @@ Nothing here touches the database or the clock. A `Quote` is a value: its lines 
 credit and debit separately, and paying it later charges exactly its total (see
 `core.billing`). The four policies are those of RULES.md:
 
-- `mensilita-residue` (default): new annual price minus the old plan's unused whole months.
-- `pro-rata-giorni`: price difference pro rata of the days left; near expiry the full price
-  and one more year; downgrades cost a one-off change fee.
+- `mensilita-residue` (default): one period of the new plan minus the old plan's unused whole
+  months.
+- `pro-rata-giorni`: price difference pro rata of the days left; near expiry (yearly plans) the
+  full price and one more period; downgrades cost a one-off change fee, and near expiry the
+  renewal of the new plan can be ordered with them.
 - `mesi-arrotondati`: monthly difference times months left rounded half-up; under 15 days the
   upgrade is free but the renewal on the new plan is required now.
 - `mese-intero`: refund of the unused days of the cycle, then a whole new cycle from today;
   downgrades take effect at the end of the period.
+
+Which policy applies is the service's plan's (or its category's), else the installation's
+default: `billing.policy_for` decides, the functions here get it as an argument. Rules of the
+product come before any policy: a dedicated server is never downgraded, a custom solution
+never gets an automatic quote.
+
+Prices are per billing period of the plan; "per month" is that price divided by the months
+of the period, so monthly and yearly plans compare and mix exactly.
 
 Rounding: each amount is rounded half-up to the cent once. Where a policy defines the net
 (e.g. "(new - old) x days / period"), the net is rounded as defined and the debit line is the
@@ -22,7 +32,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from core.dates import add_months, days_between, whole_months_between
@@ -51,6 +61,7 @@ class PlanTerms:
     change_fee: Decimal = ZERO
     limits: dict[str, int] = field(default_factory=dict)
     features: tuple[str, ...] = ()
+    policy: str | None = None  # the plan's own (or its category's) policy, if it names one
 
     @property
     def annual_price(self) -> Decimal:
@@ -122,6 +133,10 @@ class Quote:
     new_period_start: date | None = None
     effective_on: date | None = None
     renewal_required: bool = False
+    # pro-rata-giorni downgrade near expiry: the new plan must be renewed; the customer may
+    # order the renewal with the change (`renewal_included`) or later.
+    renewal_offered: bool = False
+    renewal_included: bool = False
     forfeited_credit: Decimal = ZERO
     removed: tuple[RemovedItem, ...] = ()
     # renewal quotes: one entry per service, see renewal_quote
@@ -227,9 +242,14 @@ def _direction(service: ServiceTerms, target: PlanTerms) -> str:
 
 
 def change_quote(
-    policy: str, today: date, service: ServiceTerms, target: PlanTerms, vat_rate: Decimal
+    policy: str, today: date, service: ServiceTerms, target: PlanTerms, vat_rate: Decimal,
+    with_renewal: bool = False,
 ) -> Quote:
-    """Quote a change of `service` to `target` under `policy` on `today`."""
+    """Quote a change of `service` to `target` under `policy` on `today`.
+
+    `with_renewal`: where the policy offers it (a downgrade near expiry), the renewal of the
+    new plan is part of the same order.
+    """
     if target.id == service.plan.id:
         raise NotAllowed(reason="same_plan")
     if "custom" in (service.plan.category, target.category):
@@ -237,11 +257,16 @@ def change_quote(
     if service.expires_on <= today:
         raise NotAllowed(reason="expired")
     direction = _direction(service, target)
+    if direction == "downgrade" and service.plan.category == "dedicato":
+        # Seed 002, whatever the policy: the customer is offered a ticket to sales.
+        raise ChangeNotAllowed(reason="dedicated_downgrade", service_id=service.id)
     try:
         compute = _POLICIES[policy]
     except KeyError:
         raise NotAllowed(reason="unknown_policy", policy=policy) from None
     quote = compute(today, service, target, direction)
+    if quote.renewal_offered and with_renewal:
+        quote = _with_renewal(quote, service, target)
     lines, subtotal, vat, total = _totals(list(quote.lines), vat_rate)
     removed = removed_items(service, target) if direction == "downgrade" else ()
     return replace(
@@ -271,19 +296,36 @@ def _mensilita_residue(
     today: date, service: ServiceTerms, target: PlanTerms, direction: str
 ) -> Quote:
     months = whole_months_between(today, service.expires_on)
-    listed = money(service.plan.annual_price / 12 * months)
+    listed = money(service.plan.monthly_price * months)
     credit = min(listed, paid_share_months(service, months))
-    price = money(target.annual_price)
-    applied = min(credit, price)  # never below zero: no refund
-    new_expiry = add_months(today, 12)
+    # One period of the new plan from today. Should the credit exceed it (a yearly plan
+    # changed to a monthly one), an upgrade buys as many periods as the credit covers, so
+    # nothing is lost; a downgrade never refunds: the rest is shown as forfeited.
+    periods = 1
+    if direction == "upgrade" and target.price > 0:
+        periods = max(1, int((credit / target.price).to_integral_value(rounding=ROUND_CEILING)))
+    price = money(target.price * periods)
+    applied = min(credit, price)
+    covered = target.period_months * periods
     lines = [
-        _line("debit", service, target, price, months=12),
+        _line("debit", service, target, price, months=covered),
         _line("credit", service, service.plan, -applied, unused_months=months),
     ]
     return _blank(
-        lines, new_expiry=new_expiry, new_period_start=today, effective_on=today,
+        lines, new_expiry=add_months(today, covered), new_period_start=today, effective_on=today,
         forfeited_credit=money(credit - applied),
     )
+
+
+def _period_difference(service: ServiceTerms, target: PlanTerms) -> tuple[Decimal, Decimal]:
+    """Old and new price for the length of the service's current period (its plan's)."""
+    months = service.plan.period_months
+    return service.plan.price, target.monthly_price * months
+
+
+def _near_expiry(service: ServiceTerms, left: int) -> bool:
+    """pro-rata-giorni's «in scadenza»: plans billed yearly or longer, 60 days or fewer."""
+    return service.plan.period_months >= 12 and left <= NEAR_EXPIRY_DAYS
 
 
 def _pro_rata_giorni(
@@ -291,29 +333,31 @@ def _pro_rata_giorni(
 ) -> Quote:
     left = days_between(today, service.expires_on)
     period = service.period_days
-    near = left <= NEAR_EXPIRY_DAYS
+    near = _near_expiry(service, left)
     if direction == "downgrade":
         fee = money(target.change_fee)
-        lines = [_line("change_fee", service, target, fee)]
+        lines = [_line("change_fee", service, target, fee, days_left=left)]
         return _blank(
             lines, new_expiry=service.expires_on, new_period_start=service.period_start,
-            effective_on=today, renewal_required=False,
+            effective_on=today, renewal_offered=near,
         )
     if near:
-        price = money(target.annual_price)
-        lines = [_line("debit", service, target, price, months=12, days_left=left)]
+        price = money(target.price)
+        lines = [_line("debit", service, target, price, months=target.period_months,
+                       days_left=left, near_expiry=True)]
         return _blank(
-            lines, new_expiry=add_months(service.expires_on, 12),
+            lines, new_expiry=add_months(service.expires_on, target.period_months),
             new_period_start=service.period_start, effective_on=today,
         )
+    old_price, new_price = _period_difference(service, target)
     share = Decimal(left) / Decimal(period)
-    credit_listed = money(service.plan.annual_price * share)
+    credit_listed = money(old_price * share)
     credit = min(credit_listed, paid_share(service, today))
     if credit == credit_listed:
-        net = money((target.annual_price - service.plan.annual_price) * share)
+        net = money((new_price - old_price) * share)
         debit = net + credit
     else:
-        debit = money(target.annual_price * share)
+        debit = money(new_price * share)
     lines = [
         _line("debit", service, target, debit, days_left=left, period_days=period),
         _line("credit", service, service.plan, -credit, days_left=left, period_days=period),
@@ -322,6 +366,15 @@ def _pro_rata_giorni(
         lines, new_expiry=service.expires_on, new_period_start=service.period_start,
         effective_on=today,
     )
+
+
+def _with_renewal(quote: Quote, service: ServiceTerms, target: PlanTerms) -> Quote:
+    """The renewal of the new plan from the current expiry, in the same order."""
+    end = add_months(service.expires_on, target.period_months)
+    renewal = _line("renewal", service, target, target.price,
+                    period_from=service.expires_on.isoformat(), period_to=end.isoformat())
+    return replace(quote, lines=(*quote.lines, renewal), new_expiry=end,
+                   renewal_included=True)
 
 
 def _months_rounded(days: int) -> int:
@@ -333,8 +386,6 @@ def _mesi_arrotondati(
 ) -> Quote:
     left = days_between(today, service.expires_on)
     if direction == "downgrade":
-        if service.plan.category == "dedicato":
-            raise ChangeNotAllowed(reason="dedicated_downgrade", service_id=service.id)
         # No refund and no charge: the smaller plan applies now, renewals cost its price.
         lines = [_line("debit", service, target, ZERO, months=0, days_left=left)]
         return _blank(
@@ -440,6 +491,8 @@ def _decode_quote(data: dict[str, Any]) -> Quote:
         to_plan=data.get("to_plan"), direction=data.get("direction"),
         new_expiry=day("new_expiry"), new_period_start=day("new_period_start"),
         effective_on=day("effective_on"), renewal_required=data.get("renewal_required", False),
+        renewal_offered=data.get("renewal_offered", False),
+        renewal_included=data.get("renewal_included", False),
         forfeited_credit=dec("forfeited_credit"), removed=removed,
         renewals=tuple(data.get("renewals", [])),
     )

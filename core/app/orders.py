@@ -37,9 +37,10 @@ class Orders(AppBase):
         return await self._quote(customer_id, lambda ctx: billing.quote_renewal(
             ctx, customer_id, service_ids))
 
-    async def quote_change(self, customer_id: int, service_id: int, plan_code: str) -> Quote:
+    async def quote_change(self, customer_id: int, service_id: int, plan_code: str,
+                           with_renewal: bool = False) -> Quote:
         return await self._quote(customer_id, lambda ctx: billing.quote_change(
-            ctx, customer_id, service_id, plan_code))
+            ctx, customer_id, service_id, plan_code, with_renewal=with_renewal))
 
     async def _quote(self, customer_id: int, make: Callable[[Ctx], Awaitable[Quote]]) -> Quote:
         async with self._ctx(Actor.customer(customer_id)) as ctx:

@@ -97,6 +97,7 @@ cli-import-empty = (vuoto)
 cli-import-entity-plan = Piano
 cli-import-entity-customer = Cliente
 cli-import-entity-service = Servizio
+cli-import-entity-category = Categoria
 cli-demo-not_empty = Il database contiene già dati ({ $plans ->
     [one] 1 piano
    *[other] { $plans } piani
