@@ -32,12 +32,14 @@ class ServiceView:
     cancellation_reason: str | None = None
     pending_plan_code: str | None = None
     pending_change_on: date | None = None
+    pending_plan_name: str | None = None
 
 
 def service_view(
     service: Service, today: date, recovery_days: int = 10, reminder_window: int = 30,
-    pending_plan_code: str | None = None,
+    pending_plan: tuple[str, str] | None = None,
 ) -> ServiceView:
+    """`pending_plan`: code and name of the plan a scheduled change moves the service to."""
     plan = service.plan
     return ServiceView(
         id=service.id, name=service.name, plan_code=plan.code, plan_name=plan.name,
@@ -50,7 +52,9 @@ def service_view(
         recover_until=recovery_deadline(service.expires_on, recovery_days),
         actions=actions_for(service.status, service.expires_on, today, recovery_days),
         cancellation_reason=service.cancellation_reason,
-        pending_plan_code=pending_plan_code, pending_change_on=service.pending_change_on,
+        pending_plan_code=pending_plan[0] if pending_plan else None,
+        pending_plan_name=pending_plan[1] if pending_plan else None,
+        pending_change_on=service.pending_change_on,
     )
 
 

@@ -54,6 +54,7 @@ DYNAMIC = {
                        "unapplied_payment", "grace_over", "dedicated_downgrade", "sales_only"],
     "pay-failure-": ["declined", "invalid_card", "other"],
     "limit-": list(LIMIT_KEYS),
+    "feature-": ["dns", "ssl", "backup", "staging", "reseller", "archivio", "priorita"],
     "link-": ["invalid", "used", "expired", "rate_limited"],
     "notice-text-": ["reminder", "tacit_invoice", "suspended_unpaid", "expired",
                      "cancelled_expired", "deleted", "plan_changed", "order_paid",

@@ -393,8 +393,9 @@ async def quote_for(app: Sportello, clock, policy: str, today: date, plan: str, 
 async def test_example_1_through_the_chat(app: Sportello, clock) -> None:
     text = await quote_for(app, clock, "mensilita-residue", date(2026, 3, 10), "H60",
                            date(2026, 9, 25), "Hosting Pro")
-    assert ("Nuovo piano Hosting Pro: € 120,00\nCredito per il piano attuale non usufruito: "
-            "-€ 30,00\nImponibile: € 90,00\nIVA 22%: € 19,80\nTotale: € 109,80\n"
+    assert ("Nuovo piano Hosting Pro per un anno da oggi: € 120,00\n"
+            "Credito per 6 mensilità non usufruite del piano attuale: -€ 30,00\n"
+            "Imponibile: € 90,00\nIVA 22%: € 19,80\nTotale: € 109,80\n"
             "Nuova scadenza: 10 marzo 2027") in text
 
 
@@ -439,7 +440,8 @@ async def test_example_3_last_days_through_the_chat(app: Sportello, clock) -> No
 async def test_example_4_through_the_chat(app: Sportello, clock) -> None:
     text = await quote_for(app, clock, "mese-intero", date(2026, 11, 21), "C29",
                            date(2026, 12, 1), "Cloud 99", period_start=date(2026, 11, 1))
-    assert "Credito per il piano attuale non usufruito: -€ 9,67" in text
+    assert "Nuovo piano Cloud 99 per un mese da oggi: € 99,00" in text
+    assert "Rimborso del piano attuale per 10 giorni su 30 non usufruiti: -€ 9,67" in text
     assert "Imponibile: € 89,33" in text and "Nuova scadenza: 21 dicembre 2026" in text
 
 

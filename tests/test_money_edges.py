@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, select
 
 from core.app import Sportello
@@ -352,10 +353,14 @@ async def test_asking_for_an_operator_three_times_opens_one_ticket(demo: Sportel
     assert ticket.context["conversation"][0].startswith("in: /start")
 
 
+@pytest.mark.parametrize("policy", ["mensilita-residue", "pro-rata-giorni", "mesi-arrotondati",
+                                    "mese-intero"])
 async def test_the_dedicated_downgrade_refusal_opens_a_sales_ticket_with_the_service(
-    app: Sportello,
+    app: Sportello, policy: str,
 ) -> None:
-    app.settings = app.settings.model_copy(update={"policy": "mesi-arrotondati"})
+    """Seed 002 whatever the policy: under mensilita-residue it was quoted at € 1.317,60 and
+    payable, under pro-rata-giorni and mese-intero confirmed at € 0,00."""
+    app.settings = app.settings.model_copy(update={"policy": policy})
     ids = await seed(app, [svc("srv1", "DED2", date(2027, 6, 1))])
     chat = await Chat.open(app, await customer_id(app, "C001"))
     await chat.press("Upgrade / cambio piano")

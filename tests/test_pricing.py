@@ -171,11 +171,15 @@ def test_example_3_under_15_days_free_but_renewal_required(today: date) -> None:
     assert quote.new_expiry == date(2027, 12, 31)
 
 
-def test_mesi_arrotondati_refuses_dedicated_downgrade() -> None:
+@pytest.mark.parametrize("policy", ["mensilita-residue", "pro-rata-giorni", "mesi-arrotondati",
+                                    "mese-intero"])
+def test_a_dedicated_server_is_never_downgraded(policy: str) -> None:
+    """Seed 002 is a rule of the product, not of one policy: under mensilita-residue the
+    downgrade used to be quoted (and payable), under the others confirmed for free."""
     svc = service(plan("DED2", "2400", "dedicato"), date(2026, 6, 1), date(2027, 6, 1))
-    with pytest.raises(ChangeNotAllowed):
-        change_quote("mesi-arrotondati", date(2026, 11, 21), svc,
-                     plan("DED1", "1200", "dedicato"), VAT)
+    with pytest.raises(ChangeNotAllowed) as refused:
+        change_quote(policy, date(2026, 11, 21), svc, plan("DED1", "1200", "dedicato"), VAT)
+    assert refused.value.facts["reason"] == "dedicated_downgrade"
 
 
 def test_mesi_arrotondati_allows_dedicated_upgrade() -> None:
@@ -221,6 +225,89 @@ def test_mese_intero_refund_capped_by_what_was_paid() -> None:
     quote = change_quote("mese-intero", date(2026, 11, 21), svc, CLOUD99, VAT)
     assert amounts(quote)["credit"] == D("0.00")
     assert quote.subtotal == D("99.00")
+
+
+# --- worked example 6: monthly plans under every policy ------------------------------------
+
+MONTHLY = service(CLOUD29, date(2026, 11, 1), date(2026, 12, 1))
+
+
+def test_example_6_monthly_mensilita_residue_charges_one_month_of_the_new_plan() -> None:
+    """Not twelve months: a monthly plan's period is a month (was € 1.188,00, one year)."""
+    quote = change_quote("mensilita-residue", date(2026, 11, 21), MONTHLY, CLOUD99, VAT)
+    assert amounts(quote) == {"debit": D("99.00"), "credit": D("0.00")}
+    assert (quote.subtotal, quote.total) == (D("99.00"), D("120.78"))
+    assert quote.new_expiry == date(2026, 12, 21)
+    assert quote.lines[0].detail["months"] == 1
+
+
+def test_example_6_monthly_pro_rata_giorni_prices_the_monthly_difference() -> None:
+    quote = change_quote("pro-rata-giorni", date(2026, 11, 21), MONTHLY, CLOUD99, VAT)
+    assert quote.subtotal == D("23.33")  # (99 - 29) x 10 / 30
+    assert amounts(quote) == {"debit": D("33.00"), "credit": D("-9.67")}
+    assert quote.new_expiry == date(2026, 12, 1)  # no near-expiry rule for monthly plans
+
+
+def test_monthly_mesi_arrotondati_under_15_days_is_free_with_the_renewal_now() -> None:
+    quote = change_quote("mesi-arrotondati", date(2026, 11, 21), MONTHLY, CLOUD99, VAT)
+    assert quote.renewal_required
+    assert amounts(quote) == {"upgrade": D("0.00"), "renewal": D("99.00")}
+    assert quote.new_expiry == date(2027, 1, 1)  # one month of the new plan from expiry
+
+
+def test_monthly_mesi_arrotondati_a_whole_month_left_is_one_monthly_difference() -> None:
+    svc = service(CLOUD29, date(2026, 11, 1), date(2026, 12, 1))
+    quote = change_quote("mesi-arrotondati", date(2026, 11, 1), svc, CLOUD99, VAT)
+    assert quote.subtotal == D("70.00") and not quote.renewal_required
+
+
+def test_monthly_mese_intero_is_worked_example_4() -> None:
+    quote = change_quote("mese-intero", date(2026, 11, 21), MONTHLY, CLOUD99, VAT)
+    assert quote.subtotal == D("89.33") and quote.new_expiry == date(2026, 12, 21)
+
+
+def test_monthly_mensilita_residue_with_whole_months_left_credits_them() -> None:
+    """A quarterly plan (3 months) with two whole months left: 2 x 90/3 credited."""
+    q90, q180 = plan("Q90", "90", "cloud", months=3), plan("Q180", "180", "cloud", months=3)
+    svc = service(q90, date(2026, 11, 10), date(2027, 2, 10))
+    quote = change_quote("mensilita-residue", date(2026, 12, 5), svc, q180, VAT)
+    assert amounts(quote) == {"debit": D("180.00"), "credit": D("-60.00")}
+    assert quote.new_expiry == date(2027, 3, 5)
+
+
+def test_yearly_to_monthly_upgrade_buys_the_months_the_credit_covers() -> None:
+    """The credit of a yearly plan (6 unused months of € 50) is worth more than one month
+    of the new plan: the upgrade buys whole months until it is used, nothing is forfeited."""
+    yearly, monthly = plan("Y600", "600", "cloud"), plan("M99", "99", "cloud", months=1)
+    svc = service(yearly, date(2026, 5, 21), date(2027, 5, 21))
+    quote = change_quote("mensilita-residue", date(2026, 11, 21), svc, monthly, VAT)
+    assert amounts(quote) == {"debit": D("396.00"), "credit": D("-300.00")}
+    assert quote.forfeited_credit == D("0.00")
+    assert quote.new_expiry == date(2027, 3, 21)  # four months of the new plan
+
+
+# --- pro-rata-giorni: a downgrade near expiry needs the new plan renewed (seed 001) --------
+
+def test_pro_rata_downgrade_near_expiry_offers_the_renewal_in_the_same_order() -> None:
+    big, small = plan("H120", "120"), plan("H60", "60", fee="15")
+    svc = service(big, date(2026, 1, 1), date(2027, 1, 1))
+    alone = change_quote("pro-rata-giorni", date(2026, 11, 21), svc, small, VAT)
+    assert alone.renewal_offered and not alone.renewal_included
+    assert amounts(alone) == {"change_fee": D("15.00")}
+    both = change_quote("pro-rata-giorni", date(2026, 11, 21), svc, small, VAT,
+                        with_renewal=True)
+    assert both.renewal_included
+    assert amounts(both) == {"change_fee": D("15.00"), "renewal": D("60.00")}
+    assert both.new_expiry == date(2028, 1, 1)
+    assert Quote.from_dict(both.to_dict()) == both
+
+
+def test_pro_rata_downgrade_far_from_expiry_offers_no_renewal() -> None:
+    big, small = plan("H120", "120"), plan("H60", "60", fee="15")
+    svc = service(big, date(2026, 1, 1), date(2027, 1, 1))
+    quote = change_quote("pro-rata-giorni", date(2026, 7, 2), svc, small, VAT,
+                         with_renewal=True)
+    assert not quote.renewal_offered and amounts(quote) == {"change_fee": D("15.00")}
 
 
 # --- zero prices, refusals, renewals -------------------------------------------------------

@@ -70,16 +70,20 @@ class Services(AppBase):
             return self._view(ctx, service, plans.get(service.pending_plan_id))
         return await self._read(work)
 
-    def _view(self, ctx: Ctx, service: Service, pending: str | None = None) -> ServiceView:
+    def _view(self, ctx: Ctx, service: Service,
+              pending: tuple[str, str] | None = None) -> ServiceView:
         return service_view(service, ctx.today, ctx.settings.recovery_days,
                             max(ctx.settings.reminder_days, default=30), pending)
 
-    async def _plan_codes(self, ctx: Ctx, ids: set[int | None]) -> dict[int | None, str]:
+    async def _plan_codes(self, ctx: Ctx,
+                          ids: set[int | None]) -> dict[int | None, tuple[str, str]]:
+        """Code and name of each plan id."""
         wanted = {i for i in ids if i is not None}
         if not wanted:
             return {}
-        rows = await ctx.session.execute(select(Plan.id, Plan.code).where(Plan.id.in_(wanted)))
-        return dict(rows.all())
+        rows = await ctx.session.execute(
+            select(Plan.id, Plan.code, Plan.name).where(Plan.id.in_(wanted)))
+        return {plan_id: (code, name) for plan_id, code, name in rows.all()}
 
     async def change_options(self, customer_id: int, service_id: int) -> list[Plan]:
         """The plans this service may move to (its catalogue transitions)."""

@@ -10,6 +10,7 @@ from handlers.flow import Flow
 from handlers.flows import pay
 from handlers.flows.common import conversation_lines, menu_button
 from handlers.i18n import t
+from handlers.quote_text import billed, option_line
 from handlers.router import Routed, fold, words
 
 flow = Flow("change_plan")
@@ -45,10 +46,24 @@ async def options(turn: Turn, params: dict[str, Any]) -> None:
         turn.say(t("change-no-options", name=view.name),
                  turn.btn(t("btn-ticket"), "operator.open"), menu_button(turn))
         return
-    rows = [[turn.btn(t("change-option", plan=p.name, price=p.price * 12 / p.period_months),
-                      "change.quote", sid=view.id, plan=p.code)] for p in plans]
-    turn.say(t("change-options", name=view.name, plan=view.plan_name, price=view.annual_price),
-             *rows, [menu_button(turn)])
+    # Its own category first (other hostings), then the others (only the domain).
+    categories = sorted(dict.fromkeys(p.category for p in plans),
+                        key=lambda c: c != view.category)
+    chosen = str(params.get("cat") or "")
+    if len(categories) > 1 and chosen not in categories:
+        # Seed 001: the categories first (other hostings, or only the domain), then plans.
+        rows = [[turn.btn(t(f"category-{c}"), "change.for", sid=view.id, cat=c)]
+                for c in categories]
+        turn.say(t("change-categories", name=view.name, plan=view.plan_name,
+                   price=billed(view.price, view.period_months)), *rows, [menu_button(turn)])
+        return
+    shown = [p for p in plans if p.category == chosen] if chosen in categories else plans
+    rows = [[turn.btn(t("change-option", **option_line(p)), "change.quote", sid=view.id,
+                      plan=p.code)] for p in shown]
+    back = ([turn.btn(t("btn-back"), "change.for", sid=view.id)]
+            if len(categories) > 1 else [])
+    turn.say(t("change-options", name=view.name, plan=view.plan_name,
+               price=billed(view.price, view.period_months)), *rows, [*back, menu_button(turn)])
 
 
 def _names(plan_name: str, text: str) -> bool:
@@ -61,7 +76,8 @@ def _names(plan_name: str, text: str) -> bool:
 
 @flow.action("change.quote")
 async def quote(turn: Turn, params: dict[str, Any]) -> None:
-    found = await turn.app.quote_change(turn.customer_id, int(params["sid"]), str(params["plan"]))
+    found = await turn.app.quote_change(turn.customer_id, int(params["sid"]), str(params["plan"]),
+                                        with_renewal=bool(params.get("renew")))
     await pay.offer(turn, found)
 
 

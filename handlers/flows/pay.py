@@ -10,9 +10,10 @@ from datetime import date
 from typing import Any
 
 from core.errors import QuoteExpired
-from core.pricing import FREE_UPGRADE_DAYS, Quote
+from core.pricing import Quote
 from core.states import PAYMENT_METHODS
 from core.views import CheckoutResult, OrderView, PaymentInstructions
+from handlers import quote_text
 from handlers.engine import Turn
 from handlers.flow import Flow
 from handlers.flows.common import abort_button, menu_button, stale, vat_percent
@@ -52,49 +53,27 @@ async def change_lines(turn: Turn, quote: Quote) -> list[str]:
     assert quote.service_id is not None
     view = await turn.app.get_service(turn.customer_id, quote.service_id)
     options = {p.code: p for p in await turn.app.change_options(turn.customer_id, view.id)}
-    target = options.get(quote.to_plan or "")
-    lines = [t("quote-change-title", service=view.name, **{"from": view.plan_name},
-               to=target.name if target else quote.to_plan,
-               price=target.price * 12 / target.period_months if target else 0)]
-    for line in quote.lines:
-        if line.kind == "debit" and line.amount:
-            lines.append(t("quote-debit", plan=target.name if target else "", amount=line.amount))
-        elif line.kind == "credit" and line.amount:
-            lines.append(t("quote-credit", amount=line.amount))
-        elif line.kind == "change_fee":
-            lines.append(t("quote-fee", amount=line.amount))
-        elif line.kind == "upgrade":
-            lines.append(t("quote-upgrade-free"))
-        elif line.kind == "renewal":
-            lines.append(t("quote-renewal-included", amount=line.amount,
-                           to=date.fromisoformat(line.detail["period_to"])))
-    return lines
+    return quote_text.change_lines(quote, view.name, view.plan_name,
+                                   options.get(quote.to_plan or ""))
 
 
 def change_footer(quote: Quote, current_expiry: date) -> list[str]:
-    lines = []
-    if quote.effective_on and quote.effective_on > quote.computed_for:
-        lines.append(t("quote-effective", date=quote.effective_on))
-    elif quote.new_expiry and quote.new_expiry != current_expiry:
-        lines.append(t("quote-new-expiry", date=quote.new_expiry))
-    else:
-        lines.append(t("quote-expiry-unchanged", date=current_expiry))
-    if quote.renewal_required:
-        lines.append(t("quote-renewal-required", days=FREE_UPGRADE_DAYS))
-    if quote.forfeited_credit:
-        lines.append(t("quote-forfeited", amount=quote.forfeited_credit))
-    if quote.removed:
-        lines.append(t("quote-removed-title"))
-        for item in quote.removed:
-            label = f"limit-{item.key}"
-            what = t(label) if has(label) else item.key
-            if item.kind == "limit":
-                lines.append(t("quote-removed-limit", what=what, current=item.current,
-                               allowed=item.allowed))
-            else:
-                lines.append(t("quote-removed-feature", what=what))
-        lines.append(t("quote-removed-hint"))
-    lines.append(t("quote-valid"))
+    return quote_text.change_footer(quote, current_expiry, _removed_lines(quote))
+
+
+def _removed_lines(quote: Quote) -> list[str]:
+    if not quote.removed:
+        return []
+    lines = [t("quote-removed-title")]
+    for item in quote.removed:
+        label = f"limit-{item.key}"
+        what = t(label) if has(label) else item.key
+        if item.kind == "limit":
+            lines.append(t("quote-removed-limit", what=what, current=item.current,
+                           allowed=item.allowed))
+        else:
+            lines.append(t("quote-removed-feature", what=what))
+    lines.append(t("quote-removed-hint"))
     return lines
 
 
@@ -104,11 +83,17 @@ async def offer(turn: Turn, quote: Quote, intro: str | None = None) -> None:
     text = await describe(turn, quote)
     if intro:
         text = f"{intro}\n\n{text}"
+    extra = []
+    if quote.renewal_offered and not quote.renewal_included:
+        extra.append([turn.btn(t("btn-add-renewal"), "change.quote", sid=quote.service_id,
+                               plan=quote.to_plan, renew=1)])
     if quote.total == 0:
-        turn.say(text, [turn.btn(t("btn-confirm-free"), "pay.free")], abort_button(turn))
+        turn.say(text, [turn.btn(t("btn-confirm-free"), "pay.free")], *extra,
+                 abort_button(turn))
         return
     methods = [turn.btn(t(f"method-{m}"), "pay.method", method=m) for m in PAYMENT_METHODS]
-    turn.say(f"{text}\n\n{t('pay-choose')}", methods[:2], methods[2:], abort_button(turn))
+    turn.say(f"{text}\n\n{t('pay-choose')}", methods[:2], methods[2:], *extra,
+             abort_button(turn))
 
 
 @flow.action("pay.method")
@@ -268,7 +253,7 @@ async def applied_lines(turn: Turn, lines: Any) -> list[str]:
         elif line.kind in ("debit", "change_fee", "upgrade") and detail.get("to_plan"):
             effective = date.fromisoformat(detail["effective_on"])
             if view.pending_plan_code and effective > turn.app.clock.today():
-                result.append(t("pay-scheduled", name=view.name, plan=view.pending_plan_code,
+                result.append(t("pay-scheduled", name=view.name, plan=view.pending_plan_name,
                                 date=effective))
             else:
                 result.append(t("pay-changed", name=view.name, plan=view.plan_name))

@@ -10,6 +10,7 @@ from handlers.engine import Turn
 from handlers.flow import Flow
 from handlers.flows.common import menu_button
 from handlers.i18n import days_list, t
+from handlers.quote_text import billed
 from handlers.router import Routed
 
 flow = Flow("products")
@@ -18,7 +19,8 @@ PAGE = 8  # services per message: well within Telegram's 4,096 characters
 
 
 def line(view: ServiceView) -> str:
-    return t("products-line", name=view.name, plan=view.plan_name, price=view.annual_price,
+    return t("products-line", name=view.name, plan=view.plan_name,
+             price=billed(view.price, view.period_months),
              expiry=view.expires_on, mode=t(f"renewal_mode-{view.renewal_mode}"),
              state=t(f"state-{view.state}"))
 
@@ -63,8 +65,8 @@ async def detail(turn: Turn, params: dict[str, Any]) -> None:
     view = await turn.app.get_service(turn.customer_id, int(params["sid"]))
     turn.leave()
     text = [t("product-detail", name=view.name, plan=view.plan_name,
-              category=t(f"category-{view.category}"), price=view.price,
-              months=view.period_months, annual=view.annual_price, expiry=view.expires_on,
+              category=t(f"category-{view.category}"),
+              price=billed(view.price, view.period_months), expiry=view.expires_on,
               mode=t(f"renewal_mode-{view.renewal_mode}"), state=t(f"state-{view.state}"))]
     days = -view.days_left
     if view.state == "in_scadenza":  # within the reminder window (SPORTELLO_REMINDER_DAYS)
@@ -80,7 +82,7 @@ async def detail(turn: Turn, params: dict[str, Any]) -> None:
         text.append(t("product-detail-suspended"))
     if view.pending_plan_code and view.pending_change_on:
         text.append(t("product-detail-pending-change", date=view.pending_change_on,
-                      plan=view.pending_plan_code))
+                      plan=view.pending_plan_name))
     rows = [[button] for button in action_buttons(turn, view)]
     rows.append([turn.btn(t("btn-all-products"), "products.list"), menu_button(turn)])
     turn.say("\n".join(text), *rows)

@@ -70,17 +70,13 @@ products-title = I miei prodotti
 products-empty = Non hai servizi attivi.
 products-lapsed-title = Prodotti scaduti o disdetti
 products-line = • { $name } · { $plan }
-    {"  "}{ $price }/anno + IVA · Scadenza { $expiry } · Rinnovo { $mode } · { $state }
+    {"  "}{ $price } + IVA · Scadenza { $expiry } · Rinnovo { $mode } · { $state }
 products-page = Pagina { $page } di { $pages }
 products-pick = Scegli un servizio per vedere cosa puoi fare.
 product-detail =
     { $name }
     Piano: { $plan } ({ $category })
-    Costo: { $price } ogni { $months ->
-        [one] mese
-        [12] anno
-       *[other] { $months } mesi
-    } + IVA ({ $annual }/anno)
+    Costo: { $price } + IVA
     Scadenza: { $expiry }
     Rinnovo: { $mode }
     Stato: { $state }
@@ -99,7 +95,7 @@ product-detail-expired-late = Scaduto da { $days ->
     }: il recupero richiede l'intervento del supporto.
 product-detail-cancelled = Disdetto: resta attivo fino { AL($expiry) }; puoi ancora recuperarlo fino { AL($until) }.
 product-detail-suspended = Sospeso per una fattura non saldata: pagala da Ordini e fatture per riattivarlo.
-product-detail-pending-change = { DAL($date) } passerà al piano { $plan }.
+product-detail-pending-change = Passerà al piano { $plan } { DAL($date) }.
 btn-renew-now = Rinnova ora
 btn-mode-auto = Rinnovo: passa ad Automatico
 btn-mode-manual = Rinnovo: passa a Su richiesta
@@ -134,11 +130,10 @@ renew-review-line = • { $name }: { $amount } + IVA, { DAL($from) } { AL($to) }
 quote-subtotal = Imponibile: { $amount }
 quote-vat = IVA { $rate }%: { $amount }
 quote-total = Totale: { $amount }
-quote-change-title = Cambio di { $service }: da { $from } a { $to } ({ $price }/anno + IVA)
-quote-debit = Nuovo piano { $plan }: { $amount }
+quote-change-title = Cambio di { $service }: da { $from } a { $to } ({ $price } + IVA)
 quote-credit = Credito per il piano attuale non usufruito: { $amount }
 quote-fee = Costo una tantum di cambio piano: { $amount }
-quote-upgrade-free = Upgrade fino alla scadenza: gratuito
+quote-upgrade-free = Upgrade fino alla scadenza: gratuito (meno di { $days } giorni alla scadenza, rinnovo richiesto)
 quote-renewal-included = Rinnovo con il nuovo piano fino { AL($to) }: { $amount }
 quote-new-expiry = Nuova scadenza: { $date }
 quote-expiry-unchanged = La scadenza resta { IL($date) }.
@@ -235,8 +230,8 @@ recover-ticket = { $name } è scaduto da { $days ->
 
 change-pick = Di quale servizio vuoi cambiare piano?
 change-none = Non hai servizi attivi di cui cambiare piano.
-change-options = Piani disponibili per { $name } (ora { $plan }, { $price }/anno + IVA):
-change-option = { $plan } · { $price }/anno + IVA
+change-options = Piani disponibili per { $name } (ora { $plan }, { $price } + IVA):
+change-option = { $plan } · { $price } + IVA
 change-no-options = Per { $name } non ci sono altri piani disponibili. Vuoi chiedere al supporto?
 btn-sales-ticket = Apri ticket commerciale
 change-sales-opened = Ho aperto il ticket n. { $ticket } per l'ufficio commerciale: ti risponderemo qui.

@@ -2,9 +2,9 @@
 
 cli-demo-loaded = Dati dimostrativi caricati: { $plans } piani, { $customers } clienti, { $services } servizi.
 cli-demo-customer = Cliente { $code } · { $name }
-cli-demo-service = { $name } · { $plan } · { $price }/anno IVA esclusa · Scadenza { $expiry } · Rinnovo { $mode } · { $state }
+cli-demo-service = { $name } · { $plan } · { $price } IVA esclusa · Scadenza { $expiry } · Rinnovo { $mode } · { $state }
 cli-demo-lapsed_title = Prodotti scaduti o disdetti
-cli-demo-today = Oggi è { IL($today) }. Politica di cambio piano: { $policy }.
+cli-demo-today = Oggi è { IL($today) }. Politica di cambio piano predefinita: { $policy }.
 
 cli-import-ok = Importati { $plans ->
     [one] 1 piano
