@@ -25,9 +25,9 @@ def plan(code: str, price: Decimal, months: int) -> PlanTerms:
 
 @st.composite
 def situations(draw):  # type: ignore[no-untyped-def]
-    months = draw(st.sampled_from([1, 12]))
+    months = draw(st.sampled_from([1, 3, 12]))
     old = plan("OLD", draw(prices), months)
-    new = plan("NEW", draw(prices), months)
+    new = plan("NEW", draw(prices), draw(st.sampled_from([1, 3, 12])))
     assume(old.price != new.price)
     start = draw(st.dates(date(2025, 1, 1), date(2028, 12, 1)))
     expiry = add_months(start, months)
@@ -51,6 +51,8 @@ def test_quote_adds_up_and_upgrades_never_pay_back(case, policy: str) -> None:
     credits = -sum((ln.amount for ln in quote.lines if ln.kind == "credit"), Decimal(0))
     debits = sum((ln.amount for ln in quote.lines if ln.kind != "credit"), Decimal(0))
     assert credits <= debits  # a credit only reduces what is due
+    if quote.direction == "upgrade" and policy == "mensilita-residue":
+        assert quote.forfeited_credit == 0  # an upgrade buys the periods its credit covers
 
 
 @settings(max_examples=300, deadline=None)
