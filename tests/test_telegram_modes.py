@@ -94,7 +94,7 @@ async def test_sportello_run_process_with_logs_free_of_secrets(tmp_path: Path) -
         fake.press(MARIO, review, "Carta di credito")
         chosen = await fake.wait_for(MARIO.id, "Metodo scelto")
         chosen = await fake.accept_terms(MARIO, chosen)
-    fake.press(MARIO, chosen, "Procedi al pagamento")
+        fake.press(MARIO, chosen, "Procedi al pagamento")
         await fake.wait_for(MARIO.id, "<invoice>")
     finally:
         process.send_signal(signal.SIGTERM)
