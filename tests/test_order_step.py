@@ -301,3 +301,20 @@ async def test_a_renewal_priced_on_a_change_no_longer_scheduled_is_void(
     registered = await app.register_payment(order.reference, D("35.38"), "anna",
                                             bank_ref="CRO-8")
     assert registered.outcome == "unapplied" and registered.order.status == "void"
+
+
+async def test_a_recovery_picks_its_durata_too(app: Sportello, clock: FixedClock) -> None:
+    ids = await seed(app, [svc("rossipizzeria.it", "DOM", date(2026, 11, 16),
+                               status="scaduto")])
+    chat = await chat_for(app)
+    await chat.press("Recupera prodotto")
+    await chat.press("rossipizzeria.it")
+    assert "2 anni" in chat.labels
+    summary = await chat.press("2 anni")
+    assert "€ 19,80 + IVA, dal 16 novembre 2026 al 16 novembre 2028" in summary
+    await chat.press("Carta di credito")
+    await chat.press("Procedi al pagamento")
+    assert "Pagamento riuscito: € 24,16" in await chat.say("4242 4242 4242 4242")
+    service = await row(app, Service, id=ids["rossipizzeria.it"])
+    assert (service.status, service.expires_on) == (  # type: ignore[attr-defined]
+        "attivo", date(2028, 11, 16))
