@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -40,8 +41,17 @@ from core.models import (
     Service,
 )
 from core.money import vat_of
-from core.pricing import PlanTerms, Quote, ServiceTerms, change_quote, renewal_quote
+from core.pricing import (
+    PlanTerms,
+    Quote,
+    RenewalChoice,
+    ServiceTerms,
+    change_quote,
+    renewal_choices,
+    renewal_quote,
+)
 from core.states import ATTIVO, DISDETTO, SCADUTO, SOSPESO, recovery_deadline
+from core.terms import TermsAcceptance, check_current
 from core.views import OrderView, order_view
 
 RENEWABLE = (ATTIVO, DISDETTO, SCADUTO)
@@ -53,6 +63,7 @@ def plan_terms(plan: Plan, policy: str | None = None) -> PlanTerms:
         period_months=plan.period_months, change_fee=plan.change_fee,
         limits={k: int(v) for k, v in (plan.limits or {}).items()},
         features=tuple(plan.features or ()), policy=policy or plan.policy,
+        durations=tuple(int(m) for m in plan.durations or ()),
     )
 
 
@@ -65,12 +76,15 @@ async def policy_for(ctx: Ctx, plan: Plan) -> str:
     return by_category or ctx.settings.policy
 
 
-def service_terms(service: Service) -> ServiceTerms:
+def service_terms(service: Service, pending_plan: PlanTerms | None = None) -> ServiceTerms:
+    """`pending_plan`: the plan of a change scheduled for the period end (renewals need it)."""
     return ServiceTerms(
         id=service.id, customer_id=service.customer_id, name=service.name,
         plan=plan_terms(service.plan), period_start=service.period_start,
         expires_on=service.expires_on, paid_for_period=service.paid_for_period,
         usage={k: int(v) for k, v in (service.usage or {}).items()},
+        pending_plan=pending_plan, pending_change_on=service.pending_change_on,
+        renewal_mode=service.renewal_mode, renewal_months=service.renewal_months,
     )
 
 
@@ -108,13 +122,17 @@ async def save_quote(ctx: Ctx, quote: Quote) -> Quote:
     return quote
 
 
-async def quote_renewal(ctx: Ctx, customer_id: int, service_ids: list[int]) -> Quote:
+async def quote_renewal(ctx: Ctx, customer_id: int, service_ids: list[int],
+                        choices: dict[int, RenewalChoice] | None = None) -> Quote:
+    """The renewal cart, with the Durata and automatic renewal chosen per service."""
     services = []
     for service_id in dict.fromkeys(service_ids):  # a cart lists each service once
         service = await own_service(ctx, customer_id, service_id)
         check_renewable(service, ctx.today, ctx.settings.recovery_days)
-        services.append(service_terms(service))
-    quote = renewal_quote(ctx.today, customer_id, services, ctx.settings.vat_rate)
+        pending = (await ctx.session.get(Plan, service.pending_plan_id)
+                   if service.pending_plan_id is not None else None)
+        services.append(service_terms(service, plan_terms(pending) if pending else None))
+    quote = renewal_quote(ctx.today, customer_id, services, ctx.settings.vat_rate, choices)
     return await save_quote(ctx, quote)
 
 
@@ -156,6 +174,11 @@ async def _still_as_quoted(ctx: Ctx, quote: Quote) -> bool:
             service = await ctx.session.get(Service, item["service_id"])
             if service is None or service.expires_on.isoformat() != item["period_from"]:
                 return False
+            # Its plan as quoted, or the scheduled plan the renewal is priced on (applied
+            # by the sweep meanwhile).
+            if service.plan.code not in (item.get("bound_plan", service.plan.code),
+                                         item["plan_code"]):
+                return False
             if service.status not in RENEWABLE:
                 return False
         return True
@@ -167,14 +190,27 @@ async def requote(ctx: Ctx, quote: Quote) -> Quote:
     """The same request computed again for today."""
     if quote.kind == "renewal":
         ids = [item["service_id"] for item in quote.renewals]
-        return await quote_renewal(ctx, quote.customer_id, ids)
+        try:
+            return await quote_renewal(ctx, quote.customer_id, ids, renewal_choices(quote))
+        except NotAllowed as refused:
+            if refused.facts.get("reason") != "duration_not_offered":
+                raise
+            return await quote_renewal(ctx, quote.customer_id, ids)  # the plan changed
     assert quote.service_id is not None and quote.to_plan is not None
     return await quote_change(ctx, quote.customer_id, quote.service_id, quote.to_plan,
                               with_renewal=quote.renewal_included)
 
 
-async def order_from_quote(ctx: Ctx, customer_id: int, quote_id: str, method: str) -> Order:
-    """The order that executes `quote_id`: new, or the one already made from it."""
+async def order_from_quote(ctx: Ctx, customer_id: int, quote_id: str, method: str,
+                           terms: TermsAcceptance | None = None) -> Order:
+    """The order that executes `quote_id`: new, or the one already made from it.
+
+    `terms`: the customer's acceptance of the general conditions, recorded on the order
+    (the chat never places an order without it); the order also records who placed it
+    (`customer:<id>`, or `support:<name>` for support acting on the customer's behalf).
+    """
+    if terms is not None:
+        check_current(terms, ctx.settings.terms_version)
     quote = await load_quote(ctx, customer_id, quote_id)
     existing = (await ctx.session.execute(
         select(Order).where(Order.quote_id == quote_id))).scalar_one_or_none()
@@ -186,7 +222,9 @@ async def order_from_quote(ctx: Ctx, customer_id: int, quote_id: str, method: st
     order = Order(
         customer_id=customer_id, kind=quote.kind, status="pending", method=method,
         quote_id=quote.id, subtotal=quote.subtotal, vat=quote.vat, total=quote.total,
-        created_on=ctx.today,
+        created_on=ctx.today, placed_by=f"{ctx.actor.kind}:{ctx.actor.id}"[:64],
+        terms_version=terms.version if terms else None,
+        terms_accepted_at=terms.accepted_at if terms else None,
     )
     ctx.session.add(order)
     await ctx.session.flush()
@@ -215,7 +253,8 @@ async def order_from_quote(ctx: Ctx, customer_id: int, quote_id: str, method: st
     for service_id, period_from in renewals:
         await _claim(ctx, service_id, date.fromisoformat(period_from), order.id)
     await ctx.audit("order", order.id, "created", quote_id=quote.id, method=method,
-                    total=quote.total)
+                    total=quote.total, terms_version=order.terms_version,
+                    terms_accepted_at=order.terms_accepted_at)
     return order
 
 
@@ -325,8 +364,17 @@ async def _apply_line(ctx: Ctx, order: Order, line: OrderLine) -> bool:
         values = dict(expires_on=end, period_start=start, status=ATTIVO,
                       paid_for_period=line.amount, cancellation_reason=None,
                       cancelled_on=None, suspended_on=None)
-        if order.kind == "change":
+        if order.kind == "change" or detail.get("scheduled_change"):
+            # A renewal priced on the downgrade scheduled for the period end (seed 004)
+            # makes the change now: nothing is left scheduled.
             values["plan_id"] = line.plan_id
+        if detail.get("scheduled_change"):
+            values.update(pending_plan_id=None, pending_change_on=None)
+        if "auto_renew" in detail:  # the order summary's «Rinnovo automatico» (seed 002)
+            values.update(renewal_mode="automatico" if detail["auto_renew"] else "su_richiesta",
+                          renewal_months=detail["months"] if detail["auto_renew"] else None)
+        old_mode = (await ctx.session.execute(select(Service.renewal_mode, Service.plan_id)
+                    .where(Service.id == line.service_id))).one_or_none()
         done = await ctx.session.execute(
             update(Service).where(Service.id == line.service_id, Service.expires_on == start,
                                   Service.status.in_(settlement.RENEWAL_APPLIES))
@@ -334,7 +382,8 @@ async def _apply_line(ctx: Ctx, order: Order, line: OrderLine) -> bool:
         )
         if _rows_changed(done) == 1:
             await ctx.audit("service", line.service_id, "renewed", order_id=order.id,
-                            period_from=start, period_to=end)
+                            period_from=start, period_to=end, months=detail.get("months"))
+            await _audit_choices(ctx, order, line, old_mode)
         return _rows_changed(done) == 1
     if line.kind in ("debit", "change_fee", "upgrade"):
         return await _apply_change(ctx, order, line)
@@ -343,6 +392,23 @@ async def _apply_line(ctx: Ctx, order: Order, line: OrderLine) -> bool:
 
         return await apply_restoration(ctx, order, line)
     return True  # credit lines travel with their debit line
+
+
+async def _audit_choices(ctx: Ctx, order: Order, line: OrderLine, old: Any) -> None:
+    """Audit what a renewal changed besides the period: the renewal mode and frequency
+    chosen in the order summary, the scheduled plan change made with it."""
+    detail = line.detail or {}
+    if old is None:
+        return
+    old_mode, old_plan = old
+    new_mode = "automatico" if detail.get("auto_renew") else "su_richiesta"
+    if "auto_renew" in detail and (new_mode != old_mode or detail["auto_renew"]):
+        await ctx.audit("service", line.service_id, "renewal_mode", order_id=order.id,
+                        old=old_mode, new=new_mode,
+                        months=detail["months"] if detail["auto_renew"] else None)
+    if detail.get("scheduled_change") and old_plan != line.plan_id:
+        await ctx.audit("service", line.service_id, "plan_changed", order_id=order.id,
+                        from_plan=detail.get("from_plan"), to_plan=detail["to_plan"])
 
 
 async def _apply_change(ctx: Ctx, order: Order, line: OrderLine) -> bool:

@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     bank_holder: str = "Sportello Hosting S.r.l."
     postal_account: str = "000012345678"
     paypal_address: str = "pagamenti@sportello.example"
+    # The general conditions of contract every customer order accepts (seed 002): where the
+    # customer reads them, and the version recorded on the order with the time of acceptance.
+    terms_url: str = "https://sportello.example/condizioni-generali"
+    terms_version: str = Field(default="2026-01", min_length=1, max_length=32)
     # Telegram
     bot_token: SecretStr | None = None
     bot_username: str | None = None  # for the t.me deep link printed by `sportello link`

@@ -118,12 +118,21 @@ class PlanIn(_Strict):
     features: list[Code] = Field(default_factory=list)
     changes_to: list[Code] = Field(default_factory=list)
     policy: Policy | None = None  # None: the category's policy, else the setting
+    # The durations in months an order may buy (Durata); omitted: by category and period
+    # (`core.pricing.durations`).
+    durations: list[Annotated[int, Field(ge=1, le=120)]] | None = Field(
+        default=None, min_length=1, max_length=12)
 
     @field_validator("price", "change_fee", mode="before")
     @classmethod
     def _no_float(cls, value: Any) -> Any:
         # YAML turns 60.00 into a float; going through str keeps the written digits.
         return str(value) if isinstance(value, float | int) else value
+
+    @field_validator("durations")
+    @classmethod
+    def _distinct(cls, value: list[int] | None) -> list[int] | None:
+        return sorted(set(value)) if value is not None else None
 
 
 class CustomerIn(_Strict):
@@ -419,7 +428,8 @@ def _given(spec: BaseModel, name: str, created: bool) -> bool:
 
 PLAN_FIELDS = (("name", "name"), ("category", "category"), ("price", "price"),
                ("period_months", "period_months"), ("change_fee", "change_fee"),
-               ("limits", "limits"), ("features", "features"), ("policy", "policy"))
+               ("limits", "limits"), ("features", "features"), ("policy", "policy"),
+               ("durations", "durations"))
 CUSTOMER_FIELDS = (("name", "nominativo"), ("email", "email"), ("tax_code", "tax_code"),
                    ("vat_number", "vat_number"), ("preferred_method", "preferred_method"))
 SERVICE_FIELDS = (("started_on", "started_on"), ("renewal", "renewal_mode"),

@@ -37,6 +37,7 @@ from sqlalchemy import (
     Integer,
     String,
     and_,
+    case,
     cast,
     exists,
     func,
@@ -173,7 +174,11 @@ async def _renew_on_sight(ctx: Ctx) -> int:
     rate_bp = int(settings.vat_rate * 10000)
     if Decimal(rate_bp) / 10000 != settings.vat_rate:
         raise ValueError("VAT rate must have at most four decimals")
-    price = type_coerce(Plan.price, BigInteger)
+    # The frequency chosen for the automatic renewal (seed 002), else one plan period; its
+    # price is the list price pro rata of the months, half-up to the cent, in integer cents.
+    months = _renewal_months()
+    period = type_coerce(Plan.period_months, BigInteger)
+    price = ((type_coerce(Plan.price, BigInteger) * months * 2 + period) // (period * 2))
     vat = (price * rate_bp + 5000) // 10000  # half-up to the cent, in integer cents
     due = (
         select(
@@ -236,22 +241,31 @@ async def _renew_on_sight(ctx: Ctx) -> int:
     # Extend by one period from the current expiry: one UPDATE per distinct
     # (expiry, period length), since month arithmetic with clamping is done in Python.
     groups = (await ctx.session.execute(
-        select(Service.expires_on, Plan.period_months).distinct()
+        select(Service.expires_on, months).distinct()
         .join(Plan, Plan.id == Service.plan_id).where(exists().where(moving))
     )).all()
     renewed = 0
-    for old_expiry, months in groups:
+    for old_expiry, length in groups:
         renewed += await _update(
             ctx,
             (Service.expires_on == old_expiry,
-             Service.plan_id.in_(select(Plan.id).where(Plan.period_months == months)),
+             _renewal_months(select(Plan.period_months).where(Plan.id == Service.plan_id)
+                             .scalar_subquery()) == length,
              Service.id.in_(select(Order.source_service_id).where(
                  *new, Order.source_period_from == old_expiry))),
-            period_start=Service.expires_on, expires_on=add_months(old_expiry, months),
-            paid_for_period=select(Plan.price).where(Plan.id == Service.plan_id)
-            .scalar_subquery(),
+            period_start=Service.expires_on, expires_on=add_months(old_expiry, int(length)),
+            paid_for_period=select(Order.subtotal).where(
+                Order.source_service_id == Service.id,
+                Order.source_period_from == old_expiry, *new).scalar_subquery(),
         )
     return renewed
+
+
+def _renewal_months(period: Any = Plan.period_months) -> Any:
+    """Months an on-sight renewal buys: the automatic renewal's chosen frequency, else one
+    `period` of the plan (by default where `Service` and its `Plan` are joined)."""
+    return case((and_(Service.renewal_mode == "automatico", Service.renewal_months.is_not(None)),
+                 Service.renewal_months), else_=period)
 
 
 async def _suspend_unpaid(ctx: Ctx) -> int:

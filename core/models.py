@@ -96,6 +96,8 @@ class Plan(Base):
     limits: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     features: Mapped[list[Any]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Durations (in months) an order may buy; None: the defaults (`core.pricing.durations`).
+    durations: Mapped[list[Any] | None] = mapped_column(JSON)
     # Its own pricing policy (core.policies); None: its category's, else the setting.
     policy: Mapped[str | None] = mapped_column(String(24))
 
@@ -145,6 +147,8 @@ class Service(Base):
     deleted_on: Mapped[date | None] = mapped_column(Date)
     pending_plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
     pending_change_on: Mapped[date | None] = mapped_column(Date)
+    # How many months an automatic renewal buys (chosen in the order); None: one plan period.
+    renewal_months: Mapped[int | None] = mapped_column(Integer)
 
     plan: Mapped[Plan] = relationship(foreign_keys=[plan_id], lazy="joined")
     customer: Mapped[Customer] = relationship(lazy="joined")
@@ -195,6 +199,11 @@ class Order(Base):
     void_reason: Mapped[str | None] = mapped_column(String(32))
     voided_on: Mapped[date | None] = mapped_column(Date)
     voided_by: Mapped[str | None] = mapped_column(String(32))
+    # The order step (migration 0012): the general conditions the customer accepted (their
+    # version, when), and who placed the order (`customer:<id>`, `support:<name>`).
+    terms_version: Mapped[str | None] = mapped_column(String(32))
+    terms_accepted_at: Mapped[datetime | None] = mapped_column(Moment)
+    placed_by: Mapped[str | None] = mapped_column(String(64))
 
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order", lazy="selectin", order_by="OrderLine.id"

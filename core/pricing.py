@@ -62,6 +62,7 @@ class PlanTerms:
     limits: dict[str, int] = field(default_factory=dict)
     features: tuple[str, ...] = ()
     policy: str | None = None  # the plan's own (or its category's) policy, if it names one
+    durations: tuple[int, ...] = ()  # months an order may buy; () = defaults, see durations()
 
     @property
     def annual_price(self) -> Decimal:
@@ -84,6 +85,11 @@ class ServiceTerms:
     expires_on: date
     paid_for_period: Decimal  # ex VAT, what was paid for period_start..expires_on
     usage: dict[str, int] = field(default_factory=dict)
+    # A downgrade scheduled for the period end (`mese-intero`): the next period is on it.
+    pending_plan: PlanTerms | None = None
+    pending_change_on: date | None = None
+    renewal_mode: str = "su_richiesta"
+    renewal_months: int | None = None  # an automatic renewal's frequency, if chosen
 
     @property
     def period_days(self) -> int:
@@ -170,40 +176,103 @@ def _new_id() -> str:
 # --- renewal -------------------------------------------------------------------------------
 
 
-def renewal_terms(service: ServiceTerms) -> tuple[date, date, Decimal]:
-    """One period from the current expiry (also when recovering late): (from, to, price)."""
+DOMAIN_YEARS = 5  # a domain may be renewed for 1 to 5 years
+MONTHLY_DURATIONS = (1, 3, 6, 12)
+
+
+def durations(plan: PlanTerms) -> tuple[int, ...]:
+    """The durations in months an order may buy for `plan`: the catalogue's, else domains 1
+    to 5 years, monthly plans 1, 3, 6 or 12 months, other plans one period."""
+    if plan.durations:
+        return plan.durations
+    if plan.category == "dominio":
+        return tuple(12 * years for years in range(1, DOMAIN_YEARS + 1))
+    if plan.period_months == 1:
+        return MONTHLY_DURATIONS
+    return (plan.period_months,)
+
+
+@dataclass(frozen=True)
+class RenewalChoice:
+    """What the customer picks in the order summary for one service (None: the default)."""
+
+    months: int | None = None
+    auto_renew: bool | None = None
+
+
+def renewal_plan(service: ServiceTerms) -> PlanTerms:
+    """The plan the next period is on: a downgrade scheduled for the end of the current
+    period (seed 004) applies from the renewal, so the renewal is priced on it."""
+    if (service.pending_plan is not None and service.pending_change_on is not None
+            and service.pending_change_on <= service.expires_on):
+        return service.pending_plan
+    return service.plan
+
+
+def default_months(service: ServiceTerms) -> int:
+    """An automatic renewal's own frequency if it is offered, else one plan period."""
+    plan = renewal_plan(service)
+    offered = durations(plan)
+    for months in (service.renewal_months if service.renewal_mode == "automatico" else None,
+                   plan.period_months):
+        if months in offered:
+            return months
+    return offered[0]
+
+
+def renewal_terms(service: ServiceTerms, months: int | None = None) -> tuple[date, date, Decimal]:
+    """`months` (default: `default_months`) from the current expiry, also when recovering
+    late: (from, to, price). The price is the plan's list price for that many months."""
+    plan = renewal_plan(service)
+    months = months or default_months(service)
+    if months not in durations(plan):
+        raise NotAllowed(reason="duration_not_offered", service_id=service.id, months=months)
     start = service.expires_on
-    return start, add_months(start, service.plan.period_months), money(service.plan.price)
+    price = money(plan.price * Decimal(months) / Decimal(plan.period_months))
+    return start, add_months(start, months), price
 
 
 def renewal_quote(
-    today: date, customer_id: int, services: list[ServiceTerms], vat_rate: Decimal
+    today: date, customer_id: int, services: list[ServiceTerms], vat_rate: Decimal,
+    choices: dict[int, RenewalChoice] | None = None,
 ) -> Quote:
-    """A cart: one renewal line per service, each for one billing period."""
+    """A cart: one renewal line per service, each for the Durata chosen (default one period)
+    and with the automatic renewal chosen (default: the service's current mode)."""
     if not services:
         raise NotAllowed(reason="empty_cart")
     lines: list[QuoteLine] = []
     renewals: list[dict[str, Any]] = []
     for service in services:
-        start, end, price = renewal_terms(service)
-        lines.append(
-            QuoteLine(
-                kind="renewal",
-                service_id=service.id,
-                amount=price,
-                plan_code=service.plan.code,
-                detail={"period_from": start.isoformat(), "period_to": end.isoformat(),
-                        "service_name": service.name},
-            )
-        )
+        choice = (choices or {}).get(service.id, RenewalChoice())
+        months = choice.months or default_months(service)
+        start, end, price = renewal_terms(service, months)
+        plan = renewal_plan(service)
+        auto = (service.renewal_mode == "automatico" if choice.auto_renew is None
+                else choice.auto_renew)
+        detail: dict[str, Any] = {
+            "period_from": start.isoformat(), "period_to": end.isoformat(),
+            "service_name": service.name, "months": months, "auto_renew": auto}
+        if plan.code != service.plan.code:  # the scheduled downgrade takes effect with it
+            detail.update(scheduled_change=True, from_plan=service.plan.code,
+                          to_plan=plan.code, to_plan_name=plan.name)
+        lines.append(QuoteLine(kind="renewal", service_id=service.id, amount=price,
+                               plan_code=plan.code, detail=detail))
         renewals.append({"service_id": service.id, "period_from": start.isoformat(),
-                         "period_to": end.isoformat(), "plan_code": service.plan.code})
+                         "period_to": end.isoformat(), "plan_code": plan.code,
+                         "bound_plan": service.plan.code, "months": months,
+                         "durations": list(durations(plan)), "auto_renew": auto})
     frozen, subtotal, vat, total = _totals(lines, vat_rate)
     return Quote(
         id=_new_id(), kind="renewal", customer_id=customer_id, computed_for=today,
         policy="renewal", vat_rate=vat_rate, lines=frozen, subtotal=subtotal, vat=vat,
         total=total, renewals=tuple(renewals),
     )
+
+
+def renewal_choices(quote: Quote) -> dict[int, RenewalChoice]:
+    """The Durata and automatic renewal a renewal quote was made with, per service."""
+    return {item["service_id"]: RenewalChoice(item.get("months"), item.get("auto_renew"))
+            for item in quote.renewals}
 
 
 # --- plan changes --------------------------------------------------------------------------

@@ -61,8 +61,11 @@ def mismatch(line: OrderLine, service: Service | None) -> str | None:
         return "deleted"
     detail = line.detail or {}
     if line.bound_plan_id is not None:
-        if service.plan_id != line.bound_plan_id:
+        if service.plan_id != line.bound_plan_id and not _scheduled_plan(line, service):
             return "plan_changed"
+        if (service.plan_id == line.bound_plan_id and detail.get("scheduled_change")
+                and service.pending_plan_id != line.plan_id):
+            return "plan_changed"  # the scheduled change it was priced on is gone
         if (service.expires_on != line.bound_expires_on
                 or service.period_start != line.bound_period_start):
             return "period_changed"
@@ -74,6 +77,13 @@ def mismatch(line: OrderLine, service: Service | None) -> str | None:
             return "plan_changed"
     allowed = RENEWAL_APPLIES if line.kind == "renewal" else (ATTIVO,)
     return None if service.status in allowed else "status_changed"
+
+
+def _scheduled_plan(line: OrderLine, service: Service) -> bool:
+    """A renewal priced on the downgrade scheduled for the period end (seed 004) still fits
+    once the sweep has made that change: the service is then on the line's own plan."""
+    return (line.kind == "renewal" and bool((line.detail or {}).get("scheduled_change"))
+            and service.plan_id == line.plan_id)
 
 
 async def why_stale(ctx: Ctx, order: Order) -> str | None:

@@ -15,11 +15,18 @@ from handlers.ui import Incoming, Reply
 _updates = itertools.count(1)
 
 
+ACCEPT_TERMS = "Accetto le condizioni generali"
+
+
 @dataclass
 class Chat:
     engine: Engine
     chat_id: str
     replies: list[Reply] = field(default_factory=list)
+    # A button pressed that is not there yet because the order summary waits for the
+    # general conditions to be accepted: tick them first, as a customer would. Tests of
+    # the acceptance itself turn this off.
+    accept_terms: bool = True
 
     @classmethod
     async def open(cls, app: Sportello, customer_id: int, chat_id: str = "test:1") -> Chat:
@@ -53,6 +60,9 @@ class Chat:
         for button in self.buttons_all:
             if fold(button.label).startswith(wanted):
                 return await self.type(button.label)
+        if self.accept_terms and ACCEPT_TERMS in self.labels and label != ACCEPT_TERMS:
+            await self.type(ACCEPT_TERMS)
+            return await self.press(label)
         raise AssertionError(f"no button {label!r} in {self.labels}")
 
     def payload(self, label: str) -> str:

@@ -372,6 +372,16 @@ class FakeTelegram:
             "message": self._message_json(sent), "chat_instance": f"ci{sent.chat_id}",
             "data": data if data is not None else sent.data_for(label or "")}})
 
+    async def accept_terms(self, user: User, sent: Sent, timeout: float = 10.0) -> Sent:
+        """Tick «Accetto le condizioni generali» on `sent` (the order step asks for it
+        before «Procedi al pagamento») and return the message once it offers what follows."""
+        self.press(user, sent, "Accetto le condizioni generali")
+        shown = self.shown(sent.chat_id)
+        await self.shown_after(sent.chat_id, shown, timeout)
+        await self.until(lambda: "Accetto le condizioni generali" not in self.to(
+            sent.chat_id)[-1].labels(), timeout)
+        return self.to(sent.chat_id)[-1]
+
     def pre_checkout(self, user: User, invoice: dict[str, Any],
                      amount: int | None = None) -> dict[str, Any]:
         return self.push({"pre_checkout_query": {

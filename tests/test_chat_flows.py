@@ -108,6 +108,7 @@ async def test_renew_by_card_shows_fattura_and_new_expiry(demo: Sportello) -> No
             "Imponibile: € 9,90\nIVA 22%: € 2,18\nTotale: € 12,08") in review
     assert "Procedi al pagamento" not in chat.labels  # only after a method is chosen
     await chat.press("Carta di credito")
+    await chat.press("Accetto le condizioni generali")
     assert chat.labels[0] == "Procedi al pagamento"
     assert "numero della carta" in await chat.press("Procedi al pagamento")
     paid = await chat.say("4242 4242 4242 4242")
@@ -171,6 +172,7 @@ async def test_double_tap_on_procedi_al_pagamento_pays_once(demo: Sportello) -> 
     chat = await mario(demo)
     await chat.say("vorrei rinnovare mariorossi.it")
     await chat.press("Bonifico bancario")
+    await chat.press("Accetto le condizioni generali")
     pay = chat.payload("Procedi al pagamento")
     from handlers.ui import Incoming
 

@@ -101,6 +101,7 @@ async def test_renewal_paid_by_card_through_telegram_payments(telegram) -> None:
     fake.press(MARIO, review, "Carta di credito")
     chosen = await fake.wait_for(MARIO.id, "Metodo scelto: Carta di credito")
     assert chosen.message_id == review.message_id and chosen.edits == 1  # edited in place
+    chosen = await fake.accept_terms(MARIO, chosen)
     fake.press(MARIO, chosen, "Procedi al pagamento")
     invoice = (await fake.wait_for(MARIO.id, "<invoice>")).invoice
     assert invoice is not None and invoice["total_amount"] == 1208
@@ -134,6 +135,7 @@ async def test_an_order_outgrown_before_the_charge_is_refused_and_money_kept(
     review = await fake.wait_for(MARIO.id, "Totale: € 12,08")
     fake.press(MARIO, review, "Carta di credito")
     chosen = await fake.wait_for(MARIO.id, "Metodo scelto: Carta di credito")
+    chosen = await fake.accept_terms(MARIO, chosen)
     fake.press(MARIO, chosen, "Procedi al pagamento")
     invoice = (await fake.wait_for(MARIO.id, "<invoice>")).invoice
     assert invoice is not None
@@ -374,6 +376,7 @@ async def test_a_card_number_at_the_sandbox_card_step_pays_and_is_deleted(
     review = await fake.wait_for(MARIO.id, "Totale: € 12,08")
     fake.press(MARIO, review, "Carta di credito")
     chosen = await fake.wait_for(MARIO.id, "Metodo scelto: Carta di credito")
+    chosen = await fake.accept_terms(MARIO, chosen)
     fake.press(MARIO, chosen, "Procedi al pagamento")
     await fake.wait_for(MARIO.id, "Inserisci il numero della carta")
     typed = fake.user_message(MARIO, CARD)["message"]["message_id"]

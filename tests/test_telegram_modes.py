@@ -93,6 +93,7 @@ async def test_sportello_run_process_with_logs_free_of_secrets(tmp_path: Path) -
         review = await fake.wait_for(MARIO.id, "Totale: € 12,08")
         fake.press(MARIO, review, "Carta di credito")
         chosen = await fake.wait_for(MARIO.id, "Metodo scelto")
+        chosen = await fake.accept_terms(MARIO, chosen)
         fake.press(MARIO, chosen, "Procedi al pagamento")
         await fake.wait_for(MARIO.id, "<invoice>")
     finally:

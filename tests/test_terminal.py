@@ -15,7 +15,9 @@ from tests.test_import_and_cli import cli_db, run  # noqa: F401 - fixture reused
 def test_scripted_renewal_through_the_real_command(cli_db: str) -> None:  # noqa: F811
     """The subprocess smoke test of the command line: `python -m bot chat` as a person
     runs it (the other CLI tests call main(argv) in process, tests/cli_run.py)."""
-    script = "\n".join(["1", "2", "1", "1", "1", "4242 4242 4242 4242", "/esci"])
+    # Rinnova ora's summary: Durata 1-5 anni [1-5], Rinnovo automatico [6], Accetto le
+    # condizioni generali [7], Carta di credito [8]; then Accetto [1], Procedi [1].
+    script = "\n".join(["1", "2", "1", "8", "1", "1", "4242 4242 4242 4242", "/esci"])
     result = run_process(["chat", "--today", "2026-11-21"], script, cli_db)
     assert result.returncode == 0, result.stderr
     out = result.stdout

@@ -38,7 +38,7 @@ def transactions(app: Sportello) -> Iterator[list[str]]:
 
 async def test_each_step_of_a_renewal_is_one_transaction(demo: Sportello) -> None:
     chat = await Chat.open(demo, (await demo.customer_by_code("C001")).id)
-    for label in ("I miei prodotti", "mariorossi.it", "Rinnova ora", "Bonifico"):
+    for label in ("I miei prodotti", "mariorossi.it", "Rinnova ora", "Bonifico", "Accetto"):
         with transactions(demo) as begun:
             await chat.press(label)
         assert len(begun) == 1, (label, chat.text)

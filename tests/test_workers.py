@@ -90,6 +90,8 @@ async def test_two_workers_behave_as_one_bot(pg_only: str, app: Sportello, clock
         review = await fake.wait_for(MARIO.id, "Totale: € 12,08")
         await post(fake.press(MARIO, review, "Bonifico bancario"))
         chosen = await fake.wait_for(MARIO.id, "Metodo scelto: Bonifico")
+        await post(fake.press(MARIO, chosen, "Accetto le condizioni generali"))
+        chosen = await fake.wait_for(MARIO.id, "Condizioni generali di contratto accettate")
         await post(fake.press(MARIO, chosen, "Procedi al pagamento"))
         await fake.wait_for(MARIO.id, "Ordine SPT-000001 registrato")
         await post(fake.user_message(MARIO, "disdici l'hosting"))

@@ -19,8 +19,9 @@ from core.models import (
     Payment,
 )
 from core.payments import OFFLINE_METHODS
-from core.pricing import Quote
+from core.pricing import Quote, RenewalChoice
 from core.states import PAYMENT_METHODS
+from core.terms import TermsAcceptance
 from core.views import (
     CheckoutResult,
     InvoiceView,
@@ -33,9 +34,11 @@ from core.views import (
 
 class Orders(AppBase):
 
-    async def quote_renewal(self, customer_id: int, service_ids: list[int]) -> Quote:
+    async def quote_renewal(self, customer_id: int, service_ids: list[int],
+                            choices: dict[int, RenewalChoice] | None = None) -> Quote:
+        """The renewal cart; `choices`: the Durata and automatic renewal per service."""
         return await self._quote(customer_id, lambda ctx: billing.quote_renewal(
-            ctx, customer_id, service_ids))
+            ctx, customer_id, service_ids, choices))
 
     async def quote_change(self, customer_id: int, service_id: int, plan_code: str,
                            with_renewal: bool = False) -> Quote:
@@ -50,15 +53,18 @@ class Orders(AppBase):
         return await self._read(lambda ctx: billing.load_quote(ctx, customer_id, quote_id))
 
     async def checkout(self, customer_id: int, quote_id: str, method: str,
-                       key: str | None = None, card: str | None = None) -> CheckoutResult:
-        """Procedi al pagamento: make (or find) the quote's order, then pay it if by card."""
+                       key: str | None = None, card: str | None = None,
+                       terms: TermsAcceptance | None = None) -> CheckoutResult:
+        """Procedi al pagamento: make (or find) the quote's order, then pay it if by card.
+        `terms`: the customer's acceptance of the general conditions, stored on the order
+        (the chat passes it always; a version no longer current is refused)."""
         if method not in PAYMENT_METHODS:
             raise NotAllowed(reason="unknown_method", method=method)
         if method == "carta" and not card:
             raise NotAllowed(reason="card_required")
 
         order_id = await self._order_from_quote(customer_id, quote_id, method, key,
-                                                "checkout", apply_free=True)
+                                                "checkout", apply_free=True, terms=terms)
         if method == "carta":
             return await self.pay_order(customer_id, order_id, card or "",
                                         key=f"{key}:pay" if key else None)
@@ -249,19 +255,21 @@ class Orders(AppBase):
         return await self._read(read)
 
     async def place_order(self, customer_id: int, quote_id: str, method: str,
-                          key: str | None = None) -> OrderView:
+                          key: str | None = None,
+                          terms: TermsAcceptance | None = None) -> OrderView:
         """The quote's order, pending, nothing charged yet (Telegram Payments takes the card
         itself and the payment arrives later as `register_card_payment`)."""
         order_id = await self._order_from_quote(customer_id, quote_id, method, key,
-                                                "place_order", apply_free=False)
+                                                "place_order", apply_free=False, terms=terms)
         return (await self.list_orders(customer_id, order_ids=[order_id]))[0]
 
     async def _order_from_quote(self, customer_id: int, quote_id: str, method: str,
-                                key: str | None, name: str, apply_free: bool) -> int:
+                                key: str | None, name: str, apply_free: bool,
+                                terms: TermsAcceptance | None = None) -> int:
         """The quote's order (made once per quote); an expired quote is raised again with
         a fresh one for the customer to confirm. `apply_free`: a zero total is applied."""
         async def work(ctx: Ctx) -> dict[str, Any]:
-            order = await billing.order_from_quote(ctx, customer_id, quote_id, method)
+            order = await billing.order_from_quote(ctx, customer_id, quote_id, method, terms)
             if apply_free and order.total == 0 and order.status == "pending":
                 await billing.apply_order(ctx, order)
             return {"order_id": order.id}

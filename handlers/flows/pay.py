@@ -1,7 +1,9 @@
 """Payment screens shared by renewals, recoveries and plan changes.
 
-The quote is shown, a method chosen, and only then «Procedi al pagamento» is offered.
-Paying executes the stored quote (core refuses a stale one and hands back a fresh one).
+The quote is shown (the order summary, with its Durata and «Rinnovo automatico» choices,
+see `order_step`), a method chosen and the general conditions accepted, and only then
+«Procedi al pagamento» (or «Conferma» of a free order) is offered. Paying executes the
+stored quote (core refuses a stale one and hands back a fresh one).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from core.views import CheckoutResult, OrderView, PaymentInstructions
 from handlers import quote_text
 from handlers.engine import Turn
 from handlers.flow import Flow
+from handlers.flows import order_step
 from handlers.flows.common import abort_button, menu_button, stale, vat_percent
 from handlers.i18n import has, t
 from handlers.ui import InvoiceRequest, Reply
@@ -77,23 +80,34 @@ def _removed_lines(quote: Quote) -> list[str]:
     return lines
 
 
-async def offer(turn: Turn, quote: Quote, intro: str | None = None) -> None:
-    """Show the quote and the payment methods (step 1 of paying)."""
+async def offer(turn: Turn, quote: Quote, intro: str | None = None,
+                same_summary: bool = False) -> None:
+    """Show the order summary: the quote, its choices, the general conditions and the
+    payment methods (step 1 of paying). `same_summary`: the summary on screen shown again
+    (another Durata, another method, a fresh quote): the conditions accepted in it stay
+    accepted; any other summary asks for them anew."""
+    terms = turn.data.get("terms") if same_summary and turn.state.flow == "pay" else None
     turn.goto("pay", "method", quote_id=quote.id)
-    text = await describe(turn, quote)
+    if terms:
+        turn.data["terms"] = terms
+    text = "\n".join([await describe(turn, quote), "", *order_step.summary_lines(turn, quote)])
     if intro:
         text = f"{intro}\n\n{text}"
-    extra = []
+    rows = order_step.option_rows(turn, quote)
     if quote.renewal_offered and not quote.renewal_included:
-        extra.append([turn.btn(t("btn-add-renewal"), "change.quote", sid=quote.service_id,
-                               plan=quote.to_plan, renew=1)])
+        rows.append([turn.btn(t("btn-add-renewal"), "change.quote", sid=quote.service_id,
+                              plan=quote.to_plan, renew=1)])
+    accepted = order_step.acceptance(turn) is not None
+    if not accepted:
+        rows.append([order_step.accept_button(turn)])
     if quote.total == 0:
-        turn.say(text, [turn.btn(t("btn-confirm-free"), "pay.free")], *extra,
-                 abort_button(turn))
+        if accepted:
+            rows.append([turn.btn(t("btn-confirm-free"), "pay.free")])
+        turn.say(text, *rows, [abort_button(turn)])
         return
     methods = [turn.btn(t(f"method-{m}"), "pay.method", method=m) for m in PAYMENT_METHODS]
-    turn.say(f"{text}\n\n{t('pay-choose')}", methods[:2], methods[2:], *extra,
-             abort_button(turn))
+    turn.say(f"{text}\n\n{t('pay-choose')}", *rows, methods[:2], methods[2:],
+             [abort_button(turn)])
 
 
 @flow.action("pay.method")
@@ -103,9 +117,34 @@ async def choose(turn: Turn, params: dict[str, Any]) -> None:
         stale(turn)
         return
     turn.step("confirm", method=method)
-    turn.say(t("pay-chosen", method=t(f"method-{method}")),
-             turn.btn(t("btn-pay"), "pay.go"),
-             [turn.btn(t("btn-change-method"), "pay.methods"), abort_button(turn)])
+    confirm_screen(turn)
+
+
+def confirm_screen(turn: Turn) -> None:
+    """The method chosen: «Procedi al pagamento» once the conditions are accepted too."""
+    method = t(f"method-{turn.data['method']}")
+    back = [turn.btn(t("btn-change-method"), "pay.methods"), abort_button(turn)]
+    if order_step.acceptance(turn) is None:
+        settings = turn.app.settings
+        turn.say(t("order-terms-needed", method=method, version=settings.terms_version,
+                   url=settings.terms_url), order_step.accept_button(turn), back)
+        return
+    turn.say(t("order-terms-accepted", version=turn.app.settings.terms_version) + "\n"
+             + t("pay-chosen", method=method), turn.btn(t("btn-pay"), "pay.go"), back)
+
+
+@flow.action("pay.accept")
+async def accept_terms(turn: Turn, params: dict[str, Any]) -> None:
+    """«Accetto le condizioni generali»: only for the summary on screen (its quote)."""
+    if turn.state.flow != "pay" or params.get("qid") != turn.data.get("quote_id"):
+        stale(turn)
+        return
+    order_step.accept(turn)
+    if turn.state.step == "confirm" and turn.data.get("method") in PAYMENT_METHODS:
+        confirm_screen(turn)
+        return
+    await offer(turn, await turn.app.get_quote(turn.customer_id, turn.data["quote_id"]),
+                same_summary=True)
 
 
 @flow.action("pay.methods")
@@ -114,7 +153,7 @@ async def methods_again(turn: Turn, params: dict[str, Any]) -> None:
         stale(turn)
         return
     quote = await turn.app.get_quote(turn.customer_id, turn.data["quote_id"])
-    await offer(turn, quote)
+    await offer(turn, quote, same_summary=True)
 
 
 @flow.action("pay.go")
@@ -122,6 +161,10 @@ async def go(turn: Turn, params: dict[str, Any]) -> None:
     method = turn.data.get("method")
     if turn.state.flow != "pay" or method not in PAYMENT_METHODS:
         stale(turn)
+        return
+    if order_step.acceptance(turn) is None:  # e.g. the conditions changed version meanwhile
+        turn.data.pop("terms", None)
+        confirm_screen(turn)
         return
     if method == "carta" and turn.engine.invoices:
         await invoice(turn)
@@ -137,9 +180,10 @@ async def invoice(turn: Turn) -> None:
     """Telegram Payments: the order is placed, the card is collected by Telegram."""
     try:
         order = await turn.app.place_order(turn.customer_id, turn.data["quote_id"], "carta",
-                                           key=turn.key("place_order"))
+                                           key=turn.key("place_order"),
+                                           terms=order_step.acceptance(turn))
     except QuoteExpired as expired:
-        await offer(turn, expired.facts["quote"], t("pay-quote-expired"))
+        await offer(turn, expired.facts["quote"], t("pay-quote-expired"), same_summary=True)
         return
     turn.leave()
     invoice_reply(turn, order)
@@ -169,6 +213,11 @@ async def free(turn: Turn, params: dict[str, Any]) -> None:
     if turn.state.flow != "pay":
         stale(turn)
         return
+    if order_step.acceptance(turn) is None:
+        turn.data.pop("terms", None)
+        await offer(turn, await turn.app.get_quote(turn.customer_id, turn.data["quote_id"]),
+                same_summary=True)
+        return
     await checkout(turn, "bonifico", None)
 
 
@@ -184,11 +233,15 @@ async def card_number(turn: Turn, text: str) -> None:
 
 async def checkout(turn: Turn, method: str, card: str | None) -> None:
     quote_id = turn.data["quote_id"]
+    terms = order_step.acceptance(turn)
+    if terms is None:  # never an order from the chat without the conditions accepted
+        stale(turn)
+        return
     try:
         result = await turn.app.checkout(turn.customer_id, quote_id, method,
-                                         key=turn.key("checkout"), card=card)
+                                         key=turn.key("checkout"), card=card, terms=terms)
     except QuoteExpired as expired:
-        await offer(turn, expired.facts["quote"], t("pay-quote-expired"))
+        await offer(turn, expired.facts["quote"], t("pay-quote-expired"), same_summary=True)
         return
     turn.forget_services()
     turn.leave()

@@ -1,9 +1,13 @@
-"""Rinnova: choose one or several services, review, pay."""
+"""Rinnova: choose one or several services, review (Durata and «Rinnovo automatico» per
+service, seed 002), pay."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
+from core.pricing import RenewalChoice, renewal_choices
 from handlers.engine import Turn
 from handlers.flow import Flow
 from handlers.flows import pay
@@ -78,6 +82,38 @@ async def review(turn: Turn, params: dict[str, Any]) -> None:
         return
     quote = await turn.app.quote_renewal(turn.customer_id, [int(s) for s in sids])
     await pay.offer(turn, quote)
+
+
+@flow.action("renew.months")
+async def months(turn: Turn, params: dict[str, Any]) -> None:
+    """A Durata button of the order summary: the same cart quoted for that many months."""
+    await _choose(turn, params, lambda choice: replace(choice, months=int(params["m"])))
+
+
+@flow.action("renew.auto")
+async def auto(turn: Turn, params: dict[str, Any]) -> None:
+    """«Rinnovo automatico» toggled in the order summary."""
+    await _choose(turn, params, lambda choice: replace(choice, auto_renew=not choice.auto_renew))
+
+
+async def _choose(turn: Turn, params: dict[str, Any],
+                  change: Callable[[RenewalChoice], RenewalChoice]) -> None:
+    """Quote the summary's cart again with one service's choice changed (core checks that
+    the plan offers the Durata); only for the summary on screen."""
+    if (turn.state.flow != "pay" or turn.state.step != "method"
+            or params.get("qid") != turn.data.get("quote_id")):
+        stale(turn)
+        return
+    shown = await turn.app.get_quote(turn.customer_id, turn.data["quote_id"])
+    choices = renewal_choices(shown)
+    sid = int(params["sid"])
+    if shown.kind != "renewal" or sid not in choices:
+        stale(turn)
+        return
+    choices[sid] = change(choices[sid])
+    ids = [item["service_id"] for item in shown.renewals]
+    quote = await turn.app.quote_renewal(turn.customer_id, ids, choices)
+    await pay.offer(turn, quote, same_summary=True)
 
 
 @flow.intent("renew")
