@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -364,17 +363,16 @@ async def _apply_line(ctx: Ctx, order: Order, line: OrderLine) -> bool:
         values = dict(expires_on=end, period_start=start, status=ATTIVO,
                       paid_for_period=line.amount, cancellation_reason=None,
                       cancelled_on=None, suspended_on=None)
-        if order.kind == "change" or detail.get("scheduled_change"):
-            # A renewal priced on the downgrade scheduled for the period end (seed 004)
-            # makes the change now: nothing is left scheduled.
+        if order.kind == "change":
             values["plan_id"] = line.plan_id
-        if detail.get("scheduled_change"):
-            values.update(pending_plan_id=None, pending_change_on=None)
+        # A renewal priced on the downgrade scheduled for the period end (seed 004) leaves
+        # it scheduled: the customer keeps the current plan until then, and the sweep makes
+        # the change on that day (the new period is already paid at the new plan's price).
         if "auto_renew" in detail:  # the order summary's «Rinnovo automatico» (seed 002)
             values.update(renewal_mode="automatico" if detail["auto_renew"] else "su_richiesta",
                           renewal_months=detail["months"] if detail["auto_renew"] else None)
-        old_mode = (await ctx.session.execute(select(Service.renewal_mode, Service.plan_id)
-                    .where(Service.id == line.service_id))).one_or_none()
+        old_mode = (await ctx.session.execute(select(Service.renewal_mode)
+                    .where(Service.id == line.service_id))).scalar_one_or_none()
         done = await ctx.session.execute(
             update(Service).where(Service.id == line.service_id, Service.expires_on == start,
                                   Service.status.in_(settlement.RENEWAL_APPLIES))
@@ -394,21 +392,18 @@ async def _apply_line(ctx: Ctx, order: Order, line: OrderLine) -> bool:
     return True  # credit lines travel with their debit line
 
 
-async def _audit_choices(ctx: Ctx, order: Order, line: OrderLine, old: Any) -> None:
+async def _audit_choices(ctx: Ctx, order: Order, line: OrderLine,
+                         old_mode: str | None) -> None:
     """Audit what a renewal changed besides the period: the renewal mode and frequency
-    chosen in the order summary, the scheduled plan change made with it."""
+    chosen in the order summary."""
     detail = line.detail or {}
-    if old is None:
+    if old_mode is None:
         return
-    old_mode, old_plan = old
     new_mode = "automatico" if detail.get("auto_renew") else "su_richiesta"
     if "auto_renew" in detail and (new_mode != old_mode or detail["auto_renew"]):
         await ctx.audit("service", line.service_id, "renewal_mode", order_id=order.id,
                         old=old_mode, new=new_mode,
                         months=detail["months"] if detail["auto_renew"] else None)
-    if detail.get("scheduled_change") and old_plan != line.plan_id:
-        await ctx.audit("service", line.service_id, "plan_changed", order_id=order.id,
-                        from_plan=detail.get("from_plan"), to_plan=detail["to_plan"])
 
 
 async def _apply_change(ctx: Ctx, order: Order, line: OrderLine) -> bool:

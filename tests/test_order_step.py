@@ -245,8 +245,10 @@ async def scheduled_downgrade(app: Sportello, clock: FixedClock) -> tuple[int, C
     return ids["cloud"], chat
 
 
-async def test_early_renewal_is_priced_on_the_scheduled_plan_and_applies_it(
+async def test_early_renewal_is_priced_on_the_scheduled_plan_which_applies_at_period_end(
         app: Sportello, clock: FixedClock) -> None:
+    """Seed 004: the customer stays on the current plan until the end of the period, then
+    pays the new, lower rate for the next one; a renewal paid early is that payment."""
     sid, chat = await scheduled_downgrade(app, clock)
     summary = await renew_now(chat, "cloud")
     assert "• cloud: € 29,00 + IVA, dal 1° dicembre 2026 al 1° gennaio 2027" in summary
@@ -256,14 +258,17 @@ async def test_early_renewal_is_priced_on_the_scheduled_plan_and_applies_it(
     await chat.press("Procedi al pagamento")
     assert "Pagamento riuscito: € 35,38" in await chat.say("4242 4242 4242 4242")
     service = await row(app, Service, id=sid)
-    plan_code = service.plan.code  # type: ignore[attr-defined]
-    assert (plan_code, service.pending_plan_id,  # type: ignore[attr-defined]
-            service.expires_on) == ("C29", None, date(2027, 1, 1))  # type: ignore[attr-defined]
+    assert (service.plan.code, service.pending_change_on,  # type: ignore[attr-defined]
+            service.expires_on) == ("C99", date(2026, 12, 1), date(2027, 1, 1))  # type: ignore[attr-defined]
     assert service.paid_for_period == D("29.00")  # type: ignore[attr-defined]
-    # The sweep on the old date of the change has nothing left to do.
+    # The sweep makes the change on its day, once; the paid period is untouched.
     result = await app.run_lifecycle(date(2026, 12, 1))
-    assert result.counts["plan_changes"] == 0 and result.counts["orders_voided"] == 0
-    assert (await row(app, Service, id=sid)).expires_on == date(2027, 1, 1)  # type: ignore[attr-defined]
+    assert result.counts["plan_changes"] == 1 and result.counts["orders_voided"] == 0
+    again = await app.run_lifecycle(date(2026, 12, 1))
+    assert again.counts["plan_changes"] == 0
+    service = await row(app, Service, id=sid)
+    assert (service.plan.code, service.pending_plan_id,  # type: ignore[attr-defined]
+            service.expires_on) == ("C29", None, date(2027, 1, 1))  # type: ignore[attr-defined]
 
 
 async def test_the_sweep_s_change_and_a_late_payment_do_not_void_each_other(
