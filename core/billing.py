@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from core import settlement
 from core.context import Ctx
 from core.db import rows_changed as _rows_changed
+from core.downgrades import apply_downgrade
 from core.errors import (
     AmountMismatch,
     NotAllowed,
@@ -26,6 +27,7 @@ from core.errors import (
     QuoteExpired,
     RenewalAlreadyOrdered,
 )
+from core.limits import usage_value
 from core.models import (
     DocumentCounter,
     Invoice,
@@ -60,7 +62,7 @@ def service_terms(service: Service) -> ServiceTerms:
         id=service.id, customer_id=service.customer_id, name=service.name,
         plan=plan_terms(service.plan), period_start=service.period_start,
         expires_on=service.expires_on, paid_for_period=service.paid_for_period,
-        usage={k: int(v) for k, v in (service.usage or {}).items()},
+        usage={k: usage_value(v) for k, v in (service.usage or {}).items()},
     )
 
 
@@ -342,6 +344,12 @@ async def _apply_change(ctx: Ctx, order: Order, line: OrderLine) -> bool:
         await ctx.audit("service", service.id, "change_scheduled", order_id=order.id,
                         to_plan=detail.get("to_plan"), effective_on=effective)
         return True
+    if detail.get("direction") == "downgrade":
+        target = await ctx.session.get(Plan, line.plan_id)
+        assert target is not None
+        await apply_downgrade(ctx, service, target, keep=[
+            ln.detail.get("item") for ln in order.lines
+            if ln.kind == "addon" and ln.service_id == service.id])
     service.plan_id = line.plan_id
     if line.kind == "debit":
         if detail["new_period_start"] != service.period_start.isoformat():

@@ -27,6 +27,7 @@ from typing import Any
 
 from core.dates import add_months, days_between, whole_months_between
 from core.errors import ChangeNotAllowed, NotAllowed, SalesOnly
+from core.limits import RemovedItem, RuleBook, over_limits
 from core.money import ZERO, money, vat_of
 
 DEFAULT_POLICY = "mensilita-residue"
@@ -88,17 +89,6 @@ class QuoteLine:
     amount: Decimal
     plan_code: str
     detail: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class RemovedItem:
-    """Something the target plan does not include, listed before a downgrade."""
-
-    key: str
-    kind: str  # limit | feature
-    current: int = 0
-    allowed: int = 0
-    returns_on_upgrade: bool = True
 
 
 @dataclass(frozen=True)
@@ -194,20 +184,10 @@ def renewal_quote(
 # --- plan changes --------------------------------------------------------------------------
 
 
-def removed_items(service: ServiceTerms, target: PlanTerms) -> tuple[RemovedItem, ...]:
-    """What the target plan lacks: limits below current usage, features it does not have."""
-    items: list[RemovedItem] = []
-    keys = [k for k in LIMIT_KEYS if k in service.plan.limits or k in service.usage]
-    keys += sorted(k for k in set(service.plan.limits) | set(service.usage) if k not in keys)
-    for key in keys:
-        used = int(service.usage.get(key, 0))
-        allowed = int(target.limits.get(key, 0))
-        if used > allowed:
-            items.append(RemovedItem(key=key, kind="limit", current=used, allowed=allowed))
-    for feature in service.plan.features:
-        if feature not in target.features:
-            items.append(RemovedItem(key=feature, kind="feature"))
-    return tuple(items)
+def removed_items(service: ServiceTerms, target: PlanTerms,
+                  rules: RuleBook | None = None) -> tuple[RemovedItem, ...]:
+    """What the target plan does not allow, each with what happens to it (`core.limits`)."""
+    return over_limits(service, target, rules)
 
 
 def paid_share(service: ServiceTerms, today: date) -> Decimal:
@@ -431,7 +411,7 @@ def _decode_quote(data: dict[str, Any]) -> Quote:
                   plan_code=ln["plan_code"], detail=ln["detail"])
         for ln in data["lines"]
     )
-    removed = tuple(RemovedItem(**item) for item in data.get("removed", []))
+    removed = tuple(RemovedItem.from_dict(item) for item in data.get("removed", []))
     return Quote(
         id=data["id"], kind=data["kind"], customer_id=data["customer_id"],
         computed_for=date.fromisoformat(data["computed_for"]), policy=data["policy"],
