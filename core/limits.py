@@ -14,8 +14,8 @@ The behaviours:
   item, else the count of the `by` items whose `link` field names it); the items linked
   to one that goes go with it.
 - `drop_newest` (by): the items with the latest `by` date go (undated items count as oldest).
-- `scale` (over, field): the `field` of every `over` item is scaled down proportionally
-  (rounded down) so that their total fits the limit.
+- `scale` (over, field): the `field` of every `over` item is scaled down proportionally so
+  that their total is the limit (largest remainders get the units rounding leaves).
 - `cap` (over, field): every `over` item's `field` is capped at the limit.
 - `remove`: a feature's items (usage `items`, default the key) are removed.
 - `detach` (field): a feature's items are detached (their `field` is kept as
@@ -307,17 +307,25 @@ def _drop_newest(item: RemovedItem, rule: Rule, usage: Mapping[str, Any]) -> Rem
 def _adjust(item: RemovedItem, rule: Rule, usage: Mapping[str, Any]) -> RemovedItem:
     assert rule.field is not None and rule.over is not None
     carriers = [i for i in as_items(usage.get(rule.over)) or [] if rule.field in i]
-    adjusted = []
-    for entry in carriers:
-        before = _number(entry[rule.field])
-        if rule.rule == "scale":
-            share = Decimal(before) * item.allowed / item.current
-            after = int(share.to_integral_value(rounding=ROUND_FLOOR))
-        else:
-            after = min(before, item.allowed)
-        if after != before:
-            adjusted.append(Adjusted(entry["name"], before, after))
-    return replace(item, adjusted=tuple(adjusted))
+    before = [_number(entry[rule.field]) for entry in carriers]
+    after = (_scaled(before, item.allowed) if rule.rule == "scale"
+             else [min(value, item.allowed) for value in before])
+    return replace(item, adjusted=tuple(
+        Adjusted(entry["name"], old, new)
+        for entry, old, new in zip(carriers, before, after, strict=True) if old != new))
+
+
+def _scaled(values: list[int], total: int) -> list[int]:
+    """`values` scaled to add up to `total`: each rounded down, then the units left over go
+    to the largest remainders (the one listed first on a tie), so none is wasted."""
+    whole = sum(values)
+    shares = [Decimal(v) * total / whole for v in values]
+    floors = [int(s.to_integral_value(rounding=ROUND_FLOOR)) for s in shares]
+    left = total - sum(floors)
+    order = sorted(range(len(values)), key=lambda i: (-(shares[i] - floors[i]), i))
+    for i in order[:left]:
+        floors[i] += 1
+    return floors
 
 
 _LIMIT = {"deactivate": _deactivate, "keep_most": _keep_most, "drop_newest": _drop_newest,
