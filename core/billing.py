@@ -10,6 +10,7 @@ Guarantees, each backed by a database constraint rather than by care alone:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -19,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from core import settlement
 from core.context import Ctx
 from core.db import rows_changed as _rows_changed
-from core.downgrades import apply_downgrade
+from core.downgrades import apply_downgrade, rule_book
 from core.errors import (
     AmountMismatch,
     NotAllowed,
@@ -41,7 +42,14 @@ from core.models import (
     Service,
 )
 from core.money import vat_of
-from core.pricing import PlanTerms, Quote, ServiceTerms, change_quote, renewal_quote
+from core.pricing import (
+    PlanTerms,
+    Quote,
+    ServiceTerms,
+    change_quote,
+    removed_items,
+    renewal_quote,
+)
 from core.states import ATTIVO, DISDETTO, SCADUTO, SOSPESO, recovery_deadline
 from core.views import OrderView, order_view
 
@@ -126,8 +134,12 @@ async def quote_change(ctx: Ctx, customer_id: int, service_id: int, plan_code: s
     target = next((p for p in await change_targets(ctx, service) if p.code == plan_code), None)
     if target is None:
         raise NotFound(entity="plan", code=plan_code)
-    quote = change_quote(ctx.settings.policy, ctx.today, service_terms(service),
-                         plan_terms(target), ctx.settings.vat_rate)
+    terms, target_terms = service_terms(service), plan_terms(target)
+    quote = change_quote(ctx.settings.policy, ctx.today, terms, target_terms,
+                         ctx.settings.vat_rate)
+    if quote.direction == "downgrade":  # what goes, by the rules the downgrade applies
+        quote = replace(quote, removed=removed_items(terms, target_terms,
+                                                     await rule_book(ctx.session)))
     return await save_quote(ctx, quote)
 
 
