@@ -17,6 +17,7 @@ from handlers.engine import Turn
 from handlers.flow import Flow
 from handlers.flows.common import abort_button, menu_button, stale, vat_percent
 from handlers.i18n import has, t
+from handlers.limits_text import removed_lines
 from handlers.ui import InvoiceRequest, Reply
 
 flow = Flow("pay")
@@ -83,17 +84,7 @@ def change_footer(quote: Quote, current_expiry: date) -> list[str]:
         lines.append(t("quote-renewal-required", days=FREE_UPGRADE_DAYS))
     if quote.forfeited_credit:
         lines.append(t("quote-forfeited", amount=quote.forfeited_credit))
-    if quote.removed:
-        lines.append(t("quote-removed-title"))
-        for item in quote.removed:
-            label = f"limit-{item.key}"
-            what = t(label) if has(label) else item.key
-            if item.kind == "limit":
-                lines.append(t("quote-removed-limit", what=what, current=item.current,
-                               allowed=item.allowed))
-            else:
-                lines.append(t("quote-removed-feature", what=what))
-        lines.append(t("quote-removed-hint"))
+    lines += removed_lines(quote.removed)
     lines.append(t("quote-valid"))
     return lines
 
