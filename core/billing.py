@@ -10,6 +10,7 @@ Guarantees, each backed by a database constraint rather than by care alone:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -19,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from core import settlement
 from core.context import Ctx
 from core.db import rows_changed as _rows_changed
+from core.downgrades import apply_downgrade, rule_book
 from core.errors import (
     AmountMismatch,
     NotAllowed,
@@ -26,6 +28,7 @@ from core.errors import (
     QuoteExpired,
     RenewalAlreadyOrdered,
 )
+from core.limits import usage_value
 from core.models import (
     CategoryPolicy,
     DocumentCounter,
@@ -46,6 +49,7 @@ from core.pricing import (
     RenewalChoice,
     ServiceTerms,
     change_quote,
+    removed_items,
     renewal_choices,
     renewal_quote,
 )
@@ -81,7 +85,7 @@ def service_terms(service: Service, pending_plan: PlanTerms | None = None) -> Se
         id=service.id, customer_id=service.customer_id, name=service.name,
         plan=plan_terms(service.plan), period_start=service.period_start,
         expires_on=service.expires_on, paid_for_period=service.paid_for_period,
-        usage={k: int(v) for k, v in (service.usage or {}).items()},
+        usage={k: usage_value(v) for k, v in (service.usage or {}).items()},
         pending_plan=pending_plan, pending_change_on=service.pending_change_on,
         renewal_mode=service.renewal_mode, renewal_months=service.renewal_months,
     )
@@ -154,8 +158,12 @@ async def quote_change(ctx: Ctx, customer_id: int, service_id: int, plan_code: s
     if target is None:
         raise NotFound(entity="plan", code=plan_code)
     policy = await policy_for(ctx, service.plan)
-    quote = change_quote(policy, ctx.today, service_terms(service), plan_terms(target),
-                         ctx.settings.vat_rate, with_renewal=with_renewal)
+    terms, target_terms = service_terms(service), plan_terms(target)
+    quote = change_quote(policy, ctx.today, terms, target_terms, ctx.settings.vat_rate,
+                         with_renewal=with_renewal)
+    if quote.direction == "downgrade":  # what goes, by the rules the downgrade applies
+        quote = replace(quote, removed=removed_items(terms, target_terms,
+                                                     await rule_book(ctx.session)))
     return await save_quote(ctx, quote)
 
 
@@ -417,6 +425,12 @@ async def _apply_change(ctx: Ctx, order: Order, line: OrderLine) -> bool:
         await ctx.audit("service", service.id, "change_scheduled", order_id=order.id,
                         to_plan=detail.get("to_plan"), effective_on=effective)
         return True
+    if detail.get("direction") == "downgrade":
+        target = await ctx.session.get(Plan, line.plan_id)
+        assert target is not None
+        await apply_downgrade(ctx, service, target, keep=[
+            ln.detail.get("item") for ln in order.lines
+            if ln.kind == "addon" and ln.service_id == service.id])
     service.plan_id = line.plan_id
     if line.kind == "debit":
         if detail["new_period_start"] != service.period_start.isoformat():

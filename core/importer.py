@@ -25,8 +25,11 @@ import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
+    Tag,
     ValidationError,
     field_validator,
 )
@@ -34,6 +37,7 @@ from pydantic_core import PydanticCustomError
 
 from core.dates import FIRST_DAY, LAST_DAY, add_months, in_bounds
 from core.errors import ImportFailed
+from core.limits import BEHAVIOURS, NEEDS
 from core.names import has_control, typeable
 from core.policies import POLICIES
 from core.states import CATEGORIES, PAYMENT_METHODS, RENEWAL_MODES
@@ -144,6 +148,57 @@ class CustomerIn(_Strict):
     preferred_method: Literal["carta", "paypal", "bonifico", "bollettino"] = "bonifico"
 
 
+class UsageItemIn(_Strict):
+    """One item of a usage list: a domain, a waiting room, a template, a group, an IP."""
+
+    name: Name
+    activated_on: Day | None = None  # drop_newest: the most recent go first
+    waiting_rooms: Count | None = None  # a domain's rooms (keep_most)
+    capacity: Count | None = None  # a waiting room's capacity (scale)
+    entry_rate: Count | None = None  # a waiting room's entry rate (cap)
+    domain: Name | None = None  # the domain a waiting room belongs to
+    room: Name | None = None  # the room a template is attached to
+    detached_from: Name | None = None  # the room a detached template was attached to
+
+
+def _named(value: Any) -> Any:
+    """A bare name in a usage list is an item with that name."""
+    return {"name": value} if isinstance(value, str) else value
+
+
+def _usage_kind(value: Any) -> str:
+    return USAGE_ITEMS if isinstance(value, list) else USAGE_COUNT
+
+
+# Tags of the two forms of a usage value; left out of an error's field path.
+USAGE_COUNT, USAGE_ITEMS = "usage-count", "usage-items"
+UsageItem = Annotated[UsageItemIn, BeforeValidator(_named)]
+UsageValue = Annotated[
+    Annotated[Count, Tag(USAGE_COUNT)] | Annotated[list[UsageItem], Tag(USAGE_ITEMS)],
+    Discriminator(_usage_kind)]
+RuleKey = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_name)]
+Behaviour = Literal["deactivate", "keep_most", "drop_newest", "scale", "cap", "remove",
+                    "detach", "offer_addon"]
+assert set(Behaviour.__args__) == set(BEHAVIOURS)  # type: ignore[attr-defined]
+
+
+class LimitRuleIn(_Strict):
+    """What happens over a limit or without a feature (see core.limits)."""
+
+    rule: Behaviour
+    restorable: bool = False
+    by: RuleKey | None = None
+    link: RuleKey | None = None
+    over: RuleKey | None = None
+    field: RuleKey | None = None
+    items: RuleKey | None = None
+    plan: Code | None = None
+
+    def params(self) -> dict[str, str]:
+        return {k: v for k, v in self.model_dump(exclude={"rule", "restorable"}).items()
+                if v is not None}
+
+
 class ServiceIn(_Strict):
     customer: Code
     plan: Code
@@ -154,7 +209,7 @@ class ServiceIn(_Strict):
     renewal: Literal["su_richiesta", "automatico"] = "su_richiesta"
     status: Literal["attivo", "disdetto", "scaduto", "sospeso"] = "attivo"
     cancellation_reason: Reason | None = None
-    usage: dict[Text, Count] = Field(default_factory=dict)
+    usage: dict[RuleKey, UsageValue] = Field(default_factory=dict)
     paid: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
 
     @field_validator("paid", mode="before")
@@ -162,10 +217,17 @@ class ServiceIn(_Strict):
     def _no_float(cls, value: Any) -> Any:
         return str(value) if isinstance(value, float | int) else value
 
+    def usage_json(self) -> dict[str, Any]:
+        """The usage as stored: counts, and items without their empty fields."""
+        return {key: value if isinstance(value, int) else
+                [item.model_dump(mode="json", exclude_none=True) for item in value]
+                for key, value in self.usage.items()}
+
 
 class ImportFile(_Strict):
     # The pricing policy of each category's plans that name none (`null` removes it).
     policies: dict[Category, Policy | None] = Field(default_factory=dict)
+    limit_rules: dict[RuleKey, LimitRuleIn] = Field(default_factory=dict)
     plans: list[PlanIn] = Field(default_factory=list)
     customers: list[CustomerIn] = Field(default_factory=list)
     services: list[ServiceIn] = Field(default_factory=list)
@@ -323,7 +385,7 @@ def parse_data(raw: Any, source: str = "<input>") -> Parsed:
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
-            loc = tuple(error["loc"])
+            loc = tuple(p for p in error["loc"] if p not in (USAGE_COUNT, USAGE_ITEMS))
             line = _line_of(raw, loc)
             where = f"{source}:{line}" if line else source
             problems.append((where, ".".join(str(p) for p in loc), _pydantic_problem(error)))
@@ -369,6 +431,19 @@ def _check_references(parsed: Parsed) -> None:
         if service.started_on and service.started_on >= service.expires_on:
             problems.append((at("services", i, "started_on"), f"services.{i}.started_on",
                              Detail("not_before_expiry")))
+        for key, value in service.usage.items():
+            names: set[str] = set()
+            for j, item in enumerate(value if isinstance(value, list) else []):
+                if item.name in names:
+                    problems.append((at("services", i, "usage", key, j),
+                                     f"services.{i}.usage.{key}.{j}.name",
+                                     Detail("duplicate", {"value": item.name})))
+                names.add(item.name)
+    for key, rule in document.limit_rules.items():
+        for param in NEEDS[rule.rule]:
+            if getattr(rule, param) is None:
+                problems.append((at("limit_rules", key), f"limit_rules.{key}.{param}",
+                                 Detail("missing")))
     if problems:
         raise ImportFailed(problems=problems)
 
@@ -489,6 +564,9 @@ async def apply(session: AsyncSession, parsed: Parsed, now: datetime | None = No
             session.add(PlanTransition(from_plan_id=record.row.id, to_plan_id=plans[target].id))
         record.note("changes_to", None if record.created else old, list(spec.changes_to))
     records += [record for _, record in plan_records]
+    rule_records, problems = await _limit_rules(session, parsed, plans)
+    if problems:
+        raise ImportFailed(problems=problems)
     customers = {c.code: c for c in (await session.execute(select(Customer))).scalars()}
     for person in document.customers:
         found_customer = customers.get(person.code)
@@ -519,7 +597,7 @@ async def apply(session: AsyncSession, parsed: Parsed, now: datetime | None = No
     if problems:
         raise ImportFailed(problems=problems)
     await session.flush()
-    for record in records:
+    for record in records + rule_records:
         entry = record.audit(now, actor, parsed.source)
         if entry is not None:
             session.add(entry)
@@ -560,6 +638,37 @@ async def _category_policies(session: AsyncSession,
     return records
 
 
+async def _limit_rules(session: AsyncSession, parsed: Parsed, plans: dict[str, Plan]
+                       ) -> tuple[list[_Record], list[tuple[str, str, Detail]]]:
+    """Write the file's rules (each replaces its key's rule). Audited, not in the summary:
+    the summary lists plans, customers and services."""
+    from sqlalchemy import select
+
+    from core.downgrades import LimitRuleRow
+
+    rules = parsed.document.limit_rules
+    if not rules:
+        return [], []
+    problems = [(parsed.where("limit_rules", key, "plan"), f"limit_rules.{key}.plan",
+                 Detail("unknown_plan", {"value": rule.plan}))
+                for key, rule in rules.items() if rule.plan and rule.plan not in plans]
+    if problems:
+        return [], problems
+    rows = {r.key: r for r in (await session.execute(select(LimitRuleRow))).scalars()}
+    records = []
+    for key, spec in rules.items():
+        found = rows.get(key)
+        row = found or LimitRuleRow(key=key)
+        record = _Record("limit_rule", key, row, found is None)
+        record.set("rule", "rule", spec.rule)
+        record.set("restorable", "restorable", spec.restorable)
+        record.set("params", "params", spec.params())
+        session.add(row)
+        records.append(record)
+    await session.flush()
+    return records, []
+
+
 async def _service(session: AsyncSession, spec: ServiceIn, customer: Customer, plan: Plan,
                    code_of: dict[int, str], billing_state: bool,
                    kept: list[Change]) -> _Record:
@@ -582,7 +691,7 @@ async def _service(session: AsyncSession, spec: ServiceIn, customer: Customer, p
         record.set("status", "status", spec.status)
         record.set("cancellation_reason", "cancellation_reason", spec.cancellation_reason)
         record.set("paid", "paid_for_period", spec.paid if spec.paid is not None else plan.price)
-        record.set("usage", "usage", dict(spec.usage))
+        record.set("usage", "usage", spec.usage_json())
         session.add(service)
         return record
     if service.plan_id != plan.id:
@@ -590,7 +699,8 @@ async def _service(session: AsyncSession, spec: ServiceIn, customer: Customer, p
         service.plan_id = plan.id
     for name, attr in SERVICE_FIELDS:
         if name in spec.model_fields_set:
-            record.set(name, attr, _copy(getattr(spec, name)))
+            record.set(name, attr, spec.usage_json() if name == "usage"
+                       else _copy(getattr(spec, name)))
     billing: dict[str, Any] = {"expires_on": spec.expires_on}
     if "period_start" in spec.model_fields_set and spec.period_start is not None:
         billing["period_start"] = spec.period_start

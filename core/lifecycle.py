@@ -3,7 +3,8 @@
 Each step is a handful of `INSERT ... SELECT` / `UPDATE ... WHERE` statements over all
 services at once (no Python loop over services), in one transaction, in this order:
 
-1. scheduled plan changes (downgrades at period end) take effect;
+1. scheduled plan changes (downgrades at period end) take effect, each service's usage
+   fitted to the new plan first (`core.downgrades`: one service at a time, few a day);
 2. renewal on sight at expiry for `Automatico` services, and for `Su richiesta` ones when
    tacit renewal is on: the service is renewed and a fattura payable on sight is issued;
 3. suspension of services whose on-sight fattura is unpaid past its due date;
@@ -54,6 +55,7 @@ from core.billing import next_number
 from core.context import SYSTEM, Ctx
 from core.dates import add_months
 from core.db import rows_changed as _rows_changed
+from core.downgrades import apply_downgrade
 from core.models import (
     AuditEntry,
     Customer,
@@ -137,12 +139,24 @@ async def _update(ctx: Ctx, where: Sequence[Any], **values: Any) -> int:
 
 
 async def _scheduled_changes(ctx: Ctx) -> int:
+    """Downgrades due today: each service's usage is fitted to the new plan (what goes is
+    audited), then the plan changes. A service changed here no longer has a pending plan,
+    so a second run finds nothing."""
     where = (Service.pending_plan_id.is_not(None), Service.pending_change_on <= ctx.today,
              Service.status.in_((ATTIVO, SOSPESO)))
     await _notify_and_audit(ctx, "plan_changed", "plan_changed",
                             _rows(*where, ref_date=Service.pending_change_on))
-    return await _update(ctx, where, plan_id=Service.pending_plan_id, pending_plan_id=None,
-                         pending_change_on=None)
+    due = (await ctx.session.execute(
+        select(Service).where(*where).order_by(Service.id)
+        .with_for_update(of=Service))).scalars().all()
+    for service in due:
+        target = await ctx.session.get(Plan, service.pending_plan_id)
+        assert target is not None
+        await apply_downgrade(ctx, service, target)
+        service.plan_id, service.pending_plan_id, service.pending_change_on = (
+            target.id, None, None)
+    await ctx.session.flush()
+    return len(due)
 
 
 def _renewal_ordered() -> Any:

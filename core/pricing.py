@@ -37,15 +37,13 @@ from typing import Any
 
 from core.dates import add_months, days_between, whole_months_between
 from core.errors import ChangeNotAllowed, NotAllowed, SalesOnly
+from core.limits import RemovedItem, RuleBook, over_limits
 from core.money import ZERO, money, vat_of
 
 DEFAULT_POLICY = "mensilita-residue"
 NEAR_EXPIRY_DAYS = 60  # pro-rata-giorni: "in scadenza"
 FREE_UPGRADE_DAYS = 15  # mesi-arrotondati: under this, upgrade free but renewal now
 ONE_MONTH_DAYS = 30  # mesi-arrotondati: 15..30 days counts one month
-
-# Limits compared on a downgrade: a number per plan; missing means "not included" (0).
-LIMIT_KEYS = ("web_space_mb", "databases", "mailboxes", "domains")
 
 
 @dataclass(frozen=True)
@@ -105,17 +103,6 @@ class QuoteLine:
     amount: Decimal
     plan_code: str
     detail: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class RemovedItem:
-    """Something the target plan does not include, listed before a downgrade."""
-
-    key: str
-    kind: str  # limit | feature
-    current: int = 0
-    allowed: int = 0
-    returns_on_upgrade: bool = True
 
 
 @dataclass(frozen=True)
@@ -278,20 +265,10 @@ def renewal_choices(quote: Quote) -> dict[int, RenewalChoice]:
 # --- plan changes --------------------------------------------------------------------------
 
 
-def removed_items(service: ServiceTerms, target: PlanTerms) -> tuple[RemovedItem, ...]:
-    """What the target plan lacks: limits below current usage, features it does not have."""
-    items: list[RemovedItem] = []
-    keys = [k for k in LIMIT_KEYS if k in service.plan.limits or k in service.usage]
-    keys += sorted(k for k in set(service.plan.limits) | set(service.usage) if k not in keys)
-    for key in keys:
-        used = int(service.usage.get(key, 0))
-        allowed = int(target.limits.get(key, 0))
-        if used > allowed:
-            items.append(RemovedItem(key=key, kind="limit", current=used, allowed=allowed))
-    for feature in service.plan.features:
-        if feature not in target.features:
-            items.append(RemovedItem(key=feature, kind="feature"))
-    return tuple(items)
+def removed_items(service: ServiceTerms, target: PlanTerms,
+                  rules: RuleBook | None = None) -> tuple[RemovedItem, ...]:
+    """What the target plan does not allow, each with what happens to it (`core.limits`)."""
+    return over_limits(service, target, rules)
 
 
 def paid_share(service: ServiceTerms, today: date) -> Decimal:
@@ -551,7 +528,7 @@ def _decode_quote(data: dict[str, Any]) -> Quote:
                   plan_code=ln["plan_code"], detail=ln["detail"])
         for ln in data["lines"]
     )
-    removed = tuple(RemovedItem(**item) for item in data.get("removed", []))
+    removed = tuple(RemovedItem.from_dict(item) for item in data.get("removed", []))
     return Quote(
         id=data["id"], kind=data["kind"], customer_id=data["customer_id"],
         computed_for=date.fromisoformat(data["computed_for"]), policy=data["policy"],

@@ -9,7 +9,8 @@ from typing import Any
 
 from core.models import Plan
 from core.pricing import FREE_UPGRADE_DAYS, ONE_MONTH_DAYS, Quote, QuoteLine
-from handlers.i18n import has, t
+from handlers.i18n import t
+from handlers.limits_text import label
 
 
 def billed(price: Decimal, months: int) -> str:
@@ -17,21 +18,14 @@ def billed(price: Decimal, months: int) -> str:
     return t("billed-price", price=price, months=months)
 
 
-def _label(message: str) -> str | None:
-    return t(message) if has(message) else None
-
-
 def plan_details(plan: Plan) -> list[str]:
-    """What the plan includes: each limit and feature with its Italian label. Keys without a
-    label are left out rather than shown raw."""
+    """What the plan includes: each limit and feature by its Italian name (never a raw key)."""
     lines = []
-    limits = [(label, int(value)) for key, value in (plan.limits or {}).items()
-              if (label := _label(f"limit-{key}")) is not None]
+    limits = [t("plan-limit", what=label(str(key)), value=int(value))
+              for key, value in (plan.limits or {}).items()]
     if limits:
-        lines.append(t("plan-limits", what=", ".join(
-            t("plan-limit", what=label, value=value) for label, value in limits)))
-    features = [label for key in (plan.features or ())
-                if (label := _label(f"feature-{key}")) is not None]
+        lines.append(t("plan-limits", what=" · ".join(limits)))
+    features = [label(str(key)) for key in (plan.features or ())]
     if features:
         lines.append(t("plan-features", what=", ".join(features)))
     return lines

@@ -12,7 +12,6 @@ import pytest
 from bot.tg_door import COMMANDS
 from core.app.staff import OUTCOMES as STAFF_OUTCOMES
 from core.lifecycle import sweep  # noqa: F401 - the notice kinds below come from it
-from core.pricing import LIMIT_KEYS
 from core.settlement import UNAPPLIED_REASONS, VOID_REASONS
 from core.states import CATEGORIES, PAYMENT_METHODS, RENEWAL_MODES
 from handlers.flows.support import CATEGORIES as TICKET_CATEGORIES
@@ -53,8 +52,6 @@ DYNAMIC = {
     "ticket-reason-": ["operator_request", "customer_request", "late_recovery",
                        "unapplied_payment", "grace_over", "dedicated_downgrade", "sales_only"],
     "pay-failure-": ["declined", "invalid_card", "other"],
-    "limit-": list(LIMIT_KEYS),
-    "feature-": ["dns", "ssl", "backup", "staging", "reseller", "archivio", "priorita"],
     "link-": ["invalid", "used", "expired", "rate_limited"],
     "notice-text-": ["reminder", "tacit_invoice", "suspended_unpaid", "expired",
                      "cancelled_expired", "deleted", "plan_changed", "order_paid",

@@ -162,8 +162,9 @@ async def test_the_categories_come_first_then_the_plans_with_their_details(
                                "Hosting Business · € 240,00/anno + IVA"]
     assert "Dominio .it" not in plans
     quote = await chat.press("Hosting Pro")
-    assert "Include: " in quote and "Caselle email 20" in quote
-    assert "Funzioni: Certificato SSL, Backup giornaliero, Ambiente di staging" in quote
+    assert ("Include: spazio web (MB): 10.240 · database: 5 · caselle email: 20 · domini: 3"
+            in quote)
+    assert "Funzioni: certificato SSL, backup, ambiente di staging" in quote
     await chat.command("annulla")
     await chat.press("Menu principale") if "Menu principale" in chat.labels else None
     await chat.press("Upgrade / cambio piano")
@@ -178,16 +179,16 @@ async def test_one_category_goes_straight_to_the_plans(demo: Sportello) -> None:
     chat = await Chat.open(demo, (await demo.customer_by_code("C003")).id)
     await chat.press("Upgrade / cambio piano")
     text = await chat.press("cloud-ferrari")
-    assert "Piani disponibili per cloud-ferrari (ora Cloud 29, € 29,00/mese + IVA)" in text
-    assert chat.labels[0] == "Cloud 99 · € 99,00/mese + IVA"
+    assert "Piani disponibili per cloud-ferrari (ora Cloud 99, € 99,00/mese + IVA)" in text
+    assert chat.labels[0] == "Cloud 29 · € 29,00/mese + IVA"
 
 
 async def test_prices_read_as_the_plan_is_billed(demo: Sportello) -> None:
     chat = await Chat.open(demo, (await demo.customer_by_code("C003")).id)
     listing = await chat.press("I miei prodotti")
-    assert "€ 29,00/mese + IVA" in listing and "€ 348,00" not in listing
+    assert "€ 99,00/mese + IVA" in listing and "€ 1.188,00" not in listing
     card = await chat.press("cloud-ferrari")
-    assert "Costo: € 29,00/mese + IVA" in card
+    assert "Costo: € 99,00/mese + IVA" in card
     chat = await Chat.open(demo, (await demo.customer_by_code("C001")).id)
     await chat.press("I miei prodotti")
     card = await chat.press("mariorossi.it")

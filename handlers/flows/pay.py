@@ -21,6 +21,7 @@ from handlers.flow import Flow
 from handlers.flows import order_step
 from handlers.flows.common import abort_button, menu_button, stale, vat_percent
 from handlers.i18n import has, t
+from handlers.limits_text import removed_lines
 from handlers.ui import InvoiceRequest, Reply
 
 flow = Flow("pay")
@@ -61,23 +62,7 @@ async def change_lines(turn: Turn, quote: Quote) -> list[str]:
 
 
 def change_footer(quote: Quote, current_expiry: date) -> list[str]:
-    return quote_text.change_footer(quote, current_expiry, _removed_lines(quote))
-
-
-def _removed_lines(quote: Quote) -> list[str]:
-    if not quote.removed:
-        return []
-    lines = [t("quote-removed-title")]
-    for item in quote.removed:
-        label = f"limit-{item.key}"
-        what = t(label) if has(label) else item.key
-        if item.kind == "limit":
-            lines.append(t("quote-removed-limit", what=what, current=item.current,
-                           allowed=item.allowed))
-        else:
-            lines.append(t("quote-removed-feature", what=what))
-    lines.append(t("quote-removed-hint"))
-    return lines
+    return quote_text.change_footer(quote, current_expiry, removed_lines(quote.removed))
 
 
 async def offer(turn: Turn, quote: Quote, intro: str | None = None,

@@ -143,15 +143,7 @@ quote-renewal-required = Rinnovo richiesto ora: a meno di { $days ->
        *[other] { $days } giorni
     } dalla scadenza l'upgrade è gratuito, ma va pagato subito il rinnovo con il nuovo piano.
 quote-forfeited = Il credito residuo di { $amount } non è rimborsabile.
-quote-removed-title = Con il nuovo piano verranno disattivati:
-quote-removed-limit = • { $what }: ne usi { $current }, il nuovo piano ne consente { $allowed }
-quote-removed-feature = • { $what }
-quote-removed-hint = Ti consigliamo di adeguare prima i tuoi contenuti; le funzioni rimosse tornano con un upgrade successivo.
 quote-valid = Preventivo valido fino alla fine di oggi.
-limit-web_space_mb = Spazio web (MB)
-limit-databases = Database
-limit-mailboxes = Caselle email
-limit-domains = Domini
 
 ## Pagamento
 

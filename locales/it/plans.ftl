@@ -9,16 +9,8 @@ billed-price = { $months ->
     }
 
 plan-limits = Include: { $what }
-plan-limit = { $what } { $value }
+plan-limit = { $what }: { $value }
 plan-features = Funzioni: { $what }
-
-feature-dns = Gestione DNS
-feature-ssl = Certificato SSL
-feature-backup = Backup giornaliero
-feature-staging = Ambiente di staging
-feature-reseller = Rivendita (domini dei tuoi clienti)
-feature-archivio = Archivio di sicurezza
-feature-priorita = Gruppi di priorità
 
 change-categories = Verso quale tipo di servizio vuoi passare con { $name } (ora { $plan }, { $price } + IVA)?
 
