@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core import settlement
 from core.context import Ctx
+from core.dates import add_months
 from core.db import rows_changed as _rows_changed
 from core.downgrades import apply_downgrade, rule_book
 from core.errors import (
@@ -52,6 +53,7 @@ from core.pricing import (
     removed_items,
     renewal_choices,
     renewal_quote,
+    with_addons,
 )
 from core.states import ATTIVO, DISDETTO, SCADUTO, SOSPESO, recovery_deadline
 from core.terms import TermsAcceptance, check_current
@@ -149,7 +151,7 @@ async def change_targets(ctx: Ctx, service: Service) -> list[Plan]:
 
 
 async def quote_change(ctx: Ctx, customer_id: int, service_id: int, plan_code: str,
-                       with_renewal: bool = False) -> Quote:
+                       with_renewal: bool = False, keep_addons: tuple[str, ...] = ()) -> Quote:
     """The change quote under the policy of the service's current plan."""
     service = await own_service(ctx, customer_id, service_id)
     if service.status != ATTIVO:
@@ -164,6 +166,7 @@ async def quote_change(ctx: Ctx, customer_id: int, service_id: int, plan_code: s
     if quote.direction == "downgrade":  # what goes, by the rules the downgrade applies
         quote = replace(quote, removed=removed_items(terms, target_terms,
                                                      await rule_book(ctx.session)))
+        quote = with_addons(quote, keep_addons)
     return await save_quote(ctx, quote)
 
 
@@ -205,7 +208,8 @@ async def requote(ctx: Ctx, quote: Quote) -> Quote:
             return await quote_renewal(ctx, quote.customer_id, ids)  # the plan changed
     assert quote.service_id is not None and quote.to_plan is not None
     return await quote_change(ctx, quote.customer_id, quote.service_id, quote.to_plan,
-                              with_renewal=quote.renewal_included)
+                              with_renewal=quote.renewal_included,
+                              keep_addons=quote.kept_addons)
 
 
 async def order_from_quote(ctx: Ctx, customer_id: int, quote_id: str, method: str,
@@ -393,6 +397,8 @@ async def _apply_line(ctx: Ctx, order: Order, line: OrderLine) -> bool:
         return _rows_changed(done) == 1
     if line.kind in ("debit", "change_fee", "upgrade"):
         return await _apply_change(ctx, order, line)
+    if line.kind == "addon":
+        return await _add_on_service(ctx, order, line)
     if order.kind == "restoration":  # support's restoration after the free window
         from core.staff import apply_restoration
 
@@ -445,6 +451,30 @@ async def _apply_change(ctx: Ctx, order: Order, line: OrderLine) -> bool:
     service.pending_plan_id = service.pending_change_on = None
     await ctx.audit("service", service.id, "plan_changed", order_id=order.id,
                     from_plan=detail.get("from_plan"), to_plan=detail.get("to_plan"))
+    return True
+
+
+async def _add_on_service(ctx: Ctx, order: Order, line: OrderLine) -> bool:
+    """An item kept as its own service (seed 001: a reseller's client domain becomes a
+    «Dominio aggiuntivo»), for one period of the add-on plan from today. A service of that
+    name already there is not overwritten: the line stays unapplied for support."""
+    detail = line.detail or {}
+    name = str(detail["item"])
+    taken = (await ctx.session.execute(select(Service.id).where(
+        Service.customer_id == order.customer_id, Service.name == name))).first()
+    if taken is not None:
+        return False
+    plan = await ctx.session.get(Plan, line.plan_id)
+    assert plan is not None
+    months = int(detail.get("months") or plan.period_months)
+    added = Service(customer_id=order.customer_id, plan_id=plan.id, name=name,
+                    started_on=ctx.today, period_start=ctx.today,
+                    expires_on=add_months(ctx.today, months), renewal_mode="su_richiesta",
+                    status=ATTIVO, paid_for_period=line.amount, usage={})
+    ctx.session.add(added)
+    await ctx.session.flush()
+    await ctx.audit("service", added.id, "added_on", order_id=order.id,
+                    from_service=line.service_id, plan=plan.code)
     return True
 
 

@@ -340,10 +340,10 @@ def apply_removals(usage: Mapping[str, Any], items: Iterable[RemovedItem],
                    rules: RuleBook | None = None, keep: Iterable[str] = ()) -> dict[str, Any]:
     """The usage after `items` are applied (a new mapping; `usage` is not changed).
 
-    `keep`: the names of add-on items the customer keeps (an `offer_addon` rule).
+    `keep`: the names of add-on items the customer keeps (an `offer_addon` rule): they
+    leave this service too, as services of their own; the caller records them.
     """
     book = rules or default_rules()
-    kept_addons = set(keep)
     new: dict[str, Any] = copy.deepcopy(dict(usage))
     for item in items:
         rule = book.rule(item.key, item.kind == "feature")
@@ -355,8 +355,9 @@ def apply_removals(usage: Mapping[str, Any], items: Iterable[RemovedItem],
         if rule.rule == "remove":
             new[target] = [] if listed is not None else 0
         elif rule.rule == "offer_addon":
-            new[target] = ([i for i in listed if i["name"] in kept_addons]
-                           if listed is not None else 0)
+            # Every item leaves the plan: those kept become add-on services of their own
+            # (billing._add_on_service), the others are deactivated.
+            new[target] = [] if listed is not None else 0
         elif rule.rule == "detach" and listed is not None:
             assert rule.field is not None
             for entry in listed:

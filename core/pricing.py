@@ -130,6 +130,9 @@ class Quote:
     # order the renewal with the change (`renewal_included`) or later.
     renewal_offered: bool = False
     renewal_included: bool = False
+    # seed 001: the reseller's domains the customer keeps as add-on services («Dominio
+    # aggiuntivo»), each an `addon` line; the others are deactivated.
+    kept_addons: tuple[str, ...] = ()
     forfeited_credit: Decimal = ZERO
     removed: tuple[RemovedItem, ...] = ()
     # renewal quotes: one entry per service, see renewal_quote
@@ -499,6 +502,25 @@ _POLICIES = {
 }
 
 
+def with_addons(quote: Quote, keep: tuple[str, ...]) -> Quote:
+    """The quote with one `addon` line per item kept at the add-on offer's price (one period
+    of that plan from today); names not offered are ignored."""
+    offered = next((item for item in quote.removed
+                    if item.rule == "offer_addon" and item.offer is not None), None)
+    if offered is None or offered.offer is None or quote.service_id is None:
+        return quote
+    offer = offered.offer
+    names = tuple(name for name in offered.removed if name in set(keep))
+    addons = [QuoteLine(kind="addon", service_id=quote.service_id, amount=money(offer.price),
+                        plan_code=offer.code,
+                        detail={"item": name, "months": offer.period_months,
+                                "plan_name": offer.name})
+              for name in names]
+    lines, subtotal, vat, total = _totals([*quote.lines, *addons], quote.vat_rate)
+    return replace(quote, lines=lines, subtotal=subtotal, vat=vat, total=total,
+                   kept_addons=names)
+
+
 # --- serialisation (quotes are stored as JSON and paid later) ------------------------------
 
 
@@ -539,6 +561,7 @@ def _decode_quote(data: dict[str, Any]) -> Quote:
         effective_on=day("effective_on"), renewal_required=data.get("renewal_required", False),
         renewal_offered=data.get("renewal_offered", False),
         renewal_included=data.get("renewal_included", False),
+        kept_addons=tuple(data.get("kept_addons", ())),
         forfeited_credit=dec("forfeited_credit"), removed=removed,
         renewals=tuple(data.get("renewals", [])),
     )

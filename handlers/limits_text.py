@@ -44,11 +44,13 @@ def _names(names: Sequence[str]) -> str:
     return format_list(list(names), locale="it")
 
 
-def removed_lines(items: Iterable[RemovedItem]) -> list[str]:
-    """The preview of a downgrade: a title, one entry per item, and a hint; [] if nothing."""
+def removed_lines(items: Iterable[RemovedItem], kept: Iterable[str] = ()) -> list[str]:
+    """The preview of a downgrade: a title, one entry per item, and a hint; [] if nothing.
+    `kept`: the add-on items the quote keeps (seed 001)."""
     lines: list[str] = []
+    kept = set(kept)
     for item in items:
-        lines += _limit(item) if item.kind == "limit" else _feature(item)
+        lines += _limit(item) if item.kind == "limit" else _feature(item, kept)
         if item.returns_on_upgrade:
             lines.append(t("limits-restorable"))
         elif item.removed or item.rule == "remove":
@@ -79,7 +81,7 @@ def _limit(item: RemovedItem) -> list[str]:
     return lines
 
 
-def _feature(item: RemovedItem) -> list[str]:
+def _feature(item: RemovedItem, kept: set[str]) -> list[str]:
     what = label(item.key)
     if item.rule == "offer_addon":
         if not item.removed:
@@ -88,8 +90,9 @@ def _feature(item: RemovedItem) -> list[str]:
         if item.offer is None:
             return [*lines, t("limits-offer-none", value=_names(item.removed))]
         offer = item.offer
-        return lines + [t("limits-offer", name=name, plan=offer.name, price=offer.price,
-                          count=offer.period_months) for name in item.removed]
+        return lines + [t("limits-offer-kept" if name in kept else "limits-offer", name=name,
+                          plan=offer.name, price=offer.price, count=offer.period_months)
+                        for name in item.removed]
     if item.rule in FEATURE and item.removed:
         return [t(FEATURE[item.rule], what=what, value=_names(item.removed))]
     if item.rule == "remove" and item.current:

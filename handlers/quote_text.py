@@ -67,6 +67,9 @@ def _amount_line(quote: Quote, line: QuoteLine, plan: str) -> str | None:
         return t("quote-fee", amount=line.amount)
     if line.kind == "upgrade":
         return t("quote-upgrade-free", days=FREE_UPGRADE_DAYS)
+    if line.kind == "addon":
+        return t("quote-addon", name=detail["item"], plan=detail.get("plan_name", ""),
+                 amount=line.amount, months=int(detail.get("months") or 12))
     if line.kind == "renewal":
         return t("quote-renewal-included", amount=line.amount,
                  to=date.fromisoformat(detail["period_to"]))

@@ -187,8 +187,9 @@ def test_reseller_domains_are_offered_as_add_ons_at_the_catalogue_price() -> Non
     lines = removed_lines((item,))
     assert ("◦ cliente1.it: può restare attivo come «Dominio aggiuntivo» a € 12,00 + IVA "
             "l'anno, con un cambio servizio; altrimenti verrà disattivato.") in lines
+    # A kept domain leaves the reseller too: it becomes a service of its own.
     assert apply_removals(usage, (item,), book, keep=["cliente2.it"]) == {
-        "reseller_domains": [{"name": "cliente2.it"}]}
+        "reseller_domains": []}
     # Without an add-on plan in the catalogue, they are deactivated.
     [bare] = over_limits(service(reseller, usage), end_user)
     assert bare.offer is None

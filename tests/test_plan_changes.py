@@ -246,3 +246,42 @@ async def test_a_downgrade_far_from_expiry_offers_no_renewal(
     await seed(app, [svc("sito", "H120", date(2027, 1, 1), period_start=date(2026, 1, 1))])
     chat, text = await change_quote_text(app, "sito", "Hosting Start")
     assert "va rinnovato" not in text and "Aggiungi il rinnovo" not in " ".join(chat.labels)
+
+
+# --- reseller to end-user plan: client domains kept as «Dominio aggiuntivo» (seed 001) ----
+
+
+async def test_a_reseller_ticks_the_client_domains_kept_as_add_ons(
+    app: Sportello, clock: FixedClock,
+) -> None:
+    from tests.test_limits import seed_reseller
+
+    app.settings = app.settings.model_copy(update={"policy": "pro-rata-giorni"})
+    clock.day = date(2026, 11, 21)
+    cid = await seed_reseller(app)
+    chat = await Chat.open(app, cid)
+    await chat.press("Upgrade / cambio piano")
+    await chat.press("rivendita-rossi")
+    text = await chat.press("Hosting Start")
+    assert "Dominio aggiuntivo cliente1.it" not in text
+    assert "☐ Mantieni cliente1.it come Dominio aggiuntivo" in chat.labels
+    fee = Decimal(text.split("Imponibile: € ")[1].split("\n")[0].replace(",", "."))
+    kept = await chat.press("☐ Mantieni cliente1.it")
+    assert "Dominio aggiuntivo cliente1.it per un anno: € 12,00" in kept
+    assert "◦ cliente1.it: resta attivo come «Dominio aggiuntivo» (nell'ordine)." in kept
+    assert "◦ cliente2.it: può restare attivo come «Dominio aggiuntivo»" in kept
+    assert f"Imponibile: € {fee + 12:.2f}".replace(".", ",") in kept
+    assert "☑ Mantieni cliente1.it come Dominio aggiuntivo" in chat.labels
+    undone = await chat.press("☑ Mantieni cliente1.it")  # untick: back to the change alone
+    assert "Dominio aggiuntivo cliente1.it" not in undone
+    await chat.press("☐ Mantieni cliente1.it")
+    assert "Pagamento riuscito" in await pay_by_card(chat)
+    reseller = await stored(app, "rivendita-rossi")
+    assert reseller.plan.code == "H60" and reseller.usage["reseller_domains"] == []
+    added = await stored(app, "cliente1.it")
+    assert (added.customer_id, added.plan.code, added.status, added.expires_on,
+            added.paid_for_period) == (cid, "DOM-ADD", "attivo", date(2027, 11, 21),
+                                       Decimal("12.00"))
+    async with app.sessions() as session:
+        names = set((await session.execute(select(Service.name))).scalars())
+    assert "cliente2.it" not in names  # not kept: deactivated with the reseller feature

@@ -41,9 +41,11 @@ class Orders(AppBase):
             ctx, customer_id, service_ids, choices))
 
     async def quote_change(self, customer_id: int, service_id: int, plan_code: str,
-                           with_renewal: bool = False) -> Quote:
+                           with_renewal: bool = False,
+                           keep_addons: tuple[str, ...] = ()) -> Quote:
         return await self._quote(customer_id, lambda ctx: billing.quote_change(
-            ctx, customer_id, service_id, plan_code, with_renewal=with_renewal))
+            ctx, customer_id, service_id, plan_code, with_renewal=with_renewal,
+            keep_addons=keep_addons))
 
     async def _quote(self, customer_id: int, make: Callable[[Ctx], Awaitable[Quote]]) -> Quote:
         async with self._ctx(Actor.customer(customer_id)) as ctx:

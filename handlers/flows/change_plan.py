@@ -76,8 +76,11 @@ def _names(plan_name: str, text: str) -> bool:
 
 @flow.action("change.quote")
 async def quote(turn: Turn, params: dict[str, Any]) -> None:
-    found = await turn.app.quote_change(turn.customer_id, int(params["sid"]), str(params["plan"]),
-                                        with_renewal=bool(params.get("renew")))
+    keep = params.get("keep") or []
+    found = await turn.app.quote_change(
+        turn.customer_id, int(params["sid"]), str(params["plan"]),
+        with_renewal=bool(params.get("renew")),
+        keep_addons=tuple(str(name) for name in keep) if isinstance(keep, list) else ())
     await pay.offer(turn, found)
 
 

@@ -25,6 +25,7 @@ from handlers.limits_text import removed_lines
 from handlers.ui import InvoiceRequest, Reply
 
 flow = Flow("pay")
+MAX_ADDON_BUTTONS = 20  # one screen of ticks; more domains are kept through support
 
 
 def totals(quote: Quote) -> list[str]:
@@ -62,7 +63,8 @@ async def change_lines(turn: Turn, quote: Quote) -> list[str]:
 
 
 def change_footer(quote: Quote, current_expiry: date) -> list[str]:
-    return quote_text.change_footer(quote, current_expiry, removed_lines(quote.removed))
+    return quote_text.change_footer(quote, current_expiry,
+                                    removed_lines(quote.removed, quote.kept_addons))
 
 
 async def offer(turn: Turn, quote: Quote, intro: str | None = None,
@@ -81,7 +83,8 @@ async def offer(turn: Turn, quote: Quote, intro: str | None = None,
     rows = order_step.option_rows(turn, quote)
     if quote.renewal_offered and not quote.renewal_included:
         rows.append([turn.btn(t("btn-add-renewal"), "change.quote", sid=quote.service_id,
-                              plan=quote.to_plan, renew=1)])
+                              plan=quote.to_plan, renew=1, keep=list(quote.kept_addons))])
+    rows += _addon_rows(turn, quote)
     accepted = order_step.acceptance(turn) is not None
     if not accepted:
         rows.append([order_step.accept_button(turn)])
@@ -93,6 +96,24 @@ async def offer(turn: Turn, quote: Quote, intro: str | None = None,
     methods = [turn.btn(t(f"method-{m}"), "pay.method", method=m) for m in PAYMENT_METHODS]
     turn.say(f"{text}\n\n{t('pay-choose')}", *rows, methods[:2], methods[2:],
              [abort_button(turn)])
+
+
+def _addon_rows(turn: Turn, quote: Quote) -> list[list[Any]]:
+    """Seed 001: one tick per item the customer may keep as an add-on service; a tap
+    quotes the change again with that item kept, or no longer kept."""
+    offered = next((item for item in quote.removed
+                    if item.rule == "offer_addon" and item.offer is not None), None)
+    if offered is None or offered.offer is None:
+        return []
+    kept = set(quote.kept_addons)
+    rows = []
+    for name in offered.removed[:MAX_ADDON_BUTTONS]:
+        keep = sorted(kept ^ {name})
+        label = t("btn-addon-kept" if name in kept else "btn-addon-keep", name=name,
+                  plan=offered.offer.name)
+        rows.append([turn.btn(label, "change.quote", sid=quote.service_id, plan=quote.to_plan,
+                              renew=int(quote.renewal_included), keep=keep)])
+    return rows
 
 
 @flow.action("pay.method")

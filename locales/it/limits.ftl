@@ -25,6 +25,7 @@ limits-offer =   ◦ { $name }: può restare attivo come «{ $plan }» a { $pric
         [12] l'anno
        *[other] ogni { $count } mesi
     }, con un cambio servizio; altrimenti verrà disattivato.
+limits-offer-kept =   ◦ { $name }: resta attivo come «{ $plan }» (nell'ordine).
 limits-offer-none =   ◦ disattivazione di: { $value }
 limits-restorable =   ↳ Ripristino con un upgrade successivo.
 limits-not-restorable =   ↳ Nessun ripristino con un upgrade successivo.

@@ -43,3 +43,10 @@ quote-credit-days = Credito del piano attuale per { $days } giorni su { $total }
 quote-refund-days = Rimborso del piano attuale per { $days } giorni su { $total } non usufruiti: { $amount }
 quote-renewal-offered = Il servizio scade { IL($date) }: dopo il cambio il nuovo pacchetto va rinnovato. Puoi aggiungere ora il rinnovo allo stesso ordine.
 btn-add-renewal = Aggiungi il rinnovo all'ordine
+quote-addon = { $plan } { $name } per { $months ->
+        [1] un mese
+        [12] un anno
+       *[other] { $months } mesi
+    }: { $amount }
+btn-addon-keep = ☐ Mantieni { $name } come { $plan }
+btn-addon-kept = ☑ Mantieni { $name } come { $plan }
