@@ -152,7 +152,7 @@ def test_cli_demo_prints_services_in_italian(cli_db: str) -> None:
     result = run("demo", "--today", "2026-11-21", db=cli_db)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "Dati dimostrativi caricati: 13 piani, 3 clienti, 10 servizi." in out
+    assert "Dati dimostrativi caricati: 14 piani, 3 clienti, 10 servizi." in out
     assert ("mariorossi.it · Dominio .it · € 9,90/anno IVA esclusa · "
             "Scadenza 11 dicembre 2026") in out
     assert "€ 1.200,00" in out and "Prodotti scaduti o disdetti" in out
