@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from core.app import Sportello
 
 ENTITIES = {"plan": "cli-import-entity-plan", "customer": "cli-import-entity-customer",
-            "service": "cli-import-entity-service", "category": "cli-import-entity-category"}
+            "service": "cli-import-entity-service", "category": "cli-import-entity-category",
+            "limit_rule": "cli-import-entity-limit_rule"}
+FEMININE = {"category", "limit_rule"}  # «Categoria cloud: nuova.»
 
 
 def read(path: Path) -> Parsed:
@@ -61,11 +63,14 @@ def _record(change: Change) -> dict[str, Any]:
     name = shown(change.key)
     if change.owner is not None:
         name = t("cli-import-service", name=name, customer=shown(change.owner))
-    return {"kind": t(ENTITIES[change.entity]), "name": name}
+    return {"kind": t(ENTITIES[change.entity]), "name": name,
+            "gender": "f" if change.entity in FEMININE else "m"}
 
 
 def value_text(value: Any) -> Any:
     """A field's value as support reads it: € 60,00, 1 marzo 2027, (vuoto)."""
+    if isinstance(value, bool):
+        return t("cli-import-yes" if value else "cli-import-no")
     if value is None or value in ("", [], {}):
         return t("cli-import-empty")
     if isinstance(value, Decimal | date):

@@ -533,7 +533,9 @@ async def apply(session: AsyncSession, parsed: Parsed, now: datetime | None = No
 
     document = parsed.document
     now = now or datetime.now().astimezone()
-    records: list[_Record] = await _category_policies(session, document.policies)
+    # The catalogue's own settings: shown and audited like the records, not counted.
+    catalogue_records = await _category_policies(session, document.policies)
+    records: list[_Record] = []
     plans = {p.code: p for p in (await session.execute(select(Plan))).scalars()}
     plan_records: list[tuple[PlanIn, _Record]] = []
     for spec in document.plans:
@@ -597,7 +599,8 @@ async def apply(session: AsyncSession, parsed: Parsed, now: datetime | None = No
     if problems:
         raise ImportFailed(problems=problems)
     await session.flush()
-    for record in records + rule_records:
+    catalogue_records += rule_records
+    for record in records + catalogue_records:
         entry = record.audit(now, actor, parsed.source)
         if entry is not None:
             session.add(entry)
@@ -607,7 +610,7 @@ async def apply(session: AsyncSession, parsed: Parsed, now: datetime | None = No
     return ImportSummary(
         len(document.plans), len(document.customers), len(document.services),
         created=created, updated=updated, unchanged=len(records) - created - updated,
-        changes=tuple(c for r in records for c in r.changes),
+        changes=tuple(c for r in catalogue_records + records for c in r.changes),
         kept=tuple(kept))
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -285,3 +286,33 @@ async def test_a_reseller_ticks_the_client_domains_kept_as_add_ons(
     async with app.sessions() as session:
         names = set((await session.execute(select(Service.name))).scalars())
     assert "cliente2.it" not in names  # not kept: deactivated with the reseller feature
+
+
+# --- the catalogue's policies and downgrade rules in the import report --------------------
+
+
+def test_the_import_reports_category_policies_and_downgrade_rules_in_italian(
+    database_url: str, tmp_path: Path,
+) -> None:
+    from tests.test_import_and_cli import run
+
+    catalogue = tmp_path / "catalogo.yaml"
+    catalogue.write_text(
+        "policies: {cloud: mese-intero}\n"
+        "limit_rules:\n  priority_groups: {rule: remove, restorable: false}\n"
+        "plans:\n  - {code: X1, name: Piano X, category: cloud, price: \"10.00\",\n"
+        "     period_months: 1, policy: pro-rata-giorni}\n", encoding="utf-8")
+    dry = run("import", str(catalogue), "--dry-run", db=database_url)
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.splitlines()[1:4] == [
+        "  Categoria cloud: nuova.", "  Regola di downgrade priority_groups: nuova.",
+        "  Piano X1: nuovo."]
+    assert "1 piano, 0 clienti e 0 servizi: 1 nuovo" in dry.stdout  # settings not counted
+    assert run("import", str(catalogue), db=database_url).returncode == 0
+    catalogue.write_text(catalogue.read_text(encoding="utf-8")
+                         .replace("mese-intero", "pro-rata-giorni")
+                         .replace("restorable: false", "restorable: true"), encoding="utf-8")
+    again = run("import", str(catalogue), "--dry-run", db=database_url)
+    assert again.stdout.splitlines()[1:3] == [
+        "  Categoria cloud · policy: mese-intero → pro-rata-giorni",
+        "  Regola di downgrade priority_groups · restorable: no → sì"]

@@ -89,7 +89,10 @@ cli-import-count-unchanged = { $count ->
     [one] 1 invariato
    *[other] { $count } invariati
 }
-cli-import-created = { $kind } { $name }: nuovo.
+cli-import-created = { $kind } { $name }: { $gender ->
+        [f] nuova
+       *[m] nuovo
+    }.
 cli-import-changed = { $kind } { $name } · { $field }: { $current } → { $value }
 cli-import-kept = { $kind } { $name } · { $field }: resta { $current } (nel file: { $value }). Lo stato di fatturazione di un servizio esistente cambia solo con --billing-state.
 cli-import-service = { $name } (cliente { $customer })
@@ -98,6 +101,9 @@ cli-import-entity-plan = Piano
 cli-import-entity-customer = Cliente
 cli-import-entity-service = Servizio
 cli-import-entity-category = Categoria
+cli-import-entity-limit_rule = Regola di downgrade
+cli-import-yes = sì
+cli-import-no = no
 cli-demo-not_empty = Il database contiene già dati ({ $plans ->
     [one] 1 piano
    *[other] { $plans } piani
