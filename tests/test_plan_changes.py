@@ -36,6 +36,14 @@ async def change_quote_text(app: Sportello, service: str, *presses: str) -> tupl
     return chat, text
 
 
+async def under(app: Sportello, clock: FixedClock, policy: str, today: date,
+                services: list[dict[str, Any]]) -> None:
+    """The installation's policy, today's date and the test catalogue with `services`."""
+    app.settings = app.settings.model_copy(update={"policy": policy})
+    clock.day = today
+    await seed(app, services)
+
+
 async def pay_by_card(chat: Chat) -> str:
     await chat.press("Carta di credito")
     await chat.press("Procedi al pagamento")
@@ -120,9 +128,8 @@ async def test_example_6_monthly_upgrade_under_the_default_policy(
 
 
 async def test_example_6_monthly_upgrade_pro_rata_giorni(app: Sportello, clock: FixedClock) -> None:
-    app.settings = app.settings.model_copy(update={"policy": "pro-rata-giorni"})
-    clock.day = date(2026, 11, 21)
-    await seed(app, [svc("cloud1", "C29", date(2026, 12, 1), period_start=date(2026, 11, 1))])
+    await under(app, clock, "pro-rata-giorni", date(2026, 11, 21),
+                [svc("cloud1", "C29", date(2026, 12, 1), period_start=date(2026, 11, 1))])
     _, text = await change_quote_text(app, "cloud1", "Cloud 99")
     assert "Nuovo piano Cloud 99 per i 10 giorni su 30 che restano alla scadenza: € 33,00" in text
     assert "Credito del piano attuale per 10 giorni su 30 non usufruiti: -€ 9,67" in text
@@ -132,9 +139,8 @@ async def test_example_6_monthly_upgrade_pro_rata_giorni(app: Sportello, clock: 
 async def test_mesi_arrotondati_says_which_month_it_charges(
     app: Sportello, clock: FixedClock,
 ) -> None:
-    app.settings = app.settings.model_copy(update={"policy": "mesi-arrotondati"})
-    clock.day = date(2026, 12, 16)
-    await seed(app, [svc("vps1", "V50", date(2026, 12, 31))])
+    await under(app, clock, "mesi-arrotondati", date(2026, 12, 16),
+                [svc("vps1", "V50", date(2026, 12, 31))])
     _, last = await change_quote_text(app, "vps1", "VPS 70")
     assert "Nuovo piano VPS 70, ultimo mese prima della scadenza (15 giorni): € 70,00" in last
     clock.day = date(2026, 10, 12)
@@ -202,9 +208,8 @@ async def test_prices_read_as_the_plan_is_billed(demo: Sportello) -> None:
 async def test_a_scheduled_downgrade_names_the_plan_not_its_code(
     app: Sportello, clock: FixedClock,
 ) -> None:
-    app.settings = app.settings.model_copy(update={"policy": "mese-intero"})
-    clock.day = date(2026, 11, 21)
-    await seed(app, [svc("cloud1", "C99", date(2026, 12, 1), period_start=date(2026, 11, 1))])
+    await under(app, clock, "mese-intero", date(2026, 11, 21),
+                [svc("cloud1", "C99", date(2026, 12, 1), period_start=date(2026, 11, 1))])
     chat, text = await change_quote_text(app, "cloud1", "Cloud 29")
     assert "Il cambio avrà effetto dal 1° dicembre 2026" in text
     done = await chat.press("Conferma")
@@ -220,9 +225,8 @@ async def test_a_scheduled_downgrade_names_the_plan_not_its_code(
 async def test_a_downgrade_near_expiry_can_carry_the_renewal_in_the_same_order(
     app: Sportello, clock: FixedClock,
 ) -> None:
-    app.settings = app.settings.model_copy(update={"policy": "pro-rata-giorni"})
-    clock.day = date(2026, 11, 21)
-    await seed(app, [svc("sito", "H120", date(2027, 1, 1), period_start=date(2026, 1, 1))])
+    await under(app, clock, "pro-rata-giorni", date(2026, 11, 21),
+                [svc("sito", "H120", date(2027, 1, 1), period_start=date(2026, 1, 1))])
     chat, alone = await change_quote_text(app, "sito", "Hosting Start")
     assert "Costo una tantum di cambio piano: € 15,00" in alone
     assert "dopo il cambio il nuovo pacchetto va rinnovato" in alone
@@ -242,9 +246,8 @@ async def test_a_downgrade_near_expiry_can_carry_the_renewal_in_the_same_order(
 async def test_a_downgrade_far_from_expiry_offers_no_renewal(
     app: Sportello, clock: FixedClock,
 ) -> None:
-    app.settings = app.settings.model_copy(update={"policy": "pro-rata-giorni"})
-    clock.day = date(2026, 7, 2)
-    await seed(app, [svc("sito", "H120", date(2027, 1, 1), period_start=date(2026, 1, 1))])
+    await under(app, clock, "pro-rata-giorni", date(2026, 7, 2),
+                [svc("sito", "H120", date(2027, 1, 1), period_start=date(2026, 1, 1))])
     chat, text = await change_quote_text(app, "sito", "Hosting Start")
     assert "va rinnovato" not in text and "Aggiungi il rinnovo" not in " ".join(chat.labels)
 
