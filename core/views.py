@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from core.models import Invoice, Order, Service, Ticket
 from core.pricing import Quote
@@ -33,14 +33,30 @@ class ServiceView:
     pending_plan_code: str | None = None
     pending_change_on: date | None = None
     pending_plan_name: str | None = None
+    # What «Rinnova ora» costs: the plan the next period is on (a downgrade scheduled for
+    # the period end moves it to the new plan), one of its periods.
+    renewal_price: Decimal = Decimal(0)
+    renewal_period_months: int = 12
+
+
+class PendingPlan(NamedTuple):
+    """The plan a scheduled change moves a service to."""
+
+    code: str
+    name: str
+    price: Decimal
+    period_months: int
 
 
 def service_view(
     service: Service, today: date, recovery_days: int = 10, reminder_window: int = 30,
-    pending_plan: tuple[str, str] | None = None,
+    pending_plan: PendingPlan | None = None,
 ) -> ServiceView:
-    """`pending_plan`: code and name of the plan a scheduled change moves the service to."""
     plan = service.plan
+    next_on_pending = (pending_plan is not None and service.pending_change_on is not None
+                       and service.pending_change_on <= service.expires_on)
+    renewal = (pending_plan.price, pending_plan.period_months) if (
+        pending_plan is not None and next_on_pending) else (plan.price, plan.period_months)
     return ServiceView(
         id=service.id, name=service.name, plan_code=plan.code, plan_name=plan.name,
         category=plan.category, price=plan.price, period_months=plan.period_months,
@@ -52,9 +68,10 @@ def service_view(
         recover_until=recovery_deadline(service.expires_on, recovery_days),
         actions=actions_for(service.status, service.expires_on, today, recovery_days),
         cancellation_reason=service.cancellation_reason,
-        pending_plan_code=pending_plan[0] if pending_plan else None,
-        pending_plan_name=pending_plan[1] if pending_plan else None,
+        pending_plan_code=pending_plan.code if pending_plan else None,
+        pending_plan_name=pending_plan.name if pending_plan else None,
         pending_change_on=service.pending_change_on,
+        renewal_price=renewal[0], renewal_period_months=renewal[1],
     )
 
 

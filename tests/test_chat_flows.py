@@ -123,11 +123,13 @@ async def test_renew_by_card_shows_fattura_and_new_expiry(demo: Sportello) -> No
 async def test_renew_cart_by_transfer_leaves_a_pending_order(demo: Sportello) -> None:
     chat = await mario(demo)
     await chat.press("Rinnova")
-    assert chat.labels[:4] == ["☐ rossipizzeria.it · € 9,90", "☐ mario.rossi@pec.it · € 5,00",
-                               "☐ mariorossi.it · € 9,90", "☐ www.mariorossi.it · € 60,00"]
+    assert chat.labels[:4] == [
+        "☐ rossipizzeria.it · € 9,90/anno + IVA", "☐ mario.rossi@pec.it · € 5,00/anno + IVA",
+        "☐ mariorossi.it · € 9,90/anno + IVA", "☐ www.mariorossi.it · € 60,00/anno + IVA"]
     await chat.press("☐ mario.rossi@pec.it")
     await chat.press("☐ mariorossi.it")
-    assert chat.labels[1:3] == ["☑ mario.rossi@pec.it · € 5,00", "☑ mariorossi.it · € 9,90"]
+    assert chat.labels[1:3] == ["☑ mario.rossi@pec.it · € 5,00/anno + IVA",
+                                "☑ mariorossi.it · € 9,90/anno + IVA"]
     review = await chat.press("Continua")
     assert "Imponibile: € 14,90\nIVA 22%: € 3,28\nTotale: € 18,18" in review
     await chat.press("Bonifico bancario")

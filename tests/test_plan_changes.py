@@ -217,6 +217,9 @@ async def test_a_scheduled_downgrade_names_the_plan_not_its_code(
     await chat.press("I miei prodotti")
     card = await chat.press("cloud1")
     assert "Passerà al piano Cloud 29 dal 1° dicembre 2026." in card and "C29" not in card
+    await chat.command("menu")
+    await chat.press("Rinnova")  # the next period is on the new plan: its price, as billed
+    assert "☐ cloud1 · € 29,00/mese + IVA" in chat.labels
 
 
 # --- pro-rata-giorni: a downgrade near expiry and the renewal of the new plan (seed 001) --

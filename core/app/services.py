@@ -20,6 +20,7 @@ from core.models import (
 )
 from core.views import (
     CancelResult,
+    PendingPlan,
     RecoveryResult,
     ServiceView,
     SweepResult,
@@ -71,19 +72,20 @@ class Services(AppBase):
         return await self._read(work)
 
     def _view(self, ctx: Ctx, service: Service,
-              pending: tuple[str, str] | None = None) -> ServiceView:
+              pending: PendingPlan | None = None) -> ServiceView:
         return service_view(service, ctx.today, ctx.settings.recovery_days,
                             max(ctx.settings.reminder_days, default=30), pending)
 
     async def _plan_codes(self, ctx: Ctx,
-                          ids: set[int | None]) -> dict[int | None, tuple[str, str]]:
-        """Code and name of each plan id."""
+                          ids: set[int | None]) -> dict[int | None, PendingPlan]:
+        """The plans of scheduled changes, by id."""
         wanted = {i for i in ids if i is not None}
         if not wanted:
             return {}
         rows = await ctx.session.execute(
-            select(Plan.id, Plan.code, Plan.name).where(Plan.id.in_(wanted)))
-        return {plan_id: (code, name) for plan_id, code, name in rows.all()}
+            select(Plan.id, Plan.code, Plan.name, Plan.price, Plan.period_months)
+            .where(Plan.id.in_(wanted)))
+        return {row[0]: PendingPlan(*row[1:]) for row in rows.all()}
 
     async def change_options(self, customer_id: int, service_id: int) -> list[Plan]:
         """The plans this service may move to (its catalogue transitions)."""

@@ -13,6 +13,7 @@ from handlers.flow import Flow
 from handlers.flows import pay
 from handlers.flows.common import abort_button, menu_button, order_pending, stale
 from handlers.i18n import t
+from handlers.quote_text import billed
 from handlers.router import Routed
 
 flow = Flow("renew")
@@ -40,7 +41,8 @@ async def start(turn: Turn, params: dict[str, Any]) -> None:
 async def _pick_screen(turn: Turn) -> None:
     selected = set(turn.data.get("selected", []))
     rows = [[turn.btn(t("renew-option", mark="☑" if s.id in selected else "☐", name=s.name,
-                        price=s.price), "renew.toggle", sid=s.id)]
+                        price=billed(s.renewal_price, s.renewal_period_months)),
+                      "renew.toggle", sid=s.id)]
             for s in await renewable(turn)]
     rows.append([turn.btn(t("renew-continue"), "renew.review"), abort_button(turn)])
     turn.say(t("renew-pick"), *rows)

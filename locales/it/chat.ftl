@@ -119,7 +119,7 @@ days-count = { $days ->
 
 renew-pick = Quali servizi vuoi rinnovare? Tocca per selezionare, poi «Continua».
 renew-none = Non hai servizi da rinnovare in questo momento.
-renew-option = { $mark } { $name } · { $price }
+renew-option = { $mark } { $name } · { $price } + IVA
 renew-continue = Continua
 renew-nothing-selected = Seleziona almeno un servizio.
 renew-review-title = Ecco il riepilogo del rinnovo:
