@@ -170,6 +170,16 @@ async def orders(ctx: Ctx, day: date, pending: bool, older_than: int | None) -> 
             for o, c in rows]
 
 
+def _consent(order: Order) -> Row:
+    """How the order was agreed: the general conditions the customer accepted (version and
+    time), or the support member who placed it on the customer's behalf."""
+    kind, _, who = (order.placed_by or "").partition(":")
+    return {"terms_version": order.terms_version,
+            "terms_accepted_at": (_local(order.terms_accepted_at)
+                                  if order.terms_accepted_at else None),
+            "placed_by_support": who if kind == "support" else None}
+
+
 async def customer_card(ctx: Ctx, customer: Customer) -> Row:
     """Everything about one customer support may need on the phone."""
     services = (await ctx.session.execute(
@@ -211,8 +221,8 @@ async def customer_card(ctx: Ctx, customer: Customer) -> Row:
                       "mode": s.renewal_mode, "reason": s.cancellation_reason} for s in services],
         "orders": [{"reference": o.reference, "kind": o.kind, "method": o.method,
                     "status": o.status, "total": _money(o.total),
-                    "created_on": _day(o.created_on), "paid_on": _day(o.paid_on)}
-                   for o in found],
+                    "created_on": _day(o.created_on), "paid_on": _day(o.paid_on),
+                    **_consent(o)} for o in found],
         "invoices": [{"number": i.number, "issued_on": _day(i.issued_on),
                       "due_on": _day(i.due_on), "total": _money(i.total), "paid": i.paid}
                      for i in invoices],

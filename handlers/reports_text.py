@@ -243,6 +243,16 @@ def _who(entry: Row) -> str:
     return t("reports-who-system")
 
 
+def _consent(order: Row) -> str:
+    """The general conditions accepted with the order, or who placed it for the customer."""
+    if order.get("terms_version") and order.get("terms_accepted_at"):
+        return t("reports-consent-terms", version=order["terms_version"],
+                 when=_moment(order["terms_accepted_at"]))
+    if order.get("placed_by_support"):
+        return t("reports-consent-support", name=order["placed_by_support"])
+    return "—"
+
+
 def customer_card(card: Row) -> str:
     """`sportello customers show`: the customer, then a table per subject."""
     lines = [t("reports-customer-title", code=card["customer"], name=card["name"]),
@@ -259,10 +269,11 @@ def customer_card(card: Row) -> str:
              for s in card["services"]]),
         Section(t("reports-customer-orders"), _cols(
             "reports-col-order", "reports-col-kind", "reports-col-method",
-            "reports-col-status", "reports-col-total", "reports-col-since"),
+            "reports-col-status", "reports-col-total", "reports-col-since",
+            "reports-col-consent"),
             [(o["reference"], _label(_ORDER_KINDS, o["kind"]), _label(_METHODS, o["method"]),
-              _label(_ORDER_STATUS, o["status"]), _e(o["total"]), _d(o["created_on"]))
-             for o in card["orders"]]),
+              _label(_ORDER_STATUS, o["status"]), _e(o["total"]), _d(o["created_on"]),
+              _consent(o)) for o in card["orders"]]),
         Section(t("reports-customer-invoices"), _cols(
             "reports-col-invoice", "reports-col-issued", "reports-col-expiry",
             "reports-col-total", "reports-col-paid"),

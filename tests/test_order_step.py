@@ -323,3 +323,25 @@ async def test_a_recovery_picks_its_durata_too(app: Sportello, clock: FixedClock
     service = await row(app, Service, id=ids["rossipizzeria.it"])
     assert (service.status, service.expires_on) == (  # type: ignore[attr-defined]
         "attivo", date(2028, 11, 16))
+
+
+async def test_support_reads_the_consent_of_each_order_in_the_customer_card(
+        app: Sportello, clock: FixedClock, database_url: str) -> None:
+    import json
+
+    from tests.cli_run import sportello
+
+    await seed(app, [svc("rossi.it", "DOM", date(2026, 12, 10))])
+    chat = await chat_for(app)
+    await renew_now(chat, "rossi.it")
+    await chat.press("Bonifico bancario")
+    await chat.press("Procedi al pagamento")
+    card = sportello(["customers", "show", "C001", "--db", database_url,
+                      "--today", clock.today().isoformat()])
+    assert card.returncode == 0, card.stderr
+    [row] = [line for line in card.stdout.splitlines() if line.strip().startswith("SPT-")]
+    assert "accettate v. 2026-01, 21 novembre 2026" in row
+    data = json.loads(sportello(["customers", "show", "C001", "--json", "--db", database_url,
+                                 "--today", clock.today().isoformat()]).stdout)
+    assert data["orders"][0]["terms_version"] == "2026-01"
+    assert data["orders"][0]["placed_by_support"] is None

@@ -229,6 +229,9 @@ async def test_cli_renews_cancels_and_reads_in_italian(app: Sportello, database_
     columns = {line.index(value) for line in lines[1:] for value in ("ordine", "SPT-", "€")
                if value in line}
     assert len(columns) == 1  # values aligned in one column
+    card = cli(database_url, "customers", "show", "C001")
+    [order] = [line for line in card.stdout.splitlines() if line.strip().startswith("SPT-")]
+    assert order.endswith("ordine del supporto (Anna)")  # no acceptance by the customer
     as_json = cli(database_url, "staff", "autorenew", "--customer", "C001", "--service",
                   "rossi.it", "--on", "--by", "Anna", "--json")
     assert json.loads(as_json.stdout)["renewal_mode"] == "automatico"

@@ -43,6 +43,9 @@ reports-col-when = Quando
 reports-col-who = Chi
 reports-col-what = Su
 reports-col-action = Azione
+reports-col-consent = Condizioni
+reports-consent-terms = accettate v. { $version }, { $when }
+reports-consent-support = ordine del supporto ({ $name })
 
 reports-customer = { $code } { $name }
 reports-ticket = n. { $ticket }
