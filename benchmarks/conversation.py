@@ -81,6 +81,7 @@ def script(kind: str, i: int) -> list[tuple[str, str]]:
         "browse": [("command", "menu"), ("press", "I miei prodotti"),
                    ("press", f"cliente{i}.it")],
         "renew": [("text", f"vorrei rinnovare cliente{i}.it"), ("press", "Bonifico bancario"),
+                  ("press", "Accetto le condizioni generali"),
                   ("press", "Procedi al pagamento")],
         "cancel": [("text", "disdici l'hosting"), ("press", "Costo troppo alto"),
                    ("text", f"Cliente Numero{i}"), ("press", "Ok")],

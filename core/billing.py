@@ -216,9 +216,10 @@ async def order_from_quote(ctx: Ctx, customer_id: int, quote_id: str, method: st
                            terms: TermsAcceptance | None = None) -> Order:
     """The order that executes `quote_id`: new, or the one already made from it.
 
-    `terms`: the customer's acceptance of the general conditions, recorded on the order
-    (the chat never places an order without it); the order also records who placed it
-    (`customer:<id>`, or `support:<name>` for support acting on the customer's behalf).
+    `terms`: the customer's acceptance of the general conditions, recorded on the order: a
+    customer's order is never placed without it (seed 002; it is the consent to a distance
+    contract). The order also records who placed it (`customer:<id>`, or `support:<name>`
+    for support acting on the customer's behalf, which needs no acceptance).
     """
     if terms is not None:
         check_current(terms, ctx.settings.terms_version)
@@ -226,7 +227,9 @@ async def order_from_quote(ctx: Ctx, customer_id: int, quote_id: str, method: st
     existing = (await ctx.session.execute(
         select(Order).where(Order.quote_id == quote_id))).scalar_one_or_none()
     if existing is not None:
-        return existing
+        return existing  # placed already, with its consent
+    if terms is None and ctx.actor.kind == "customer":
+        raise NotAllowed(reason="terms_required", quote_id=quote_id)
     if quote.computed_for != ctx.today or not await _still_as_quoted(ctx, quote):
         # Refused in the open: the caller shows a fresh quote, nothing is charged.
         raise QuoteExpired(stale=quote)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -10,6 +10,11 @@ from sqlalchemy import select
 from core.app import Sportello
 from core.importer import apply, parse_data
 from core.models import Customer, Service
+from core.terms import TermsAcceptance
+
+# The customer's tick on «Accetto le condizioni generali» (the default conditions' version):
+# the core places no customer order without it.
+ACCEPTED = TermsAcceptance("2026-01", datetime(2026, 11, 21, 9, 0, tzinfo=UTC))
 
 PLANS: list[dict[str, Any]] = [
     {"code": "DOM", "name": "Dominio .it", "category": "dominio", "price": "9.90"},

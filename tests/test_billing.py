@@ -20,7 +20,7 @@ from core.errors import (
 )
 from core.models import Invoice, Payment, SandboxCharge, Service
 from core.payments import DECLINED_TEST_CARD, SUCCESS_TEST_CARD
-from tests.helpers import customer_id, seed, svc
+from tests.helpers import ACCEPTED, customer_id, seed, svc
 
 D = Decimal
 
@@ -52,7 +52,8 @@ async def test_card_renewal_extends_one_period_and_issues_fattura(app, mario) ->
     cid, ids = mario
     quote = await app.quote_renewal(cid, [ids["mariorossi.it"]])
     assert (quote.subtotal, quote.vat, quote.total) == (D("9.90"), D("2.18"), D("12.08"))
-    result = await app.checkout(cid, quote.id, "carta", key="u1", card=SUCCESS_TEST_CARD)
+    result = await app.checkout(cid, quote.id, "carta", key="u1", card=SUCCESS_TEST_CARD,
+                                terms=ACCEPTED)
     assert result.outcome == "paid"
     assert result.order.invoice_number == "2026/000001"
     assert await expiry(app, ids["mariorossi.it"]) == date(2027, 12, 11)
@@ -66,7 +67,7 @@ async def test_cart_renews_several_services_in_one_order(app, mario) -> None:
                                           ids["mariorossi.it"]])
     assert len(quote.lines) == 2  # a service listed twice is renewed once
     assert quote.subtotal == D("38.90")
-    result = await app.checkout(cid, quote.id, "carta", card=SUCCESS_TEST_CARD)
+    result = await app.checkout(cid, quote.id, "carta", card=SUCCESS_TEST_CARD, terms=ACCEPTED)
     assert result.outcome == "paid" and len(result.order.lines) == 2
     assert await expiry(app, ids["cloud-rossi"]) == date(2027, 1, 1)
     assert await expiry(app, ids["mariorossi.it"]) == date(2027, 12, 11)
@@ -75,32 +76,36 @@ async def test_cart_renews_several_services_in_one_order(app, mario) -> None:
 async def test_fattura_numbers_are_progressive_without_gaps(app, mario) -> None:
     cid, ids = mario
     failed = await app.quote_renewal(cid, [ids["cloud-rossi"]])
-    result = await app.checkout(cid, failed.id, "carta", card=DECLINED_TEST_CARD)
+    result = await app.checkout(cid, failed.id, "carta", card=DECLINED_TEST_CARD, terms=ACCEPTED)
     assert result.outcome == "payment_failed"  # no number is consumed by a failure
     numbers = []
     for name in ("mariorossi.it", "www.mariorossi.it"):
         quote = await app.quote_renewal(cid, [ids[name]])
         numbers.append((await app.checkout(cid, quote.id, "carta",
-                                           card=SUCCESS_TEST_CARD)).order.invoice_number)
+                                           card=SUCCESS_TEST_CARD,
+                                           terms=ACCEPTED)).order.invoice_number)
     assert numbers == ["2026/000001", "2026/000002"]
 
 
 async def test_fattura_numbering_restarts_each_year(app, mario, clock: FixedClock) -> None:
     cid, ids = mario
     quote = await app.quote_renewal(cid, [ids["mariorossi.it"]])
-    await app.checkout(cid, quote.id, "carta", card=SUCCESS_TEST_CARD)
+    await app.checkout(cid, quote.id, "carta", card=SUCCESS_TEST_CARD, terms=ACCEPTED)
     clock.day = date(2027, 1, 2)
     quote = await app.quote_renewal(cid, [ids["www.mariorossi.it"]])
-    result = await app.checkout(cid, quote.id, "carta", card=SUCCESS_TEST_CARD)
+    result = await app.checkout(cid, quote.id, "carta", card=SUCCESS_TEST_CARD, terms=ACCEPTED)
     assert result.order.invoice_number == "2027/000001"
 
 
 async def test_double_tap_on_procedi_al_pagamento_charges_once(app, mario) -> None:
     cid, ids = mario
     quote = await app.quote_renewal(cid, [ids["mariorossi.it"]])
-    first = await app.checkout(cid, quote.id, "carta", key="tap-1", card=SUCCESS_TEST_CARD)
-    again = await app.checkout(cid, quote.id, "carta", key="tap-1", card=SUCCESS_TEST_CARD)
-    other = await app.checkout(cid, quote.id, "carta", key="tap-2", card=SUCCESS_TEST_CARD)
+    first = await app.checkout(cid, quote.id, "carta", key="tap-1", card=SUCCESS_TEST_CARD,
+                               terms=ACCEPTED)
+    again = await app.checkout(cid, quote.id, "carta", key="tap-1", card=SUCCESS_TEST_CARD,
+                               terms=ACCEPTED)
+    other = await app.checkout(cid, quote.id, "carta", key="tap-2", card=SUCCESS_TEST_CARD,
+                               terms=ACCEPTED)
     assert first.order.id == again.order.id == other.order.id
     assert other.outcome == "paid"
     assert await expiry(app, ids["mariorossi.it"]) == date(2027, 12, 11)
@@ -112,7 +117,7 @@ async def test_concurrent_checkouts_of_one_quote_make_one_order(app, mario) -> N
     cid, ids = mario
     quote = await app.quote_renewal(cid, [ids["mariorossi.it"]])
     results = await asyncio.gather(*(
-        app.checkout(cid, quote.id, "carta", key=f"c{i}", card=SUCCESS_TEST_CARD)
+        app.checkout(cid, quote.id, "carta", key=f"c{i}", card=SUCCESS_TEST_CARD, terms=ACCEPTED)
         for i in range(4)))
     assert len({r.order.id for r in results}) == 1
     assert await count(app, SandboxCharge) == 1
@@ -122,7 +127,7 @@ async def test_concurrent_checkouts_of_one_quote_make_one_order(app, mario) -> N
 async def test_declined_card_leaves_order_pending_and_retry_pays(app, mario) -> None:
     cid, ids = mario
     quote = await app.quote_renewal(cid, [ids["mariorossi.it"]])
-    failed = await app.checkout(cid, quote.id, "carta", card=DECLINED_TEST_CARD)
+    failed = await app.checkout(cid, quote.id, "carta", card=DECLINED_TEST_CARD, terms=ACCEPTED)
     assert failed.outcome == "payment_failed" and failed.failure == "declined"
     assert failed.order.status == "pending" and failed.order.invoice_number is None
     assert await expiry(app, ids["mariorossi.it"]) == date(2026, 12, 11)
@@ -139,7 +144,7 @@ async def test_declined_card_leaves_order_pending_and_retry_pays(app, mario) -> 
 async def test_invalid_card_number_is_a_failure_not_a_crash(app, mario) -> None:
     cid, ids = mario
     quote = await app.quote_renewal(cid, [ids["mariorossi.it"]])
-    result = await app.checkout(cid, quote.id, "carta", card="1234 5678")
+    result = await app.checkout(cid, quote.id, "carta", card="1234 5678", terms=ACCEPTED)
     assert (result.outcome, result.failure) == ("payment_failed", "invalid_card")
 
 
@@ -162,7 +167,7 @@ async def test_crash_between_charge_and_registration_never_charges_twice(
     app = Crashing(sessions, settings, clock)
     quote = await app.quote_renewal(cid, [ids["mariorossi.it"]])
     with pytest.raises(ConnectionError):
-        await app.checkout(cid, quote.id, "carta", key="k", card=SUCCESS_TEST_CARD)
+        await app.checkout(cid, quote.id, "carta", key="k", card=SUCCESS_TEST_CARD, terms=ACCEPTED)
     assert await expiry(app, ids["mariorossi.it"]) == date(2026, 12, 11)
     order_id = (await app.list_orders(cid))[0].id
     result = await app.pay_order(cid, order_id, SUCCESS_TEST_CARD, key="after-restart")
@@ -176,7 +181,7 @@ async def test_crash_between_charge_and_registration_never_charges_twice(
 async def test_offline_payment_waits_for_registration(app, mario, method, field) -> None:
     cid, ids = mario
     quote = await app.quote_renewal(cid, [ids["mariorossi.it"]])
-    result = await app.checkout(cid, quote.id, method, key="k")
+    result = await app.checkout(cid, quote.id, method, key="k", terms=ACCEPTED)
     assert result.outcome == "pending"
     assert result.instructions is not None
     assert getattr(result.instructions, field)
@@ -201,7 +206,7 @@ async def test_offline_payment_waits_for_registration(app, mario, method, field)
 async def test_registering_a_wrong_amount_changes_nothing(app, mario) -> None:
     cid, ids = mario
     quote = await app.quote_renewal(cid, [ids["mariorossi.it"]])
-    result = await app.checkout(cid, quote.id, "bonifico")
+    result = await app.checkout(cid, quote.id, "bonifico", terms=ACCEPTED)
     with pytest.raises(AmountMismatch):
         await app.register_payment(result.order.reference, D("12.00"), "anna")
     assert (await app.list_orders(cid))[0].status == "pending"
@@ -212,12 +217,12 @@ async def test_a_period_can_be_ordered_only_once(app, mario) -> None:
     cid, ids = mario
     first = await app.quote_renewal(cid, [ids["mariorossi.it"]])
     second = await app.quote_renewal(cid, [ids["mariorossi.it"]])
-    pending = await app.checkout(cid, first.id, "bonifico")
+    pending = await app.checkout(cid, first.id, "bonifico", terms=ACCEPTED)
     with pytest.raises(RenewalAlreadyOrdered) as err:
-        await app.checkout(cid, second.id, "carta", card=SUCCESS_TEST_CARD)
+        await app.checkout(cid, second.id, "carta", card=SUCCESS_TEST_CARD, terms=ACCEPTED)
     assert err.value.facts["reference"] == pending.order.reference
     await app.cancel_order(cid, pending.order.id)
-    paid = await app.checkout(cid, second.id, "carta", card=SUCCESS_TEST_CARD)
+    paid = await app.checkout(cid, second.id, "carta", card=SUCCESS_TEST_CARD, terms=ACCEPTED)
     assert paid.outcome == "paid"
     # A transfer for the cancelled order arrives anyway: kept, not applied, not invoiced.
     late = await app.register_payment(pending.order.reference, D("12.08"), "anna")
@@ -230,20 +235,21 @@ async def test_quote_from_yesterday_is_refused_with_a_fresh_one(app, mario, cloc
     quote = await app.quote_renewal(cid, [ids["mariorossi.it"]])
     clock.day = date(2026, 11, 22)
     with pytest.raises(QuoteExpired) as err:
-        await app.checkout(cid, quote.id, "carta", card=SUCCESS_TEST_CARD)
+        await app.checkout(cid, quote.id, "carta", card=SUCCESS_TEST_CARD, terms=ACCEPTED)
     fresh = err.value.facts["quote"]
     assert fresh.id != quote.id and fresh.computed_for == date(2026, 11, 22)
     assert await count(app, SandboxCharge) == 0
-    assert (await app.checkout(cid, fresh.id, "carta", card=SUCCESS_TEST_CARD)).outcome == "paid"
+    assert (await app.checkout(cid, fresh.id, "carta", card=SUCCESS_TEST_CARD,
+                               terms=ACCEPTED)).outcome == "paid"
 
 
 async def test_quote_for_a_service_that_moved_on_is_recomputed(app, mario) -> None:
     cid, ids = mario
     stale = await app.quote_renewal(cid, [ids["mariorossi.it"]])
     other = await app.quote_renewal(cid, [ids["mariorossi.it"]])
-    await app.checkout(cid, other.id, "carta", card=SUCCESS_TEST_CARD)
+    await app.checkout(cid, other.id, "carta", card=SUCCESS_TEST_CARD, terms=ACCEPTED)
     with pytest.raises(QuoteExpired) as err:
-        await app.checkout(cid, stale.id, "carta", card=SUCCESS_TEST_CARD)
+        await app.checkout(cid, stale.id, "carta", card=SUCCESS_TEST_CARD, terms=ACCEPTED)
     assert err.value.facts["quote"].renewals[0]["period_from"] == "2027-12-11"
     assert await expiry(app, ids["mariorossi.it"]) == date(2027, 12, 11)
 
@@ -257,8 +263,8 @@ async def test_another_customers_things_are_not_found(app, mario) -> None:
         await app.get_service(cid, ids["giulia.it"])
     quote = await app.quote_renewal(cid, [ids["mariorossi.it"]])
     with pytest.raises(NotFound):
-        await app.checkout(giulia, quote.id, "carta", card=SUCCESS_TEST_CARD)
-    order = await app.checkout(cid, quote.id, "bonifico")
+        await app.checkout(giulia, quote.id, "carta", card=SUCCESS_TEST_CARD, terms=ACCEPTED)
+    order = await app.checkout(cid, quote.id, "bonifico", terms=ACCEPTED)
     with pytest.raises(NotFound):
         await app.pay_order(giulia, order.order.id, SUCCESS_TEST_CARD)
     with pytest.raises(NotFound):
@@ -272,9 +278,9 @@ async def test_unknown_payment_method_and_missing_card_are_refused(app, mario) -
     cid, ids = mario
     quote = await app.quote_renewal(cid, [ids["mariorossi.it"]])
     with pytest.raises(NotAllowed):
-        await app.checkout(cid, quote.id, "contanti")
+        await app.checkout(cid, quote.id, "contanti", terms=ACCEPTED)
     with pytest.raises(NotAllowed):
-        await app.checkout(cid, quote.id, "carta")
+        await app.checkout(cid, quote.id, "carta", terms=ACCEPTED)
     assert await app.list_orders(cid) == []
 
 
@@ -282,7 +288,7 @@ async def test_zero_priced_renewal_needs_no_payment_and_no_fattura(app) -> None:
     ids = await seed(app, [svc("pec-gratis", "FREE", date(2026, 12, 1))])
     cid = await customer_id(app, "C001")
     quote = await app.quote_renewal(cid, [ids["pec-gratis"]])
-    result = await app.checkout(cid, quote.id, "bonifico")
+    result = await app.checkout(cid, quote.id, "bonifico", terms=ACCEPTED)
     assert result.outcome == "paid" and result.order.invoice_number is None
     assert await expiry(app, ids["pec-gratis"]) == date(2027, 12, 1)
 
@@ -296,7 +302,7 @@ def test_order_references_parse() -> None:
 async def test_credit_notes_never_exceed_the_fattura(app, mario) -> None:
     cid, ids = mario
     quote = await app.quote_renewal(cid, [ids["www.mariorossi.it"]])
-    await app.checkout(cid, quote.id, "carta", card=SUCCESS_TEST_CARD)
+    await app.checkout(cid, quote.id, "carta", card=SUCCESS_TEST_CARD, terms=ACCEPTED)
     [fattura] = await app.list_invoices(cid)
     assert (fattura.number, fattura.subtotal, fattura.vat) == ("2026/000001", D("60.00"),
                                                                D("13.20"))

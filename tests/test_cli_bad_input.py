@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from core.app import Sportello
 from core.db import create_engine
 from tests.cli_run import sportello
+from tests.helpers import ACCEPTED
 
 ROOT = Path(__file__).parent.parent
 TABLES = ("plans", "customers", "services", "orders", "order_lines", "invoices", "payments",
@@ -57,7 +58,7 @@ async def busy(demo: Sportello) -> AsyncIterator[Sportello]:
     mario = await demo.customer_by_code("C001")
     service = next(s for s in await demo.list_services(mario.id) if s.name == "mariorossi.it")
     quote = await demo.quote_renewal(mario.id, [service.id])
-    order = (await demo.checkout(mario.id, quote.id, "bonifico")).order
+    order = (await demo.checkout(mario.id, quote.id, "bonifico", terms=ACCEPTED)).order
     await demo.register_payment(order.reference, order.total, "anna")
     ticket = await demo.open_ticket(mario.id, "altro", "Una domanda sulla fattura")
     from core.context import Actor

@@ -16,6 +16,7 @@ from handlers.desk import Desk, Refused, StaffMessage, Undelivered
 from handlers.engine import Engine
 from handlers.ui import Button, Reply
 from tests.chat_helpers import Chat
+from tests.helpers import ACCEPTED
 
 
 @dataclass
@@ -219,7 +220,7 @@ async def test_precheck_is_core_s_rule(demo: Sportello) -> None:
     cid = (await demo.customer_by_code("C001")).id
     services = await demo.list_services(cid)
     quote = await demo.quote_renewal(cid, [services[0].id])
-    order = await demo.place_order(cid, quote.id, "carta", key="p1")
+    order = await demo.place_order(cid, quote.id, "carta", key="p1", terms=ACCEPTED)
     cents = int(order.total * 100)
     assert await demo.precheck("tg:42", order.id, "EUR", cents) is None
     assert await demo.precheck("tg:42", order.id, "EUR", cents + 1) == "mismatch"

@@ -20,6 +20,7 @@ from core.importer import apply, parse, read_file
 from core.models import AuditEntry, Customer, Plan, Service
 from tests.cli_run import sportello
 from tests.conftest import PG_URL
+from tests.helpers import ACCEPTED
 
 GOOD_YAML = """\
 plans:
@@ -215,7 +216,8 @@ def test_cli_registers_a_transfer_and_issues_a_credit_note(cli_db: str, tmp_path
             service = next(s for s in await app.list_services(mario.id)
                            if s.name == "mariorossi.it")
             quote = await app.quote_renewal(mario.id, [service.id])
-            return (await app.checkout(mario.id, quote.id, "bonifico")).order.reference
+            return (await app.checkout(mario.id, quote.id, "bonifico",
+                                       terms=ACCEPTED)).order.reference
         finally:
             await app.close()
 
@@ -272,7 +274,7 @@ async def renew_and_pay(app: Sportello, code: str, name: str) -> None:
     customer = await app.customer_by_code(code)
     service = next(s for s in await app.list_services(customer.id) if s.name == name)
     quote = await app.quote_renewal(customer.id, [service.id])
-    order = (await app.checkout(customer.id, quote.id, "bonifico")).order
+    order = (await app.checkout(customer.id, quote.id, "bonifico", terms=ACCEPTED)).order
     await app.register_payment(order.reference, order.total, "anna")
 
 

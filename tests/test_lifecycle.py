@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from core.app import Sportello
 from core.models import AuditEntry, Invoice, Notice, Order, Service
 from core.payments import SUCCESS_TEST_CARD
-from tests.helpers import customer_id, seed, svc
+from tests.helpers import ACCEPTED, customer_id, seed, svc
 
 D = Decimal
 
@@ -147,7 +147,7 @@ async def test_payment_racing_the_sweep_renews_once(app: Sportello) -> None:
     ids = await seed(app, [svc("dom", "DOM", date(2026, 11, 25), renewal="automatico")])
     sid, cid = ids["dom"], await customer_id(app, "C001")
     quote = await app.quote_renewal(cid, [sid])
-    pending = await app.checkout(cid, quote.id, "bonifico")
+    pending = await app.checkout(cid, quote.id, "bonifico", terms=ACCEPTED)
     # The automatic renewal must not create a second order for the period already ordered:
     # the order is treated as on sight, the service stays active for the payment window.
     assert await kinds(app, date(2026, 11, 25)) == []

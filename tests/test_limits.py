@@ -26,7 +26,7 @@ from core.models import AuditEntry, Service
 from core.pricing import PlanTerms, Quote, ServiceTerms, change_quote
 from handlers.limits_text import LABELS, removed_lines
 from tests.chat_helpers import Chat
-from tests.helpers import CUSTOMERS, PLANS, customer_id
+from tests.helpers import ACCEPTED, CUSTOMERS, PLANS, customer_id
 
 D = Decimal
 
@@ -368,7 +368,7 @@ async def test_reseller_to_end_user_lists_add_on_prices_and_deactivates_on_payme
             "l'anno, con un cambio servizio; altrimenti verrà disattivato.\n"
             "◦ cliente2.it: può restare attivo come «Dominio aggiuntivo»") in text
     quote = await app.quote_change(cid, view.id, "H60")
-    await app.checkout(cid, quote.id, "bonifico")
+    await app.checkout(cid, quote.id, "bonifico", terms=ACCEPTED)
     order = (await app.list_orders(cid))[0]
     await app.register_payment(order.reference, quote.total, "anna")
     async with app.sessions() as session:

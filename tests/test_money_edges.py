@@ -24,7 +24,7 @@ from core.models import (
 )
 from core.payments import SUCCESS_TEST_CARD, ChargeResult, SandboxCardGateway
 from tests.chat_helpers import Chat
-from tests.helpers import customer_id, seed, svc
+from tests.helpers import ACCEPTED, customer_id, seed, svc
 
 D = Decimal
 
@@ -105,7 +105,7 @@ async def test_the_customer_gets_a_fresh_quote_for_a_void_order(app: Sportello) 
     # Meanwhile, from another device, the customer upgrades by card: the renewal at the
     # old plan's price no longer fits the service.
     upgrade = await app.checkout(cid, (await app.quote_change(cid, sid, "H120")).id, "carta",
-                                 card=SUCCESS_TEST_CARD)
+                                 card=SUCCESS_TEST_CARD, terms=ACCEPTED)
     assert upgrade.outcome == "paid"
     refused = await chat.press("Paga SPT-000001")
     assert "L'ordine SPT-000001 è stato annullato d'ufficio" in refused
@@ -122,7 +122,7 @@ async def test_every_route_refuses_a_void_order(app: Sportello) -> None:
     ids = await seed(app, [svc("mariorossi.it", "DOM", date(2026, 12, 11))])
     cid, sid = await customer_id(app, "C001"), ids["mariorossi.it"]
     quote = await app.quote_renewal(cid, [sid])
-    pending = await app.checkout(cid, quote.id, "bonifico")
+    pending = await app.checkout(cid, quote.id, "bonifico", terms=ACCEPTED)
     # The service moves on under the order (renewed by another path, e.g. support).
     async with app.sessions() as session, session.begin():
         service = await session.get(Service, sid)
@@ -149,9 +149,9 @@ async def test_registering_a_transfer_for_an_outgrown_order_voids_it_and_keeps_t
     ids = await seed(app, [svc("mariorossi.it", "H60", date(2027, 6, 8))])
     cid, sid = await customer_id(app, "C001"), ids["mariorossi.it"]
     transfer = await app.checkout(cid, (await app.quote_change(cid, sid, "H120")).id,
-                                  "bonifico")
+                                  "bonifico", terms=ACCEPTED)
     by_card = await app.checkout(cid, (await app.quote_change(cid, sid, "H120")).id, "carta",
-                                 card=SUCCESS_TEST_CARD)
+                                 card=SUCCESS_TEST_CARD, terms=ACCEPTED)
     assert by_card.outcome == "paid"
     done = await app.register_payment(transfer.order.reference, transfer.order.total, "anna",
                                       bank_ref="CRO-77")
@@ -186,7 +186,7 @@ async def recovery_by_transfer(app: Sportello, clock: FixedClock) -> tuple[int, 
     clock.day = day0 + timedelta(days=9)
     recovered = await app.recover(cid, sid)
     assert recovered.outcome == "renewal_quote" and recovered.quote is not None
-    pending = await app.checkout(cid, recovered.quote.id, "bonifico")
+    pending = await app.checkout(cid, recovered.quote.id, "bonifico", terms=ACCEPTED)
     for day in range(10, 15):
         await app.run_lifecycle(day0 + timedelta(days=day))
     return cid, sid, pending.order.reference
@@ -244,7 +244,8 @@ async def test_an_automatic_renewal_already_ordered_is_on_sight(app: Sportello) 
     expiry = date(2026, 11, 25)
     ids = await seed(app, [svc("vps", "V50", expiry, renewal="automatico")])
     cid, sid = await customer_id(app, "C001"), ids["vps"]
-    pending = await app.checkout(cid, (await app.quote_renewal(cid, [sid])).id, "bonifico")
+    pending = await app.checkout(cid, (await app.quote_renewal(cid, [sid])).id, "bonifico",
+                                 terms=ACCEPTED)
     for day in range(0, 11):  # the payment window (10 days): active, no second order
         await app.run_lifecycle(expiry + timedelta(days=day))
         assert (await row(app, Service, sid)).status == "attivo"
@@ -258,7 +259,8 @@ async def test_no_reminder_for_a_renewal_already_ordered(app: Sportello) -> None
     ids = await seed(app, [svc("a.it", "DOM", date(2026, 12, 21)),
                            svc("b.it", "DOM", date(2026, 12, 21))])
     cid = await customer_id(app, "C001")
-    await app.checkout(cid, (await app.quote_renewal(cid, [ids["a.it"]])).id, "bonifico")
+    await app.checkout(cid, (await app.quote_renewal(cid, [ids["a.it"]])).id, "bonifico",
+                       terms=ACCEPTED)
     result = await app.run_lifecycle(date(2026, 11, 21))
     assert [(n.kind, n.service_id) for n in result.notices] == [("reminder_30", ids["b.it"])]
 
@@ -270,7 +272,7 @@ async def test_the_same_bank_reference_twice_and_a_second_transfer(app: Sportell
     ids = await seed(app, [svc("mariorossi.it", "DOM", date(2026, 12, 11))])
     cid = await customer_id(app, "C001")
     order = (await app.checkout(cid, (await app.quote_renewal(
-        cid, [ids["mariorossi.it"]])).id, "bonifico")).order
+        cid, [ids["mariorossi.it"]])).id, "bonifico", terms=ACCEPTED)).order
     first = await app.register_payment(order.reference, D("12.08"), "anna", bank_ref="A1")
     again = await app.register_payment(order.reference, D("12.08"), "luca", bank_ref="A1")
     second = await app.register_payment(order.reference, D("12.08"), "luca", bank_ref="B2")
@@ -293,11 +295,11 @@ async def test_unapplied_money_can_be_applied_to_another_order(app: Sportello) -
                            svc("b.it", "DOM", date(2026, 12, 15))])
     cid = await customer_id(app, "C001")
     a = (await app.checkout(cid, (await app.quote_renewal(cid, [ids["a.it"]])).id,
-                            "bonifico")).order
+                            "bonifico", terms=ACCEPTED)).order
     await app.register_payment(a.reference, D("12.08"), "anna", bank_ref="X1")
     kept = await app.register_payment(a.reference, D("12.08"), "anna", bank_ref="X2")
     b = (await app.checkout(cid, (await app.quote_renewal(cid, [ids["b.it"]])).id,
-                            "bonifico")).order
+                            "bonifico", terms=ACCEPTED)).order
     done = await app.apply_unapplied(kept.unapplied_id or 0, b.reference, "anna")
     assert done.order is not None and done.order.status == "paid"
     assert (await row(app, Service, ids["b.it"])).expires_on == date(2027, 12, 15)
@@ -324,7 +326,7 @@ async def test_a_card_charge_that_races_a_transfer_is_kept_not_lost(app: Sportel
     ids = await seed(app, [svc("mariorossi.it", "DOM", date(2026, 12, 11))])
     cid = await customer_id(app, "C001")
     order = (await app.checkout(cid, (await app.quote_renewal(
-        cid, [ids["mariorossi.it"]])).id, "bonifico")).order
+        cid, [ids["mariorossi.it"]])).id, "bonifico", terms=ACCEPTED)).order
     app.gateway = _RacingGateway(app)
     result = await app.pay_order(cid, order.id, SUCCESS_TEST_CARD, key="tap")
     assert result.outcome == "unapplied" and result.ticket_id is not None
@@ -415,7 +417,7 @@ def test_payments_through_the_command_line(tmp_path) -> None:  # type: ignore[no
             cid = (await app.customer_by_code("C001")).id
             sid = next(s.id for s in await app.list_services(cid) if s.name == "mariorossi.it")
             quote = await app.quote_renewal(cid, [sid])
-            return (await app.checkout(cid, quote.id, "bonifico")).order.reference
+            return (await app.checkout(cid, quote.id, "bonifico", terms=ACCEPTED)).order.reference
         finally:
             await app.close()
 

@@ -41,7 +41,7 @@ from core.models import (
 )
 from core.payments import SUCCESS_TEST_CARD
 from tests.conftest import PG_URL, make_settings
-from tests.helpers import customer_id, seed, svc
+from tests.helpers import ACCEPTED, customer_id, seed, svc
 
 START = date(2026, 11, 21)
 RUNS = {"sequences": 0, "steps": 0, "applied": 0, "unapplied": 0, "void": 0}
@@ -137,13 +137,15 @@ async def _do(app: Sportello, clock: FixedClock, cid: int, sids: list[int],
         if kind == "renew":
             quote = await app.quote_renewal(cid, [sids[action[1]]])
             await app.checkout(cid, quote.id, action[2], key=f"k{n}",
-                               card=SUCCESS_TEST_CARD if action[2] == "carta" else None)
+                               card=SUCCESS_TEST_CARD if action[2] == "carta" else None,
+                               terms=ACCEPTED)
         elif kind == "change":
             service = await app.get_service(cid, sids[1])
             target = "H120" if service.plan_code == "H60" else "H60"
             quote = await app.quote_change(cid, sids[1], target)
             await app.checkout(cid, quote.id, action[2], key=f"k{n}",
-                               card=SUCCESS_TEST_CARD if action[2] == "carta" else None)
+                               card=SUCCESS_TEST_CARD if action[2] == "carta" else None,
+                               terms=ACCEPTED)
         elif kind == "register" and pick is not None:
             amount = pick.total if action[3] else pick.total + Decimal("1.00")
             done = await app.register_payment(pick.reference, amount, "anna",

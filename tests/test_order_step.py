@@ -345,3 +345,20 @@ async def test_support_reads_the_consent_of_each_order_in_the_customer_card(
                                  "--today", clock.today().isoformat()]).stdout)
     assert data["orders"][0]["terms_version"] == "2026-01"
     assert data["orders"][0]["placed_by_support"] is None
+
+
+async def test_the_core_places_no_customer_order_without_the_conditions_accepted(
+        app: Sportello) -> None:
+    """Not only the chat: any caller acting for a customer needs the acceptance."""
+    import pytest
+
+    from core.errors import NotAllowed
+
+    ids = await seed(app, [svc("rossi.it", "DOM", date(2026, 12, 10))])
+    cid = await customer_id(app, "C001")
+    quote = await app.quote_renewal(cid, [ids["rossi.it"]])
+    for place in (app.checkout, app.place_order):
+        with pytest.raises(NotAllowed) as refused:
+            await place(cid, quote.id, "bonifico")
+        assert refused.value.facts["reason"] == "terms_required"
+    assert await orders(app) == []

@@ -12,6 +12,7 @@ from handlers.engine import Engine, FloodGate
 from handlers.ui import Incoming
 from tests.chat_helpers import Chat
 from tests.conftest import make_settings
+from tests.helpers import ACCEPTED
 
 
 def test_flood_gate_slows_one_chat_only() -> None:
@@ -97,7 +98,8 @@ async def test_two_chats_of_one_customer_paying_the_same_renewal_at_once(
                    if s.name == "mariorossi.it")
     quotes = [await demo.quote_renewal(customer.id, [service.id]) for _ in range(2)]
     results = await asyncio.gather(*(
-        demo.checkout(customer.id, q.id, "carta", key=f"chat{i}", card=SUCCESS_TEST_CARD)
+        demo.checkout(customer.id, q.id, "carta", key=f"chat{i}", card=SUCCESS_TEST_CARD,
+                      terms=ACCEPTED)
         for i, q in enumerate(quotes)), return_exceptions=True)
     paid = [r for r in results if not isinstance(r, BaseException)]
     # The loser finds the period already ordered, or its quote outdated: either way it
@@ -147,7 +149,7 @@ async def test_payment_registration_racing_the_sweep_renews_once(demo: Sportello
     customer = await demo.customer_by_code("C002")
     vps = next(s for s in await demo.list_services(customer.id) if s.name == "vps-bianchi-01")
     quote = await demo.quote_renewal(customer.id, [vps.id])
-    order = await demo.checkout(customer.id, quote.id, "bonifico")
+    order = await demo.checkout(customer.id, quote.id, "bonifico", terms=ACCEPTED)
     await asyncio.gather(
         demo.register_payment(order.order.reference, Decimal(order.order.total), "anna"),
         demo.run_lifecycle(vps.expires_on),

@@ -20,6 +20,7 @@ from handlers.desk import Desk
 from handlers.desk_reports import send_room_posts
 from handlers.engine import Engine
 from tests.cli_run import sportello
+from tests.helpers import ACCEPTED
 from tests.test_desk import MemoryChats, MemoryRoom
 from tests.test_telegram_e2e import SUPPORT, cancel_the_hosting, linked, running
 
@@ -44,7 +45,7 @@ async def _busy_day(demo: Sportello) -> None:
     earlier = Sportello(demo.sessions, demo.settings, FixedClock(date(2026, 11, 14)))
     c3, s3 = await _service(demo, "C003", "cloud-ferrari")
     quote = await earlier.quote_renewal(c3, [s3])
-    await earlier.checkout(c3, quote.id, "bonifico")
+    await earlier.checkout(c3, quote.id, "bonifico", terms=ACCEPTED)
 
 
 async def _posts(app: Sportello, kind: str) -> int:

@@ -21,7 +21,7 @@ from core.errors import (
 from core.models import AuditEntry, Service
 from core.names import names_match
 from core.payments import SUCCESS_TEST_CARD
-from tests.helpers import customer_id, seed, svc
+from tests.helpers import ACCEPTED, customer_id, seed, svc
 
 D = Decimal
 
@@ -87,7 +87,7 @@ async def test_cancel_refused_while_a_renewal_order_is_pending(app: Sportello) -
     ids = await seed(app, [svc("mariorossi.it", "DOM", date(2026, 12, 11))])
     cid = await customer_id(app, "C001")
     quote = await app.quote_renewal(cid, [ids["mariorossi.it"]])
-    pending = await app.checkout(cid, quote.id, "bonifico")
+    pending = await app.checkout(cid, quote.id, "bonifico", terms=ACCEPTED)
     with pytest.raises(PendingOrderExists) as err:
         await app.cancel_service(cid, ids["mariorossi.it"], "", "Mario Rossi")
     assert err.value.facts["reference"] == pending.order.reference
@@ -121,7 +121,8 @@ async def test_recovery_window_example(app: Sportello, clock, today, outcome) ->
         assert result.quote is not None and result.quote.total == D("12.08")
         # Renewal extends from the old expiry, even when recovering late.
         assert result.quote.renewals[0]["period_to"] == "2027-11-10"
-        paid = await app.checkout(cid, result.quote.id, "carta", card=SUCCESS_TEST_CARD)
+        paid = await app.checkout(cid, result.quote.id, "carta", card=SUCCESS_TEST_CARD,
+                                  terms=ACCEPTED)
         assert paid.outcome == "paid"
         row = await service_row(app, ids["mariorossi.it"])
         assert (row.status, row.expires_on) == ("attivo", date(2027, 11, 10))
@@ -177,7 +178,7 @@ async def test_upgrade_paid_applies_mensilita_residue(app: Sportello, clock) -> 
     assert [p.code for p in options] == ["H120"]
     quote = await app.quote_change(cid, ids["www.mariorossi.it"], "H120")
     assert quote.total == D("109.80")
-    result = await app.checkout(cid, quote.id, "carta", card=SUCCESS_TEST_CARD)
+    result = await app.checkout(cid, quote.id, "carta", card=SUCCESS_TEST_CARD, terms=ACCEPTED)
     assert result.outcome == "paid" and result.order.total == D("109.80")
     row = await service_row(app, ids["www.mariorossi.it"])
     assert (row.plan.code, row.expires_on, row.period_start) == (
@@ -202,7 +203,7 @@ async def test_mese_intero_downgrade_is_scheduled_then_applied_by_the_sweep(
     cid = await customer_id(app, "C001")
     quote = await app.quote_change(cid, ids["cloud"], "C29")
     assert quote.effective_on == date(2026, 12, 1) and quote.total == D("0.00")
-    result = await app.checkout(cid, quote.id, "bonifico")
+    result = await app.checkout(cid, quote.id, "bonifico", terms=ACCEPTED)
     assert result.outcome == "paid" and result.order.invoice_number is None
     view = await app.get_service(cid, ids["cloud"])
     assert (view.plan_code, view.pending_plan_code, view.pending_change_on) == (
@@ -221,7 +222,7 @@ async def test_mese_intero_upgrade_starts_a_new_cycle(app: Sportello) -> None:
     cid = await customer_id(app, "C001")
     quote = await app.quote_change(cid, ids["cloud"], "C99")
     assert quote.subtotal == D("89.33")
-    await app.checkout(cid, quote.id, "carta", card=SUCCESS_TEST_CARD)
+    await app.checkout(cid, quote.id, "carta", card=SUCCESS_TEST_CARD, terms=ACCEPTED)
     row = await service_row(app, ids["cloud"])
     assert (row.plan.code, row.period_start, row.expires_on) == (
         "C99", date(2026, 11, 21), date(2026, 12, 21))
@@ -234,7 +235,7 @@ async def test_mesi_arrotondati_late_upgrade_renews_now(app: Sportello, clock) -
     cid = await customer_id(app, "C001")
     quote = await app.quote_change(cid, ids["vps"], "V70")
     assert quote.renewal_required and quote.subtotal == D("840.00")
-    result = await app.checkout(cid, quote.id, "carta", card=SUCCESS_TEST_CARD)
+    result = await app.checkout(cid, quote.id, "carta", card=SUCCESS_TEST_CARD, terms=ACCEPTED)
     assert result.outcome == "paid"
     row = await service_row(app, ids["vps"])
     assert (row.plan.code, row.expires_on, row.period_start) == (
@@ -264,7 +265,7 @@ async def test_pro_rata_downgrade_fee_paid_by_transfer(app: Sportello) -> None:
     quote = await app.quote_change(cid, ids["www.mariorossi.it"], "H60")
     assert quote.total == D("18.30")
     assert {r.key for r in quote.removed} == {"databases", "staging"}
-    pending = await app.checkout(cid, quote.id, "bonifico")
+    pending = await app.checkout(cid, quote.id, "bonifico", terms=ACCEPTED)
     assert (await service_row(app, ids["www.mariorossi.it"])).plan.code == "H120"
     await app.register_payment(pending.order.reference, D("18.30"), "anna")
     row = await service_row(app, ids["www.mariorossi.it"])
