@@ -247,7 +247,7 @@ def _consent(order: Row) -> str:
     """The general conditions accepted with the order, or who placed it for the customer."""
     if order.get("terms_version") and order.get("terms_accepted_at"):
         return t("reports-consent-terms", version=order["terms_version"],
-                 when=_moment(order["terms_accepted_at"]))
+                 date=_moment(order["terms_accepted_at"]))
     if order.get("placed_by_support"):
         return t("reports-consent-support", name=order["placed_by_support"])
     return "—"

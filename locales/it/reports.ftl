@@ -44,7 +44,7 @@ reports-col-who = Chi
 reports-col-what = Su
 reports-col-action = Azione
 reports-col-consent = Condizioni
-reports-consent-terms = accettate v. { $version }, { $when }
+reports-consent-terms = accettate v. { $version }, { $date }
 reports-consent-support = ordine del supporto ({ $name })
 
 reports-customer = { $code } { $name }
