@@ -306,13 +306,21 @@ def test_a_closed_standard_output_ends_quietly(database_url: str) -> None:
     assert result.stderr == ""
 
 
+def _ctrl_c_delivered() -> None:
+    """In the child: Ctrl-C acts, as on a person's terminal. A test run started in the
+    background (`cmd &`, nohup) ignores SIGINT, and ignored signals are inherited: the chat
+    would then rightly ignore it too (seen as a hang on CI machines)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_in_the_chat_says_goodbye_and_ends(database_url: str) -> None:
     """Ctrl-C while the chat waits for a line: one goodbye, exit 0, no traceback, no Enter
     needed. The chat runs on a pseudo-terminal, as when a person types into it."""
     leader, follower = pty.openpty()
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "chat", "--today", "2026-11-21"], stdin=follower,
-        stdout=follower, stderr=follower, env=environment(database_url), cwd=ROOT)
+        stdout=follower, stderr=follower, env=environment(database_url), cwd=ROOT,
+        preexec_fn=_ctrl_c_delivered)
     os.close(follower)
     seen = b""
 
