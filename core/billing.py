@@ -17,7 +17,7 @@ from decimal import Decimal
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core import settlement
+from core import documents, settlement
 from core.context import Ctx
 from core.dates import add_months
 from core.db import rows_changed as _rows_changed
@@ -334,11 +334,13 @@ async def apply_order(ctx: Ctx, order: Order) -> None:
             unapplied += 0 if applied else 1
     if order.kind != "tacit" and order.total > 0:  # nothing to invoice for a free change
         number = await next_number(ctx, "fattura", ctx.today.year)
-        ctx.session.add(Invoice(
+        invoice = Invoice(
             doc_type="fattura", year=ctx.today.year, seq=number, customer_id=order.customer_id,
             order_id=order.id, issued_on=ctx.today, due_on=ctx.today, subtotal=order.subtotal,
             vat=order.vat, total=order.total, paid=True,
-        ))
+        )
+        ctx.session.add(invoice)
+        await documents.finalise(ctx, invoice)
     if unapplied:
         # Callers check the order still fits first (`settlement.why_stale`), in the same
         # transaction: this is a last line of defence, and support looks at it.
@@ -542,7 +544,7 @@ async def issue_credit_note(ctx: Ctx, number: str, amount: Decimal, reason: str)
         total=amount + vat, paid=False,
     )
     ctx.session.add(note)
-    await ctx.session.flush()
+    await documents.finalise(ctx, note)
     await ctx.audit("invoice", note.id, "credit_note", reason=reason, credits=invoice.number,
                     amount=amount)
     return note

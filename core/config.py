@@ -54,6 +54,18 @@ class Settings(BaseSettings):
     # customer reads them, and the version recorded on the order with the time of acceptance.
     terms_url: str = "https://sportello.example/condizioni-generali"
     terms_version: str = Field(default="2026-01", min_length=1, max_length=32)
+    # The provider as its fatture name it (FatturaPA CedentePrestatore). The defaults are the
+    # demo's invented company: a real installation sets its own before issuing documents.
+    provider_name: str = Field(default="Sportello Hosting S.r.l.", min_length=1, max_length=80)
+    provider_vat_number: str = Field(default="IT01234567897", pattern=r"^[A-Z]{2}[0-9A-Z]{2,28}$")
+    provider_tax_code: str | None = Field(default="01234567897", pattern=r"^[0-9A-Z]{11,16}$")
+    provider_tax_regime: str = Field(default="RF01", pattern=r"^RF(0[1-9]|1[0-9])$")
+    provider_address: str = Field(default="Via Roma 1", min_length=1, max_length=60)
+    provider_postcode: str = Field(default="00100", pattern=r"^[0-9]{5}$")
+    provider_city: str = Field(default="Roma", min_length=1, max_length=60)
+    provider_province: str | None = Field(default="RM", pattern=r"^[A-Z]{2}$")
+    provider_country: str = Field(default="IT", pattern=r"^[A-Z]{2}$")
+    provider_email: str | None = "amministrazione@sportello.example"
     # Telegram
     bot_token: SecretStr | None = None
     bot_username: str | None = None  # for the t.me deep link printed by `sportello link`

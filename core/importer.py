@@ -146,6 +146,14 @@ class CustomerIn(_Strict):
     tax_code: TaxId | None = None
     vat_number: TaxId | None = None
     preferred_method: Literal["carta", "paypal", "bonifico", "bollettino"] = "bonifico"
+    # Where the fatture go: the address, and the SdI recipient code or the PEC.
+    street: Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_text)] | None = None
+    postcode: Annotated[str, Field(pattern=r"^[0-9]{5}$")] | None = None
+    city: Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_text)] | None = None
+    province: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
+    country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] = "IT"
+    sdi_code: Annotated[str, Field(pattern=r"^[A-Z0-9]{7}$")] | None = None
+    pec: Email | None = None
 
 
 class UsageItemIn(_Strict):
@@ -506,7 +514,10 @@ PLAN_FIELDS = (("name", "name"), ("category", "category"), ("price", "price"),
                ("limits", "limits"), ("features", "features"), ("policy", "policy"),
                ("durations", "durations"))
 CUSTOMER_FIELDS = (("name", "nominativo"), ("email", "email"), ("tax_code", "tax_code"),
-                   ("vat_number", "vat_number"), ("preferred_method", "preferred_method"))
+                   ("vat_number", "vat_number"), ("preferred_method", "preferred_method"),
+                   ("street", "street"), ("postcode", "postcode"), ("city", "city"),
+                   ("province", "province"), ("country", "country"), ("sdi_code", "sdi_code"),
+                   ("pec", "pec"))
 SERVICE_FIELDS = (("started_on", "started_on"), ("renewal", "renewal_mode"),
                   ("cancellation_reason", "cancellation_reason"), ("usage", "usage"))
 BILLING_ATTRS = {"expires_on": "expires_on", "period_start": "period_start",

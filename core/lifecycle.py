@@ -51,6 +51,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql import Select
 
+from core import documents
 from core.billing import next_number
 from core.context import SYSTEM, Ctx
 from core.dates import add_months
@@ -272,6 +273,7 @@ async def _renew_on_sight(ctx: Ctx) -> int:
                 Order.source_service_id == Service.id,
                 Order.source_period_from == old_expiry, *new).scalar_subquery(),
         )
+    await documents.finalise_pending(ctx)  # the fatture just inserted, with their periods
     return renewed
 
 

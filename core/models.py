@@ -81,6 +81,17 @@ class Customer(Base):
     vat_number: Mapped[str | None] = mapped_column(String(32))  # partita IVA
     preferred_method: Mapped[str] = mapped_column(String(16), default="bonifico")
     created_at: Mapped[datetime] = mapped_column(Moment)
+    # Where the fatture go (FatturaPA CessionarioCommittente): the address, and the SdI
+    # recipient code or PEC (a consumer with neither gets `0000000`).
+    street: Mapped[str | None] = mapped_column(String(60))
+    postcode: Mapped[str | None] = mapped_column(String(5))
+    city: Mapped[str | None] = mapped_column(String(60))
+    province: Mapped[str | None] = mapped_column(String(2))
+    country: Mapped[str] = mapped_column(String(2), default="IT")
+    sdi_code: Mapped[str | None] = mapped_column(String(7))
+    pec: Mapped[str | None] = mapped_column(String(254))
+    # Reminder emails can be turned off by the customer; documents are always sent.
+    reminder_emails: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class Plan(Base):
@@ -259,7 +270,8 @@ class Invoice(Base):
     """A fattura, or a nota di credito (`doc_type`); numbered when issued, never reused."""
 
     __tablename__ = "invoices"
-    __table_args__ = (UniqueConstraint("doc_type", "year", "seq", name="uq_invoice_number"),)
+    __table_args__ = (UniqueConstraint("doc_type", "year", "seq", name="uq_invoice_number"),
+                      UniqueConstraint("sdi_seq", name="uq_invoice_sdi_seq"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     doc_type: Mapped[str] = mapped_column(String(16), default="fattura")  # | nota_credito
@@ -276,6 +288,11 @@ class Invoice(Base):
     vat: Mapped[Decimal] = mapped_column(Money)
     total: Mapped[Decimal] = mapped_column(Money)
     paid: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set in the transaction that issues the document (`core.documents.finalise`): the SdI
+    # progressive (one series for every document, no gaps) and what the document says, the
+    # parties and lines as they were that day; the XML and the PDF are drawn from it.
+    sdi_seq: Mapped[int | None] = mapped_column(Integer)
+    document: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     @property
     def number(self) -> str:

@@ -8,6 +8,7 @@ back. The service is split by subject, one mixin a module; this class puts them 
 """
 
 from core.app.chats import Chats
+from core.app.documents import Documents
 from core.app.orders import Orders, parse_order_ref
 from core.app.outbox import Outbox
 from core.app.reports import Reports
@@ -20,6 +21,6 @@ from core.app.unapplied import Unapplied
 __all__ = ["DELETED_SHOWN_DAYS", "Sportello", "parse_order_ref"]
 
 
-class Sportello(Services, Orders, Unapplied, Ticketing, TicketWork, Chats, Outbox,
+class Sportello(Services, Orders, Documents, Unapplied, Ticketing, TicketWork, Chats, Outbox,
                 StaffActions, Reports):
     """Customers' services, billing, unapplied money, tickets, linked chats, outboxes."""
