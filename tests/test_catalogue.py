@@ -153,11 +153,12 @@ def test_every_entry_renders(key: str) -> None:
          "who", "hour", "reminders", "id", "bank_ref", "why", "by", "name", "expired_on",
          "days_since_expiry", "order", "unapplied_id", "min", "max", "attempt", "seconds",
          "hours", "minutes", "stars", "weeks", "title", "state", "rating", "duration",
-         "years", "version", "auto", "gender", "item"], "x")
+         "years", "version", "auto", "gender", "item", "invoice_date"], "x")
     values.update(price=Decimal("9.90"), expiry=date(2026, 12, 11), until=date(2026, 12, 21),
                   today=date(2026, 11, 21), date=date(2026, 12, 1), due=date(2026, 12, 10),
                   days=3, months=12, left=2, page=1, pages=2, **{"from": date(2026, 1, 8)},
-                  to=date(2027, 1, 1), expires=date(2026, 11, 22), window=10)
+                  to=date(2027, 1, 1), expires=date(2026, 11, 22), window=10,
+                  invoice_date=date(2026, 11, 8))
     text = t(key, **values)
     assert text and "{" not in text and len(text) <= 4096
 
