@@ -12,6 +12,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import (
     BotCommand,
+    BufferedInputFile,
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -52,7 +53,7 @@ _RESPONSE_MODELS = aiogram_internals.response_models([
     ag_methods.AnswerCallbackQuery, ag_methods.AnswerPreCheckoutQuery, ag_methods.SendInvoice,
     ag_methods.GetChat, ag_methods.GetChatMember, ag_methods.CreateForumTopic,
     ag_methods.SetMyCommands, ag_methods.SetWebhook, ag_methods.DeleteWebhook,
-    ag_methods.GetMe, ag_methods.GetUpdates, ag_methods.CopyMessage])
+    ag_methods.GetMe, ag_methods.GetUpdates, ag_methods.CopyMessage, ag_methods.SendDocument])
 
 
 def _markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
@@ -101,6 +102,14 @@ class AiogramIO:
                                                message_id=message_id,
                                                reply_markup=_markup(keyboard),
                                                link_preview_options=NO_PREVIEW))
+
+    async def send_document(self, chat_id: int, file_name: str, data: bytes,
+                            caption: str | None = None,
+                            keyboard: Keyboard | None = None) -> int:
+        message = await _call(self.bot.send_document(
+            chat_id=chat_id, document=BufferedInputFile(data, filename=file_name),
+            caption=caption, reply_markup=_markup(keyboard)))
+        return int(message.message_id)
 
     async def copy(self, chat_id: int, from_chat_id: int, message_id: int,
                    caption: str | None = None, thread_id: int | None = None,

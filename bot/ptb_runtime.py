@@ -10,6 +10,7 @@ from telegram import (
     BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     LabeledPrice,
     LinkPreviewOptions,
     ReplyParameters,
@@ -86,6 +87,14 @@ class PTBIO:
         await _call(self.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id,
                                                reply_markup=_markup(keyboard),
                                                link_preview_options=NO_PREVIEW))
+
+    async def send_document(self, chat_id: int, file_name: str, data: bytes,
+                            caption: str | None = None,
+                            keyboard: Keyboard | None = None) -> int:
+        message = await _call(self.bot.send_document(
+            chat_id, InputFile(data, filename=file_name), caption=caption,
+            reply_markup=_markup(keyboard)))
+        return int(message.message_id)
 
     async def copy(self, chat_id: int, from_chat_id: int, message_id: int,
                    caption: str | None = None, thread_id: int | None = None,

@@ -11,19 +11,28 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from pathlib import Path
 from typing import TextIO
 
+from platformdirs import user_data_dir
+
+from core.app import Sportello
+from handlers.document_pdf import pdf_for
 from handlers.engine import Engine
 from handlers.i18n import t
 from handlers.router import fold
 from handlers.ui import Button, Incoming, Reply, typed
 
 
-def render(replies: list[Reply], out: TextIO) -> list[Button]:
-    """Print replies; returns the buttons in the order they were numbered."""
+def render(replies: list[Reply], out: TextIO,
+           notes: dict[int, str] | None = None) -> list[Button]:
+    """Print replies (each with its note, if any: where a document was saved); returns the
+    buttons in the order they were numbered."""
     numbered: list[Button] = []
-    for reply in replies:
+    for index, reply in enumerate(replies):
         out.write(reply.text + "\n")
+        if notes and index in notes:
+            out.write(notes[index] + "\n")
         for row in reply.buttons:
             cells = []
             for button in row:
@@ -46,6 +55,38 @@ def to_incoming(chat_id: str, line: str, buttons: list[Button]) -> Incoming:
     if incoming.command is not None:
         return incoming
     return Incoming(chat_id, text=line.rstrip("\r\n"))  # a message keeps its spaces
+
+
+def documents_folder(app: Sportello) -> Path:
+    """Where «Scarica PDF» saves files: `SPORTELLO_DOCUMENTS_DIR`, else `documenti` in the
+    user's data directory (where the default database lives)."""
+    chosen = app.settings.documents_dir
+    return chosen if chosen is not None else Path(
+        user_data_dir("sportello", appauthor=False)) / "documenti"
+
+
+async def save_documents(app: Sportello, replies: list[Reply],
+                         folder: Path) -> dict[int, str]:
+    """Each document a reply carries, written into `folder` (rendered now, as a Telegram
+    door would send it); the line saying where, by reply index."""
+    notes: dict[int, str] = {}
+    for index, reply in enumerate(replies):
+        request = reply.document
+        if request is None:
+            continue
+        data = await pdf_for(app, request)
+        if data is None:
+            notes[index] = t("terminal-document-missing", number=request.number)
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / request.file_name
+        path.write_bytes(data)
+        notes[index] = t("terminal-document-saved", path=str(path))
+    return notes
+
+
+async def show(engine: Engine, replies: list[Reply], out: TextIO, folder: Path) -> list[Button]:
+    return render(replies, out, await save_documents(engine.app, replies, folder))
 
 
 class LineReader:
@@ -95,12 +136,16 @@ class LineReader:
 
 
 async def chat(engine: Engine, customer_id: int, chat_id: str,
-               source: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
+               source: TextIO = sys.stdin, out: TextIO = sys.stdout,
+               folder: Path | None = None) -> int:
+    """The chat loop; documents go into `folder` (default: `documents_folder`)."""
+    folder = folder or documents_folder(engine.app)
     await engine.link(chat_id, customer_id)
     interactive = source.isatty()
     if interactive:
         out.write(t("terminal-hint") + "\n\n")
-    buttons = render(await engine.handle(Incoming(chat_id, command="start")), out)
+    buttons = await show(engine, await engine.handle(Incoming(chat_id, command="start")), out,
+                         folder)
     reader = LineReader(source)
     while True:
         if interactive:
@@ -121,5 +166,6 @@ async def chat(engine: Engine, customer_id: int, chat_id: str,
             out.write(f"> {line}\n")
         if line.strip() in ("/esci", "/exit", "/quit"):
             break
-        buttons = render(await engine.handle(to_incoming(chat_id, line, buttons)), out)
+        buttons = await show(engine, await engine.handle(to_incoming(chat_id, line, buttons)),
+                             out, folder)
     return 0

@@ -13,12 +13,21 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
-from bot.tg_io import Blocked, Rejected, TelegramIO, TgCallback, TgMessage, TgPreCheckout
+from bot.tg_io import (
+    MAX_CAPTION,
+    Blocked,
+    Rejected,
+    TelegramIO,
+    TgCallback,
+    TgMessage,
+    TgPreCheckout,
+)
 from bot.tg_room import TelegramRoom, keyboard
 from bot.tg_sender import GiveUp, Sender
 from core.app import Sportello
 from core.views import Attachment
 from handlers.desk import Desk, StaffMessage, Undelivered
+from handlers.document_pdf import pdf_for
 from handlers.engine import Engine, Handled, Unavailable
 from handlers.flows import pay
 from handlers.i18n import t
@@ -103,7 +112,8 @@ class Door:
             return
         rest = list(handled.replies)
         chat_id, message_id = callback.chat_id, callback.message_id
-        if rest and rest[0].invoice is None and message_id is not None:
+        if (rest and rest[0].invoice is None and rest[0].document is None
+                and message_id is not None):
             shown = rest.pop(0)
             try:  # the message whose button was pressed becomes the answer
                 await self.sender.call(chat_id, lambda: self.io.edit(
@@ -172,8 +182,27 @@ class Door:
             await self.sender.call(chat_id, lambda: self.io.send_invoice(
                 chat_id, invoice.title, invoice.description, f"order:{invoice.order_id}",
                 token, invoice.currency, invoice.amount_cents))
+        if reply.document is not None and await self._send_document(chat_id, reply):
+            return
         await self.sender.call(chat_id, lambda: self.io.send(
             chat_id, reply.text, keyboard(reply.buttons)))
+
+    async def _send_document(self, chat_id: int, reply: Reply) -> bool:
+        """A document's PDF copy (`sendDocument`), rendered now, the reply's text as its
+        caption; False (the text goes as a message) if the document cannot be found."""
+        request = reply.document
+        assert request is not None
+        data = await pdf_for(self.app, request)
+        if data is None:
+            log.error("document to send not found", extra={"chat": chat_id})
+            return False
+        caption: str | None = reply.text
+        if len(reply.text) > MAX_CAPTION:
+            await self.sender.call(chat_id, lambda: self.io.send(chat_id, reply.text))
+            caption = None
+        await self.sender.call(chat_id, lambda: self.io.send_document(
+            chat_id, request.file_name, data, caption, keyboard(reply.buttons)))
+        return True
 
     async def relay_pending(self) -> None:
         await self.desk.relay_pending()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 Keyboard = list[list[tuple[str, str]]]  # rows of (label, callback data)
+MAX_CAPTION = 1024  # Telegram's limit for a file's caption
 # The updates the door handles, the same list for polling and for the webhook.
 ALLOWED_UPDATES = ["message", "callback_query", "pre_checkout_query"]
 
@@ -90,6 +91,10 @@ class TelegramIO(Protocol):
 
     async def edit(self, chat_id: int, message_id: int, text: str,
                    keyboard: Keyboard | None = None) -> None: ...
+
+    async def send_document(self, chat_id: int, file_name: str, data: bytes,
+                            caption: str | None = None,
+                            keyboard: Keyboard | None = None) -> int: ...
 
     async def delete_message(self, chat_id: int, message_id: int) -> None: ...
 

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     )
 
     database_url: str = Field(default_factory=default_database_url)
+    # Where the terminal chat saves the PDF copies asked for with «Scarica PDF»; by
+    # default `documenti` in the user's data directory (next to the default database).
+    documents_dir: Path | None = None
     policy: str = "mensilita-residue"
     # IVA: 0 (exempt) to 50%, at most four decimals (the sweep computes it in basis points).
     vat_rate: Decimal = Field(default=Decimal("0.22"), ge=0, le=Decimal("0.5"),

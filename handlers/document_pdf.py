@@ -15,10 +15,11 @@ from decimal import Decimal
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from core.app import Sportello
 from core.documents import Document, Party
 from handlers.document_text import line_description, line_period
-from handlers.flows.common import vat_percent
 from handlers.i18n import euro, t
+from handlers.ui import DocumentRequest
 
 ENCODING = "windows-1252"
 FONT = "Helvetica"
@@ -27,6 +28,13 @@ AMOUNT_WIDTH = 40
 # Letters NFKD does not take apart into a Windows-1252 letter and an accent.
 _PLAIN = str.maketrans({"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h", "ı": "i",
                         "\u2212": "-"})
+
+
+def vat_percent(rate: Decimal) -> str:
+    """`22`, `4,5`: the IVA rate as a percentage, the Italian way."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(rate * 100, format="#,##0.##", locale="it_IT")
 
 
 def latin(text: str) -> str:
@@ -181,3 +189,18 @@ def _totals(pdf: FPDF, doc: Document) -> None:
         (t("pdf-total"), doc.total, True)]
     for label, amount, bold in rows:
         _row(pdf, label, euro(amount), bold=bold)
+
+
+def pdf_file_name(number: str) -> str:
+    """`Fattura_2026-000001.pdf`, `Nota_di_credito_NC_2026-000001.pdf`: the name the
+    customer's copy is saved under (no slash, no space)."""
+    kind = "TD04" if number.upper().startswith("NC ") else "TD01"
+    name = t(f"pdf-file-{kind}", value=number.replace("/", "-"))
+    return "_".join(latin(name).split())
+
+
+async def pdf_for(app: Sportello, request: DocumentRequest) -> bytes | None:
+    """The PDF a reply asks a door to send, rendered now; None if the document is gone
+    (never, for a document issued: they are kept)."""
+    document = await app.document(request.number)
+    return render_pdf(document) if document is not None else None

@@ -47,10 +47,21 @@ class InvoiceRequest:
 
 
 @dataclass(frozen=True)
+class DocumentRequest:
+    """Ask the door to send a document's PDF copy (`handlers.document_pdf`), rendered at
+    send time: a reply kept for an update's replay holds the number, never the bytes. The
+    flow that asks has checked the document is the chat's customer's."""
+
+    number: str  # `2026/000001`, `NC 2026/000001`
+    file_name: str  # `Fattura_2026-000001.pdf`
+
+
+@dataclass(frozen=True)
 class Reply:
-    text: str
+    text: str  # with a document: its caption (at most 1,024 characters on Telegram)
     buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
     invoice: InvoiceRequest | None = None
+    document: DocumentRequest | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -58,13 +69,16 @@ class Reply:
             "buttons": [[[b.label, b.payload] for b in row] for row in self.buttons]}
         if self.invoice is not None:
             data["invoice"] = self.invoice.__dict__
+        if self.document is not None:
+            data["document"] = self.document.__dict__
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Reply:
         invoice = InvoiceRequest(**data["invoice"]) if data.get("invoice") else None
+        document = DocumentRequest(**data["document"]) if data.get("document") else None
         return cls(data["text"], tuple(tuple(Button(label, payload) for label, payload in row)
-                                       for row in data["buttons"]), invoice)
+                                       for row in data["buttons"]), invoice, document)
 
     @property
     def flat_buttons(self) -> list[Button]:
@@ -99,7 +113,8 @@ def split_long(reply: Reply) -> list[Reply]:
     if len(reply.text) <= MAX_TEXT:
         return [reply]
     parts = split_text(reply.text)
-    return [Reply(p) for p in parts[:-1]] + [Reply(parts[-1], reply.buttons, reply.invoice)]
+    return [Reply(p) for p in parts[:-1]] + [Reply(parts[-1], reply.buttons, reply.invoice,
+                                                   reply.document)]
 
 
 def typed(chat_id: str, text: str, user_id: str | None = None,

@@ -59,6 +59,7 @@ class Sent:
     edits: int = 0
     copy_of: tuple[int, int] | None = None  # (chat, message) copied by copyMessage
     file: str | None = None  # photo | document, for a copy of a file
+    document: tuple[str, bytes] | None = None  # (file name, bytes) sent by sendDocument
 
     def labels(self) -> list[str]:
         return [b["text"] for row in self.keyboard for b in row]
@@ -269,6 +270,40 @@ class FakeTelegram:
                     file=self.files[source])
         self.sent.append(sent)
         return {"message_id": sent.message_id}
+
+    async def api_senddocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A file uploaded by the bot (multipart/form-data), its caption as the text."""
+        chat_id = int(params["chat_id"])
+        if chat_id in self.blocked:
+            raise _ApiError(403, "Forbidden: bot was blocked by the user")
+        upload = params.get("document")
+        if isinstance(upload, str) and upload.startswith("attach://"):
+            upload = params.get(upload.removeprefix("attach://"))  # the Bot API's form
+        if not isinstance(upload, web.FileField):
+            raise _ApiError(400, "Bad Request: there is no document in the request")
+        data = upload.file.read()
+        if not data:
+            raise _ApiError(400, "Bad Request: file must be non-empty")
+        caption = str(params.get("caption") or "")
+        if len(caption) > 1024:
+            raise _ApiError(400, "Bad Request: message caption is too long")
+        sent = Sent(chat_id, next(self._message_ids), caption, _keyboard(params),
+                    file="document", document=(upload.filename, data))
+        self.sent.append(sent)
+        self._show(chat_id)
+        result = self._message_json(sent)
+        del result["text"]
+        if caption:
+            result["caption"] = caption
+        result["document"] = {"file_id": f"bot-doc-{sent.message_id}",
+                              "file_unique_id": f"bot-doc-{sent.message_id}",
+                              "file_name": upload.filename, "mime_type": "application/pdf",
+                              "file_size": len(data)}
+        return result
+
+    def documents(self, chat_id: int) -> list[Sent]:
+        """The files the bot sent to `chat_id` with sendDocument."""
+        return [s for s in self.to(chat_id) if s.document is not None]
 
     async def api_answercallbackquery(self, params: dict[str, Any]) -> bool:
         self.callback_answers.append(dict(params))

@@ -33,6 +33,7 @@ DYNAMIC = {
     "order_status-": ["pending", "paid", "cancelled", "void"],
     "order_kind-": ["renewal", "change", "tacit", "restoration"],
     "document-type-": ["TD01", "TD04"],
+    "pdf-file-": ["TD01", "TD04"],
     "doc-line-": ["renewal", "upgrade", "debit", "credit", "change_fee", "addon", "restoration",
                   "restoration_fee", "other", "credit_note"],
     "ticket_status-": ["aperto", "in_carico", "chiuso"],
@@ -153,7 +154,8 @@ def test_every_entry_renders(key: str) -> None:
          "who", "hour", "reminders", "id", "bank_ref", "why", "by", "name", "expired_on",
          "days_since_expiry", "order", "unapplied_id", "min", "max", "attempt", "seconds",
          "hours", "minutes", "stars", "weeks", "title", "state", "rating", "duration",
-         "years", "version", "auto", "gender", "item", "invoice_date"], "x")
+         "years", "version", "auto", "gender", "item", "invoice_date", "description",
+         "period", "path"], "x")
     values.update(price=Decimal("9.90"), expiry=date(2026, 12, 11), until=date(2026, 12, 21),
                   today=date(2026, 11, 21), date=date(2026, 12, 1), due=date(2026, 12, 10),
                   days=3, months=12, left=2, page=1, pages=2, **{"from": date(2026, 1, 8)},

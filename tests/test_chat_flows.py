@@ -316,7 +316,8 @@ async def test_orders_show_invoices(demo: Sportello) -> None:
     await chat.press("Procedi al pagamento")
     await chat.say("4242 4242 4242 4242")
     orders = await chat.press("Menu principale") and await chat.press("Ordini e fatture")
-    assert "• 2026/000001 · 21 novembre 2026 · € 12,08 · pagata" in orders
+    assert ("• Fattura 2026/000001 del 21 novembre 2026\n"
+            "  Imponibile € 9,90 · IVA € 2,18 · Totale € 12,08 · pagata") in orders
 
 
 # --- Assistenza ---------------------------------------------------------------------
@@ -469,8 +470,8 @@ async def test_example_5_tacit_renewal_through_the_chat(app: Sportello, clock) -
     detail = await chat.press("vps")
     assert "Sospeso per una fattura non saldata" in detail
     orders = await chat.press("Ordini e fatture")
-    assert ("• 2026/000001 · 30 novembre 2026 · € 732,00 · da saldare entro il 10 dicembre "
-            "2026") in orders
+    assert ("• Fattura 2026/000001 del 30 novembre 2026\n  Imponibile € 600,00 · IVA € 132,00 "
+            "· Totale € 732,00 · da saldare entro il 10 dicembre 2026") in orders
     await chat.press("Paga SPT-000001")
     await chat.press("Paga con carta")
     assert "Pagamento riuscito: € 732,00" in await chat.say("4242 4242 4242 4242")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from core.views import NoticeView
 from handlers.engine import Turn
 from handlers.flows.common import menu_button
+from handlers.flows.pay import receipt_of
 from handlers.flows.staff_notices import staff_notice
 from handlers.i18n import t
 
@@ -53,8 +54,10 @@ async def notice(turn: Turn, item: NoticeView) -> None:
                    expiry=view.expires_on),
                  turn.btn(t("btn-my-tickets"), "support.list"), menu_button(turn))
     elif kind == "order_paid" and order is not None:
-        turn.say(t("notice-text-order_paid", reference=order.reference, total=order.total),
-                 turn.btn(t("btn-orders"), "orders.list"), menu_button(turn))
+        receipt, pdf = await receipt_of(turn, order.invoice_number)
+        turn.say("\n".join([t("notice-text-order_paid", reference=order.reference,
+                               total=order.total), *receipt]),
+                 *pdf, turn.btn(t("btn-orders"), "orders.list"), menu_button(turn))
     elif kind.startswith("staff_"):  # support acted for the customer
         await staff_notice(turn, item, view, order)
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from core.payments import OFFLINE_METHODS
+from core.views import InvoiceView
+from handlers.document_chat import pdf_reply, signed
 from handlers.engine import Turn
 from handlers.flow import Flow
 from handlers.flows import pay
@@ -32,20 +35,72 @@ async def listing(turn: Turn, params: dict[str, Any]) -> None:
     if not orders:
         text.append(t("orders-none"))
     text.append("")
-    text.append(t("invoices-title"))
-    for doc in invoices[:SHOWN]:
-        if doc.doc_type == "nota_credito":
-            text.append(t("credit-note-line", number=doc.number, date=doc.issued_on,
-                          total=doc.total))
-        else:
-            paid = t("invoice-paid") if doc.paid else t("invoice-unpaid", due=doc.due_on)
-            text.append(t("invoices-line", number=doc.number, date=doc.issued_on,
-                          total=doc.total, paid=paid))
-    if not invoices:
-        text.append(t("invoices-none"))
+    shown = await _documents(turn, invoices)
+    text += shown.lines
     rows = [[turn.btn(t("btn-pay-order", reference=o.reference), "orders.pay", oid=o.id)]
             for o in orders if o.status == "pending"][:SHOWN]
+    pdf = [turn.btn(t("btn-pdf", number=n), "orders.pdf", n=n) for n in shown.numbers]
+    rows += [pdf[i:i + 2] for i in range(0, len(pdf), 2)]
     turn.say("\n".join(text), *rows, [menu_button(turn)])
+
+
+@dataclass
+class _Shown:
+    lines: list[str]
+    numbers: list[str]  # the documents listed, in order: one «Scarica PDF» each
+
+
+async def _documents(turn: Turn, invoices: list[InvoiceView]) -> _Shown:
+    """The latest fatture, each with its amounts and the note di credito on it (signed,
+    as money going back); notes on a fattura not listed stand on their own."""
+    fatture = [i for i in invoices if i.doc_type != "nota_credito"][:SHOWN]
+    notes = [i for i in invoices if i.doc_type == "nota_credito"][:SHOWN]
+    credited: dict[str, list[InvoiceView]] = {}
+    alone: list[tuple[InvoiceView, str]] = []
+    listed = {f.number for f in fatture}
+    for note in notes:
+        doc = await turn.app.document(note.number, turn.customer_id)
+        target = doc.credits[0] if doc is not None and doc.credits else ""
+        if target in listed:
+            credited.setdefault(target, []).append(note)
+        else:
+            alone.append((note, target))
+    shown = _Shown([t("docs-title")], [])
+    for f in fatture:
+        paid = t("docs-paid") if f.paid else t("docs-due", due=f.due_on)
+        shown.lines += [t("docs-invoice", number=f.number, date=f.issued_on),
+                        t("docs-invoice-amounts", subtotal=f.subtotal, vat=f.vat,
+                          total=f.total, paid=paid)]
+        shown.numbers.append(f.number)
+        for note in credited.get(f.number, []):
+            shown.lines.append(t("docs-note", number=note.number, date=note.issued_on,
+                                 **_negative(note)))
+            shown.numbers.append(note.number)
+    for note, target in alone:
+        shown.lines.append(t("docs-note-alone", number=note.number, date=note.issued_on,
+                             invoice=target, **_negative(note)))
+        shown.numbers.append(note.number)
+    if not fatture and not notes:
+        shown.lines.append(t("docs-none"))
+    return shown
+
+
+def _negative(note: InvoiceView) -> dict[str, str]:
+    return {"total": signed(note.total, negative=True),
+            "subtotal": signed(note.subtotal, negative=True),
+            "vat": signed(note.vat, negative=True)}
+
+
+@flow.action("orders.pdf", entry=True)
+async def pdf(turn: Turn, params: dict[str, Any]) -> None:
+    """«Scarica PDF»: the copy of one of the customer's own documents, sent by the door."""
+    number = str(params.get("n", ""))
+    doc = await turn.app.document(number, turn.customer_id) if number else None
+    if doc is None:
+        turn.say(t("doc-pdf-missing"), turn.btn(t("btn-orders"), "orders.list"),
+                 menu_button(turn))
+        return
+    turn.replies.append(pdf_reply(doc))
 
 
 @flow.action("orders.pay", entry=True)

@@ -16,6 +16,7 @@ from core.pricing import Quote
 from core.states import PAYMENT_METHODS
 from core.views import CheckoutResult, OrderView, PaymentInstructions
 from handlers import quote_text
+from handlers.document_chat import receipt_lines
 from handlers.engine import Turn
 from handlers.flow import Flow
 from handlers.flows import order_step
@@ -263,8 +264,9 @@ async def outcome(turn: Turn, result: CheckoutResult) -> None:
     elif result.outcome == "paid":
         head = (t("pay-paid", total=order.total, invoice=order.invoice_number)
                 if order.invoice_number else t("pay-paid-free"))
-        lines = [head] + await applied_lines(turn, order.lines)
-        turn.say("\n".join(lines), turn.btn(t("btn-products"), "products.list"),
+        receipt, pdf = await receipt_of(turn, order.invoice_number)
+        lines = [head, *receipt, *await applied_lines(turn, order.lines)]
+        turn.say("\n".join(lines), *pdf, turn.btn(t("btn-products"), "products.list"),
                  menu_button(turn))
     elif result.outcome == "void":
         void_screen(turn, order)
@@ -279,6 +281,16 @@ async def outcome(turn: Turn, result: CheckoutResult) -> None:
                  turn.btn(t("btn-retry-payment"), "orders.card", oid=order.id),
                  [turn.btn(t("btn-orders"), "orders.list"),
                   turn.btn(t("btn-ticket"), "operator.open")])
+
+
+async def receipt_of(turn: Turn, number: str | None) -> tuple[list[str], list[Any]]:
+    """What the fattura `number` bought (lines, periods, totals) and its «Scarica PDF»
+    button; nothing for an order without a fattura (a free one)."""
+    doc = await turn.app.document(number, turn.customer_id) if number else None
+    if doc is None:
+        return [], []
+    return receipt_lines(doc), [turn.btn(t("btn-pdf", number=doc.number), "orders.pdf",
+                                         n=doc.number)]
 
 
 def void_screen(turn: Turn, order: OrderView) -> None:
