@@ -116,3 +116,22 @@ async def test_forged_stale_or_another_customers_document_sends_nothing(
 
 async def _offer(turn, number: str) -> None:  # type: ignore[no-untyped-def]
     turn.say("x", turn.btn(f"Scarica PDF {number}", "orders.pdf", n=number))
+
+
+async def test_a_transfer_registered_later_sends_the_receipt(demo: Sportello) -> None:
+    from handlers.flows.notices import notice
+
+    chat = await mario(demo)
+    await chat.say("vorrei rinnovare mariorossi.it")
+    await chat.press("Bonifico bancario")
+    pending = await chat.press("Procedi al pagamento")
+    assert "SPT-000001" in pending
+    await demo.register_payment("SPT-000001", D("12.08"), "anna", "bonifico", "CRO-1")
+    [paid] = [n for n in await demo.unsent_notices() if n.kind == "order_paid"]
+    chat.replies = await chat.engine.push(chat.chat_id, lambda turn: notice(turn, paid))
+    assert chat.text.startswith(
+        "Abbiamo registrato il pagamento dell'ordine SPT-000001 (€ 12,08). Grazie!\n"
+        "Hai acquistato:\n• Rinnovo Dominio .it – mariorossi.it: € 9,90")
+    await chat.press("Scarica PDF 2026/000001")
+    assert chat.replies[0].document == DocumentRequest("2026/000001",
+                                                       "Fattura_2026-000001.pdf")
