@@ -130,13 +130,14 @@ class InvoiceView:
     paid: bool
     order_reference: str | None
     reason: str | None = None
+    credits_number: str | None = None  # the fattura a nota di credito reverses
 
 
-def invoice_view(invoice: Invoice) -> InvoiceView:
+def invoice_view(invoice: Invoice, credits_number: str | None = None) -> InvoiceView:
     return InvoiceView(
         number=invoice.number, doc_type=invoice.doc_type, issued_on=invoice.issued_on,
         due_on=invoice.due_on, subtotal=invoice.subtotal, vat=invoice.vat, total=invoice.total,
-        paid=invoice.paid, reason=invoice.reason,
+        paid=invoice.paid, reason=invoice.reason, credits_number=credits_number,
         order_reference=f"SPT-{invoice.order_id:06d}" if invoice.order_id else None,
     )
 

@@ -239,7 +239,8 @@ class Orders(AppBase):
             rows = (await ctx.session.execute(
                 select(Invoice).where(Invoice.customer_id == customer_id)
                 .order_by(Invoice.year.desc(), Invoice.seq.desc()))).scalars().all()
-            return [invoice_view(i) for i in rows]
+            number = {i.id: i.number for i in rows}  # a note credits its customer's fattura
+            return [invoice_view(i, number.get(i.credits_invoice_id or 0)) for i in rows]
         return await self._read(work)
 
     async def issue_credit_note(self, invoice_number: str, amount: Decimal, staff: str,

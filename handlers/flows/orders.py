@@ -59,8 +59,7 @@ async def _documents(turn: Turn, invoices: list[InvoiceView]) -> _Shown:
     alone: list[tuple[InvoiceView, str]] = []
     listed = {f.number for f in fatture}
     for note in notes:
-        doc = await turn.app.document(note.number, turn.customer_id)
-        target = doc.credits[0] if doc is not None and doc.credits else ""
+        target = note.credits_number or ""
         if target in listed:
             credited.setdefault(target, []).append(note)
         else:
