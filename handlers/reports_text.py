@@ -260,6 +260,10 @@ def customer_card(card: Row) -> str:
                code=card["tax_code"] or "—", number=card["vat_number"] or "—",
                method=_label(_METHODS, card["preferred_method"]))]
     yes, no = t("reports-yes"), t("reports-no")
+    lines.append(t("reports-customer-billing", address=card["address"] or "—",
+                   code=card["sdi_code"] or ("—" if card["pec"] else "0000000"),
+                   pec=card["pec"] or "—",
+                   reminders=yes if card["reminder_emails"] else no))
     sections = [
         Section(t("reports-customer-services"), _cols(
             "reports-col-service", "reports-col-plan", "reports-col-status",

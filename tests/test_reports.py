@@ -168,6 +168,8 @@ async def test_cli_digest_customers_orders_cancellations(demo: Sportello,
     card = _run(database_url, "customers", "show", "C001")
     assert card.returncode == 0, card.stderr
     assert card.stdout.startswith("Cliente C001 · Mario Rossi\n")
+    assert ("Indirizzo di fatturazione: Via Garibaldi 12 00153 Roma (RM) IT · "
+            "Codice destinatario: 0000000 · PEC: — · Promemoria via email: sì") in card.stdout
     for heading in ("Servizi (4)", "Ordini (0)", "Fatture (0)", "Ticket (0)",
                     "Chat collegate (0)", "Ultime operazioni"):
         assert heading in card.stdout

@@ -68,6 +68,7 @@ reports-cancellation-staff = Disdetta registrata da { $staff }: { $customer } ·
 
 reports-customer-title = Cliente { $code } · { $name }
 reports-customer-contact = Email: { $address } · Codice fiscale: { $code } · Partita IVA: { $number } · Metodo preferito: { $method }
+reports-customer-billing = Indirizzo di fatturazione: { $address } · Codice destinatario: { $code } · PEC: { $pec } · Promemoria via email: { $reminders }
 reports-customer-services = Servizi
 reports-customer-orders = Ordini
 reports-customer-invoices = Fatture
