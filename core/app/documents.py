@@ -1,4 +1,5 @@
-"""The documents issued (fatture, note di credito) as their frozen content says."""
+"""The documents issued (fatture, note di credito) as their frozen content says (with the
+customer's fiscal data completed from the record if it was frozen without it)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,11 @@ class Documents(AppBase):
         """`2026/000001` or `NC 2026/000001`; with `customer_id`, only if it is theirs."""
         async def work(ctx: Ctx) -> Document | None:
             invoice = await documents.by_number(ctx, number, customer_id)
-            return documents.read(invoice) if invoice is not None else None
+            return await documents.load(ctx, invoice) if invoice is not None else None
         return await self._read(work)
 
     async def documents_between(self, start: date, end: date) -> list[Document]:
         """Every document issued from `start` to `end`, both included, in SdI order."""
         async def work(ctx: Ctx) -> list[Document]:
-            return [documents.read(i) for i in await documents.issued_between(ctx, start, end)]
+            return await documents.load_all(ctx, await documents.issued_between(ctx, start, end))
         return await self._read(work)
