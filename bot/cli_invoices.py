@@ -220,8 +220,7 @@ async def show(app: Sportello, number: str, xml: bool) -> int:
         files = render([doc])
         if files is None:
             return 1
-        sys.stdout.flush()
-        sys.stdout.buffer.write(files[doc.file_name])
+        sys.stdout.write(files[doc.file_name].decode("utf-8"))
         return 0
     print("\n".join(card(doc)))
     return 0

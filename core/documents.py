@@ -251,8 +251,9 @@ def read(invoice: Invoice) -> Document:
 
 # What a FatturaPA needs of the customer. A document frozen without it (its customer was
 # imported before addresses existed) takes the fields it lacks from the customer record
-# as it is now, when read: once the record is completed the document can be exported. A
-# complete document never changes again, so a re-export writes the same bytes.
+# as it is now, when read; once the record has them, `settle` freezes them into the
+# document (the application does it when it reads one), so a complete document never
+# changes again and a re-export writes the same bytes.
 FISCAL_FIELDS = ("street", "postcode", "city", "province", "country", "vat_number",
                  "tax_code", "sdi_code", "pec")
 
@@ -295,6 +296,28 @@ async def load_all(ctx: Ctx, invoices: list[Invoice]) -> list[Document]:
         select(Customer).where(Customer.id.in_(wanting)))).scalars()}
     return [complete(d, customers[i.customer_id]) if i.customer_id in customers else d
             for i, d in zip(invoices, read_back, strict=True)]
+
+
+def unsettled(invoices: list[Invoice], read_back: list[Document]) -> list[Invoice]:
+    """The invoices frozen without the customer's fiscal data that the current record
+    now completes (`read_back`: `load_all` of `invoices`)."""
+    return [i for i, d in zip(invoices, read_back, strict=True)
+            if i.document is not None and lacks_fiscal_data(_party(i.document["customer"]))
+            and not lacks_fiscal_data(d.customer)]
+
+
+async def settle(ctx: Ctx, invoices: list[Invoice]) -> int:
+    """Freeze the completed customer into each of `invoices` that `unsettled` names (in
+    the caller's transaction); returns how many."""
+    found = unsettled(invoices, await load_all(ctx, invoices))
+    for invoice in found:
+        completed = (await load(ctx, invoice)).customer
+        content = dict(invoice.document or {})
+        content["customer"] = {**content["customer"],
+                               **{name: getattr(completed, name) for name in FISCAL_FIELDS}}
+        invoice.document = content
+    await ctx.session.flush()
+    return len(found)
 
 
 async def by_number(ctx: Ctx, number: str, customer_id: int | None = None) -> Invoice | None:
