@@ -144,6 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     note.add_argument("--by", type=cli_args.person, required=True,
                       help="who issues it (support member)")
     note.add_argument("--reason", type=cli_args.reason, required=True)
+    from bot import cli_invoices
+
+    cli_invoices.add_parsers(inv_sub, common, _date)  # issue 14: FatturaPA export, show
     cli_staff.add_parsers(sub, common)
     from bot import cli_reports
 
@@ -360,6 +363,14 @@ async def _credit_note(app: Sportello, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _invoices(app: Sportello, args: argparse.Namespace) -> int:
+    if args.action == "credit-note":
+        return await _credit_note(app, args)
+    from bot import cli_invoices
+
+    return await cli_invoices.run(app, args)
+
+
 async def _first_customer(app: Sportello, code: str | None) -> Customer:
     from sqlalchemy import select
 
@@ -542,7 +553,7 @@ def _main(argv: list[str]) -> int:
             "lifecycle": _lifecycle,
             "migrate": _migrated,
             "payments": lambda app: _payments(app, args),
-            "invoices": lambda app: _credit_note(app, args),
+            "invoices": lambda app: _invoices(app, args),
             "run": lambda app: _run(app, args),
             "link": lambda app: _link(app, args.customer),
             "unlink": lambda app: _unlink(app, args.customer),
@@ -557,6 +568,10 @@ def _main(argv: list[str]) -> int:
             from bot.cli_import import read
 
             args.parsed = read(args.file)
+        if args.command == "invoices":  # a bad period or folder: before the database
+            from bot import cli_invoices
+
+            cli_invoices.check(args)
         if args.command == "intent" and args.customer is None:
             code = _read(args.text, [])  # the router alone: no settings, no database
             sys.stdout.flush()

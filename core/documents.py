@@ -11,7 +11,7 @@ settings never rewrites a document already issued.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -247,6 +247,77 @@ def read(invoice: Invoice) -> Document:
         credits=(credits["number"], date.fromisoformat(credits["issued_on"])) if credits else None,
         reason=data.get("reason"), paid=invoice.paid,
     )
+
+
+# What a FatturaPA needs of the customer. A document frozen without it (its customer was
+# imported before addresses existed) takes the fields it lacks from the customer record
+# as it is now, when read; once the record has them, `settle` freezes them into the
+# document (the application does it when it reads one), so a complete document never
+# changes again and a re-export writes the same bytes.
+FISCAL_FIELDS = ("street", "postcode", "city", "province", "country", "vat_number",
+                 "tax_code", "sdi_code", "pec")
+
+
+def lacks_fiscal_data(party: Party) -> bool:
+    """No full address (street, postcode, city), or neither partita IVA nor codice fiscale."""
+    return not (party.street and party.postcode and party.city) or not (
+        party.vat_number or party.tax_code)
+
+
+def complete(document: Document, customer: Customer) -> Document:
+    """`document` with the customer's missing fiscal fields taken from `customer` (the
+    current record); unchanged if it has them all."""
+    frozen = document.customer
+    if not lacks_fiscal_data(frozen):
+        return document
+    no_address = not (frozen.street and frozen.postcode and frozen.city)
+    found: dict[str, Any] = {}
+    for name in FISCAL_FIELDS:
+        current = getattr(customer, name)
+        # The country was frozen as the default `IT` when there was no address at all.
+        if current and (not getattr(frozen, name) or (name == "country" and no_address)):
+            found[name] = current
+    return replace(document, customer=replace(frozen, **found)) if found else document
+
+
+async def load(ctx: Ctx, invoice: Invoice) -> Document:
+    """`read`, completed from the current customer record where the frozen content lacks
+    the customer's fiscal data (see `complete`)."""
+    return (await load_all(ctx, [invoice]))[0]
+
+
+async def load_all(ctx: Ctx, invoices: list[Invoice]) -> list[Document]:
+    read_back = [read(invoice) for invoice in invoices]
+    wanting = {i.customer_id for i, d in zip(invoices, read_back, strict=True)
+               if lacks_fiscal_data(d.customer)}
+    if not wanting:
+        return read_back
+    customers = {c.id: c for c in (await ctx.session.execute(
+        select(Customer).where(Customer.id.in_(wanting)))).scalars()}
+    return [complete(d, customers[i.customer_id]) if i.customer_id in customers else d
+            for i, d in zip(invoices, read_back, strict=True)]
+
+
+def unsettled(invoices: list[Invoice], read_back: list[Document]) -> list[Invoice]:
+    """The invoices frozen without the customer's fiscal data that the current record
+    now completes (`read_back`: `load_all` of `invoices`)."""
+    return [i for i, d in zip(invoices, read_back, strict=True)
+            if i.document is not None and lacks_fiscal_data(_party(i.document["customer"]))
+            and not lacks_fiscal_data(d.customer)]
+
+
+async def settle(ctx: Ctx, invoices: list[Invoice]) -> int:
+    """Freeze the completed customer into each of `invoices` that `unsettled` names (in
+    the caller's transaction); returns how many."""
+    found = unsettled(invoices, await load_all(ctx, invoices))
+    for invoice in found:
+        completed = (await load(ctx, invoice)).customer
+        content = dict(invoice.document or {})
+        content["customer"] = {**content["customer"],
+                               **{name: getattr(completed, name) for name in FISCAL_FIELDS}}
+        invoice.document = content
+    await ctx.session.flush()
+    return len(found)
 
 
 async def by_number(ctx: Ctx, number: str, customer_id: int | None = None) -> Invoice | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -104,3 +104,23 @@ async def demo(app: Sportello, clock: FixedClock) -> Sportello:
     async with app.sessions() as session, session.begin():
         await load_demo_if_empty(session, clock.today())
     return app
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "no_document_check: the test leaves documents that "
+                                       "cannot be exported on purpose")
+
+
+@pytest.fixture(autouse=True)
+def _every_document_is_a_valid_fatturapa(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After a test that used the database: every document it holds is a valid FatturaPA
+    that an independent parser reads back the same (tests/document_check.py)."""
+    if ("database_url" not in request.fixturenames
+            or request.node.get_closest_marker("no_document_check")):
+        yield
+        return
+    url = request.getfixturevalue("database_url")  # set up now, so torn down after this
+    yield
+    from tests.document_check import check_database
+
+    check_database(url)

@@ -41,8 +41,14 @@ PLANS: list[dict[str, Any]] = [
     {"code": "FREE", "name": "Gratis", "category": "pec", "price": "0.00"},
 ]
 CUSTOMERS: list[dict[str, Any]] = [
-    {"code": "C001", "name": "Mario Rossi", "preferred_method": "bonifico"},
-    {"code": "C002", "name": "Giulia Bianchi", "preferred_method": "carta"},
+    # Fiscal data as a FatturaPA needs it: a consumer (codice fiscale, no SdI code: 0000000)
+    # and a company (partita IVA and SdI code).
+    {"code": "C001", "name": "Mario Rossi", "preferred_method": "bonifico",
+     "tax_code": "RSSMRA80A01H501U", "street": "Via Garibaldi 12", "postcode": "00153",
+     "city": "Roma", "province": "RM"},
+    {"code": "C002", "name": "Giulia Bianchi", "preferred_method": "carta",
+     "vat_number": "IT09876543217", "street": "Corso Buenos Aires 40", "postcode": "20124",
+     "city": "Milano", "province": "MI", "sdi_code": "M5UXCR1"},
 ]
 
 

@@ -246,7 +246,8 @@ plans:
      limits: {mailboxes: 5}, features: [ssl], changes_to: [HOST-PRO]}
   - {code: HOST-PRO, name: Hosting Pro, category: hosting, price: "120.00"}
 customers:
-  - {code: C100, name: Anna Verdi, email: anna@example.it, tax_code: VRDNNA80A41H501X}
+  - {code: C100, name: Anna Verdi, email: anna@example.it, tax_code: VRDNNA80A41H501X,
+     street: Via Po 3, postcode: "10123", city: Torino, province: TO}
 services:
   - {customer: C100, plan: HOST-START, name: annaverdi.it, expires_on: 2026-11-15,
      status: scaduto, renewal: automatico, usage: {mailboxes: 3}}

@@ -14,3 +14,5 @@ doc-line-restoration_fee = Costo di ripristino – { $service }
 doc-line-other = { $plan } – { $service }
 doc-line-credit_note = Storno della fattura { $number } { DEL($date) }: { $reason }
 doc-line-period = { DAL($from) } { AL($to) }
+# FatturaPA <UnitaMisura> of every line (quantity 1: one service for its period).
+doc-xml-unit = servizio
