@@ -2,11 +2,13 @@
 FatturaPA files for the accountant (or the SdI intermediary) and read at the terminal.
 
 `export --from DATE --to DATE DIR` writes every document issued in the period under its
-SdI file name (`IT01234567897_00001.xml`) and `riepilogo.csv`, each atomically (a temporary
-file renamed into place). Every file is made in memory first: a document that cannot be
-exported (its customer lacks an address or tax data, or a38 finds it invalid), a missing
-folder, or a file already there with a different content stops the export before anything
-is written; a file already there with the same content is fine, so exporting again is safe.
+SdI file name (`IT01234567897_00001.xml`) and the period's summary
+`riepilogo_<from>_<to>.csv`, each atomically (a temporary file renamed into place). Every
+file is made in memory first: a document that cannot be exported (its customer lacks an
+address or tax data, or a38 finds it invalid), a missing folder, or an XML file already
+there with a different content stops the export before anything is written; an XML file
+already there with the same content is fine, so exporting again is safe. The summary says
+today's state (a fattura paid since) and is rewritten.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ def add_parsers(invoices: Any, common: argparse.ArgumentParser,
     """`export` and `show`, on `sportello invoices`."""
     export = invoices.add_parser("export", parents=[common],
                                  help="write the FatturaPA XML of every document issued in a "
-                                      "period, and riepilogo.csv, into a folder")
+                                      "period, and its summary (CSV), into a folder")
     export.add_argument("--from", dest="first", type=day, required=True, metavar="DATE",
                         help="first day (YYYY-MM-DD)")
     export.add_argument("--to", dest="last", type=day, required=True, metavar="DATE",
@@ -110,12 +112,16 @@ async def export(app: Sportello, first: date, last: date, folder: Path) -> int:
     files = render(documents)
     if files is None:
         return 1
-    done = write_all(folder, files)
+    # The summary carries today's state (an on-sight fattura paid since): rewritten each time,
+    # named for its period; the XML files never change once written.
+    summary = summary_name(first, last)
+    files[summary] = files.pop(SUMMARY)
+    done = write_all(folder, files, rewritten={summary})
     parts = [t("cli-documents-written", count=done.written)]
     if done.same:
         parts.append(t("cli-documents-same", count=done.same))
     print(t("cli-documents-exported", count=len(documents), value=shown(folder, 200),
-            detail=", ".join(parts), **{"from": first, "to": last}))
+            summary=summary, detail=", ".join(parts), **{"from": first, "to": last}))
     return 0
 
 
@@ -174,9 +180,16 @@ def _plain(amount: Decimal) -> str:
     return f"{amount:.2f}".replace(".", ",")
 
 
-def write_all(folder: Path, files: dict[str, bytes]) -> Exported:
+def summary_name(first: date, last: date) -> str:
+    """`riepilogo_2026-11-01_2026-11-30.csv`: one summary a period, side by side."""
+    stem, _, suffix = SUMMARY.rpartition(".")
+    return f"{stem}_{first.isoformat()}_{last.isoformat()}.{suffix}"
+
+
+def write_all(folder: Path, files: dict[str, bytes],
+              rewritten: set[str] | None = None) -> Exported:
     """Check every file against the folder, then write the new ones (nothing is written
-    when one differs)."""
+    when one differs; the `rewritten` ones are replaced instead)."""
     _check_folder(folder)
     new: dict[str, bytes] = {}
     for name, content in files.items():
@@ -184,6 +197,9 @@ def write_all(folder: Path, files: dict[str, bytes]) -> Exported:
         if target.exists() or target.is_symlink():
             if not target.is_file():
                 raise BadInput(t("cli-documents-not_a_file", value=shown(target, 200)))
+            if target.read_bytes() != content and name in (rewritten or set()):
+                new[name] = content  # replaced: counted as written
+                continue
             if target.read_bytes() != content:
                 raise BadInput(t("cli-documents-differs", value=shown(target, 200)))
             continue

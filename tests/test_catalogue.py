@@ -154,7 +154,8 @@ def test_every_entry_renders(key: str) -> None:
          "who", "hour", "reminders", "id", "bank_ref", "why", "by", "name", "expired_on",
          "days_since_expiry", "order", "unapplied_id", "min", "max", "attempt", "seconds",
          "hours", "minutes", "stars", "weeks", "title", "state", "rating", "duration",
-         "years", "version", "auto", "gender", "item", "pec", "invoice_date", "description",
+         "years", "version", "auto", "gender", "item", "pec",
+         "summary", "invoice_date", "description",
          "period", "path"], "x")
     values.update(price=Decimal("9.90"), expiry=date(2026, 12, 11), until=date(2026, 12, 21),
                   today=date(2026, 11, 21), date=date(2026, 12, 1), due=date(2026, 12, 10),

@@ -22,7 +22,7 @@ from tests.helpers import ACCEPTED, CUSTOMERS, PLANS, customer_id, seed, svc
 
 D = Decimal
 FILES = ["IT01234567897_00001.xml", "IT01234567897_00002.xml", "IT01234567897_00003.xml",
-         "riepilogo.csv"]
+         "riepilogo_2026-11-01_2026-11-30.csv"]
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ async def test_export_writes_the_xml_files_and_the_summary(app: Sportello, datab
     [read] = parse((folder / FILES[1]).read_bytes())
     assert (read.tipo_documento_codice, read.importo_totale) == ("TD04", "6,10")
 
-    raw = (folder / "riepilogo.csv").read_bytes()
+    raw = (folder / FILES[3]).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # a spreadsheet reads it as UTF-8
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows == [
@@ -85,6 +85,14 @@ async def test_export_writes_the_xml_files_and_the_summary(app: Sportello, datab
                 str(folder))
     assert again.returncode == 0, again.stderr
     assert "0 file nuovi, 4 già presenti e identici" in again.stdout
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+    # The summary says today's state: rewritten when it changed (an on-sight fattura paid
+    # since, say); the XML files stay as they are.
+    (folder / FILES[3]).write_bytes(b"vecchio")
+    updated = run(database_url, "export", "--from", "2026-11-01", "--to", "2026-11-30",
+                  str(folder))
+    assert updated.returncode == 0 and "1 file nuovo, 3 già presenti" in updated.stdout
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
 
     # A file already there with another content: refused, nothing written.

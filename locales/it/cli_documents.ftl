@@ -17,7 +17,7 @@ cli-documents-none = Nessun documento emesso { DAL($from) } { AL($to) }: nessun 
 cli-documents-exported = Esportati { $count ->
     [one] 1 documento
    *[other] { $count } documenti
-} { DAL($from) } { AL($to) } in { $value }, con riepilogo.csv: { $detail }.
+} { DAL($from) } { AL($to) } in { $value }, con il riepilogo { $summary }: { $detail }.
 cli-documents-written = { $count ->
     [one] 1 file nuovo
    *[other] { $count } file nuovi
