@@ -407,7 +407,7 @@ class FakeTelegram:
             "message": self._message_json(sent), "chat_instance": f"ci{sent.chat_id}",
             "data": data if data is not None else sent.data_for(label or "")}})
 
-    async def accept_terms(self, user: User, sent: Sent, timeout: float = 10.0) -> Sent:
+    async def accept_terms(self, user: User, sent: Sent, timeout: float = 30.0) -> Sent:
         """Tick «Accetto le condizioni generali» on `sent` (the order step asks for it
         before «Procedi al pagamento») and return the message once it offers what follows."""
         self.press(user, sent, "Accetto le condizioni generali")
@@ -447,7 +447,7 @@ class FakeTelegram:
     def to(self, chat_id: int) -> list[Sent]:
         return [s for s in self.sent if s.chat_id == chat_id]
 
-    async def wait_for(self, chat_id: int, contains: str, timeout: float = 10.0,
+    async def wait_for(self, chat_id: int, contains: str, timeout: float = 30.0,
                        after: int = 0) -> Sent:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -462,7 +462,7 @@ class FakeTelegram:
         """How many messages the bot has sent or edited in `chat_id` so far."""
         return self._shown.get(chat_id, 0)
 
-    async def shown_after(self, chat_id: int, count: int, timeout: float = 10.0) -> None:
+    async def shown_after(self, chat_id: int, count: int, timeout: float = 30.0) -> None:
         """Wait until the bot sends or edits something in `chat_id` beyond `count`."""
         async with asyncio.timeout(timeout):
             while self._shown.get(chat_id, 0) <= count:
@@ -473,7 +473,7 @@ class FakeTelegram:
         self._changed.set()
         self._changed = asyncio.Event()
 
-    async def until(self, condition: Any, timeout: float = 10.0) -> None:
+    async def until(self, condition: Any, timeout: float = 30.0) -> None:
         """Wait until `condition()` holds (the bot works asynchronously)."""
         deadline = time.monotonic() + timeout
         while not condition():
