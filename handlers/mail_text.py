@@ -49,9 +49,9 @@ def compose(event: MailEvent, settings: Settings) -> Composed:
                   t("mail-signature") + "\n" + settings.provider_name]
     text = "\n\n".join(paragraphs) + "\n"
     html_body = "".join(
-        "<p>" + html.escape(p).replace("\n", "<br>\n") + "</p>\n" for p in paragraphs)
+        "<p>" + html.escape(p, quote=False).replace("\n", "<br>\n") + "</p>\n" for p in paragraphs)
     page = (f'<!DOCTYPE html>\n<html lang="it"><head><meta charset="utf-8">'
-            f"<title>{html.escape(subject)}</title></head>\n<body>\n{html_body}</body></html>\n")
+            f"<title>{html.escape(subject, quote=False)}</title></head>\n<body>\n{html_body}</body></html>\n")
     return Composed(event, " ".join(subject.split()), text, page)
 
 
