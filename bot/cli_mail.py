@@ -31,6 +31,7 @@ async def run(app: Sportello, args: argparse.Namespace) -> int:
         print(t("cli-mail-off"), file=sys.stderr)
         return 2
     done = await mailer.round()
-    print(t("cli-mail-done", queued=done.queued, sent=done.sent, retry=done.retry,
-            failed=done.failed))
+    print(" ".join(t(key, count=count) for key, count in (
+        ("cli-mail-queued", done.queued), ("cli-mail-sent", done.sent),
+        ("cli-mail-retry", done.retry), ("cli-mail-failed", done.failed))))
     return 1 if done.retry or done.failed else 0

@@ -45,13 +45,14 @@ def _paragraphs(event: MailEvent, settings: Settings) -> tuple[str, list[str]]:
 def compose(event: MailEvent, settings: Settings) -> Composed:
     subject, body = _paragraphs(event, settings)
     paragraphs = [t("mail-greeting", name=event.name), *body,
-                  t("mail-footer-chat", provider=settings.provider_name),
+                  t("mail-footer-chat", name=settings.provider_name),
                   t("mail-signature") + "\n" + settings.provider_name]
     text = "\n\n".join(paragraphs) + "\n"
     html_body = "".join(
         "<p>" + html.escape(p, quote=False).replace("\n", "<br>\n") + "</p>\n" for p in paragraphs)
+    title = html.escape(subject, quote=False)
     page = (f'<!DOCTYPE html>\n<html lang="it"><head><meta charset="utf-8">'
-            f"<title>{html.escape(subject, quote=False)}</title></head>\n<body>\n{html_body}</body></html>\n")
+            f"<title>{title}</title></head>\n<body>\n{html_body}</body></html>\n")
     return Composed(event, " ".join(subject.split()), text, page)
 
 

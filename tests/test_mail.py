@@ -233,7 +233,7 @@ async def test_a_customer_without_a_chat_gets_email_only_and_none_without_addres
     await pay_renewal(app, "C001", shop["mariorossi.it"])
     await Mailer(app).round()
     assert [m["To"] for m in smtp.messages] == [GIULIA]
-    assert list((await rows(app))) == ["notice:1"]
+    assert list(await rows(app)) == ["notice:1"]
 
 
 async def test_mail_off_queues_nothing(app: Sportello, shop: dict[str, int],
@@ -370,9 +370,10 @@ async def test_a_refused_recipient_fails_with_its_reason_and_support_gets_a_tick
     from handlers.ticket_text import reason
 
     assert reason(ticket.context) == (
-        "Motivo: l'email con il documento 2026/000001 non è stata consegnata a "
-        f"{GIULIA} (550 5.1.1 Utente sconosciuto). Inviarlo in un altro modo e correggere "
-        "l'indirizzo del cliente.")
+        "Motivo: l'email con un documento non è stata consegnata al cliente. Inviarlo in un "
+        "altro modo e correggere l'indirizzo email del cliente.")
+    assert ticket.context["document"] == "2026/000001"
+    assert ticket.context["error"] == "550 5.1.1 Utente sconosciuto"
 
 
 def test_message_id_is_stable_per_row() -> None:
@@ -400,5 +401,5 @@ async def test_sportello_mail_send_one_pass(
     monkeypatch.setenv("SPORTELLO_SMTP_HOST", "127.0.0.1")
     assert await asyncio.to_thread(cli.main, args) == 0
     assert capsys.readouterr().out.strip() == (
-        "Email accodate: 1, inviate: 1, da riprovare: 0, non consegnabili: 0.")
+        "Email accodate: 1. Inviate: 1. Da riprovare: 0. Non consegnabili: 0.")
     assert [m["To"] for m in smtp.messages] == [GIULIA]

@@ -34,5 +34,5 @@ async def set_reminders(turn: Turn, params: dict[str, Any]) -> None:
     if email is None:
         turn.say(t("mail-prefs-no-email"), menu_button(turn))
         return
-    turn.say(t("mail-prefs-on" if on else "mail-prefs-off", email=email),
+    turn.say(t("mail-prefs-on" if on else "mail-prefs-off", address=email),
              [turn.btn(t("btn-all-products"), "products.list"), menu_button(turn)])

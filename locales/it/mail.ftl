@@ -4,7 +4,7 @@
 mail-greeting = Gentile { $name },
 mail-signature = Cordiali saluti,
 mail-pdf-file = Fattura_{ $number }.pdf
-mail-footer-chat = Puoi gestire i tuoi servizi e scriverci dalla chat di { $provider } su Telegram.
+mail-footer-chat = Puoi gestire i tuoi servizi e scriverci dalla chat di { $name } su Telegram.
 
 mail-reminder-subject = { $service } scade { $days ->
     [1] domani
@@ -33,13 +33,20 @@ mail-ticket_reply-answer = Per rispondere, scrivi nella chat, da «Assistenza».
 ## The customer's choice in the chat (I miei prodotti)
 btn-reminder-emails-off = Disattiva promemoria email
 btn-reminder-emails-on = Attiva promemoria email
-mail-prefs-off = Fatto: non ti invieremo più i promemoria di scadenza via email. Fatture e ricevute continueranno ad arrivare a { $email }.
-mail-prefs-on = Fatto: ti invieremo di nuovo i promemoria di scadenza via email, a { $email }.
+mail-prefs-off = Fatto: non ti invieremo più i promemoria di scadenza via email. Fatture e ricevute continueranno ad arrivare a { $address }.
+mail-prefs-on = Fatto: ti invieremo di nuovo i promemoria di scadenza via email, a { $address }.
 mail-prefs-no-email = Non abbiamo un tuo indirizzo email: scrivi all'assistenza per aggiungerlo.
 
 ## Support: a document email that could not be delivered (ticket card)
-ticket-reason-mail_failed = Motivo: l'email con il documento { $document } non è stata consegnata a { $recipient } ({ $error }). Inviarlo in un altro modo e correggere l'indirizzo del cliente.
+ticket-reason-mail_failed = Motivo: l'email con un documento non è stata consegnata al cliente. Inviarlo in un altro modo e correggere l'indirizzo email del cliente.
+ticket-context-document = Documento: { $value }
+ticket-context-recipient = Destinatario: { $value }
+ticket-context-mail = Email: { $value }
+ticket-context-error = Risposta del server: { $value }
 
 ## sportello mail send
 cli-mail-off = Email disattivate: imposta SPORTELLO_SMTP_HOST per inviarle.
-cli-mail-done = Email accodate: { $queued }, inviate: { $sent }, da riprovare: { $retry }, non consegnabili: { $failed }.
+cli-mail-queued = Email accodate: { $count }.
+cli-mail-sent = Inviate: { $count }.
+cli-mail-retry = Da riprovare: { $count }.
+cli-mail-failed = Non consegnabili: { $count }.
