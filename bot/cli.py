@@ -151,6 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     from bot import cli_reports
 
     cli_reports.add_parsers(sub, common, _date, cli_args.code)  # issue 12: seeing the day
+    from bot import cli_mail
+
+    cli_mail.add_parsers(sub, common)  # issue 14: email to customers
     return parser
 
 
@@ -560,6 +563,10 @@ def _main(argv: list[str]) -> int:
             "tickets": lambda app: _tickets(app, args),
             "staff": lambda app: cli_staff.run(app, args),
         }
+        if args.command == "mail":
+            from bot import cli_mail
+
+            commands["mail"] = lambda app: cli_mail.run(app, args)
         if args.command in ("digest", "customers", "orders", "cancellations"):
             from bot import cli_reports
 

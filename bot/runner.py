@@ -1,7 +1,8 @@
 """`sportello run`: the bot on Telegram, by long polling or webhook, with its daily work.
 
 One process runs: the chosen runtime (python-telegram-bot by default, or aiogram), the
-outbox loop that relays ticket messages and sends lifecycle notices, and the daily
+outbox loop that relays ticket messages and sends lifecycle notices, the email outbox
+loop (when `SPORTELLO_SMTP_HOST` is set: `bot.mailer`), and the daily
 lifecycle sweep at `SPORTELLO_SWEEP_HOUR` (Rome time). Several processes may share one
 PostgreSQL: the sweep is idempotent and serialised by an advisory lock.
 """
@@ -54,6 +55,7 @@ class BotRunner:
     framework: str = "ptb"
     webhook_url: str | None = None
     outbox_every: float = 2.0
+    mail_every: float = 10.0  # seconds between two rounds of the email outbox
     sender: Sender | None = None  # how Telegram calls are paced and retried (tests: faster)
     connect_pause: float = 1.0  # the first wait when the Bot API is unreachable at start
     door: Door | None = None
@@ -107,6 +109,8 @@ class BotRunner:
             await self._start_polling()
         self._tasks.append(asyncio.create_task(self._outbox_loop(), name="outbox"))
         self._tasks.append(asyncio.create_task(self._daily_sweep(), name="sweep"))
+        if settings.smtp_host:  # email to customers: its own loop, so SMTP never slows chats
+            self._tasks.append(asyncio.create_task(self._mail_loop(), name="mail"))
         log.info("bot started", extra={"framework": self.framework,
                                        "mode": "webhook" if self.webhook_url else "polling"})
 
@@ -199,6 +203,18 @@ class BotRunner:
                 log.exception("outbox round failed")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), self.outbox_every)
+
+    async def _mail_loop(self) -> None:
+        from bot.mailer import Mailer
+
+        mailer = Mailer(self.app)
+        while not self._stop.is_set():
+            try:
+                await mailer.round()
+            except Exception:
+                log.exception("mail round failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), self.mail_every)
 
     async def _daily_sweep(self) -> None:
         while not self._stop.is_set():

@@ -79,6 +79,15 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
+    # Email to customers (bot/mailer.py). No host: no email at all, nothing is queued.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None  # never logged, never in a stored error
+    smtp_from: str = "Sportello <noreply@sportello.example>"
+    smtp_starttls: bool = True  # upgrade a plain connection (port 587)
+    smtp_tls: bool = False  # TLS from the first byte (port 465); then starttls is not used
+    smtp_timeout: float = Field(default=30.0, gt=0, le=600)  # each SMTP step, in seconds
     sweep_hour: int = Field(default=8, ge=0, le=23)  # daily lifecycle sweep, Rome time
     poll_timeout: int = Field(default=30, ge=0, le=60)
     link_code_hours: int = Field(default=24, ge=1, le=24 * 14)

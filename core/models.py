@@ -555,3 +555,33 @@ class TicketNotice(Base):
     dedup_key: Mapped[str] = mapped_column(String(96), unique=True)
     created_at: Mapped[datetime] = mapped_column(Moment)
     sent_at: Mapped[datetime | None] = mapped_column(Moment)
+
+
+class MailMessage(Base):
+    """Outbox of emails to customers (migration 0015): one row per event (`key`, e.g.
+    `notice:<id>`, `ticket-message:<id>`), composed when queued so that a resend says the
+    same; a fattura's PDF (`invoice_id`) is rendered when sent. A worker claims a row by
+    setting `claimed_by` and `claimed_until` (a lease): two workers never send one row,
+    and a worker that died gives it back when the lease ends."""
+
+    __tablename__ = "mail_outbox"
+    __table_args__ = (UniqueConstraint("key", name="uq_mail_outbox_key"),
+                      Index("ix_mail_outbox_due", "status", "next_attempt_at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(96))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    kind: Mapped[str] = mapped_column(String(32))  # reminder | tacit_invoice | order_paid | ...
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(Moment)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None] = mapped_column(Moment)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(Moment)
+    sent_at: Mapped[datetime | None] = mapped_column(Moment)

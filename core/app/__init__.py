@@ -9,6 +9,7 @@ back. The service is split by subject, one mixin a module; this class puts them 
 
 from core.app.chats import Chats
 from core.app.documents import Documents
+from core.app.mail import Mail
 from core.app.orders import Orders, parse_order_ref
 from core.app.outbox import Outbox
 from core.app.reports import Reports
@@ -22,5 +23,5 @@ __all__ = ["DELETED_SHOWN_DAYS", "Sportello", "parse_order_ref"]
 
 
 class Sportello(Services, Orders, Documents, Unapplied, Ticketing, TicketWork, Chats, Outbox,
-                StaffActions, Reports):
+                StaffActions, Reports, Mail):
     """Customers' services, billing, unapplied money, tickets, linked chats, outboxes."""

@@ -7,6 +7,7 @@ from handlers.flows import (
     cancel,
     change_plan,
     common,
+    mail_prefs,
     orders,
     pay,
     products,
@@ -27,4 +28,5 @@ ALL: tuple[Flow, ...] = (
     pay.flow,
     support.flow,
     ticket_rating.flow,
+    mail_prefs.flow,
 )

@@ -8,6 +8,7 @@ from core.states import is_lapsed_list
 from core.views import ServiceView
 from handlers.engine import Turn
 from handlers.flow import Flow
+from handlers.flows import mail_prefs
 from handlers.flows.common import menu_button
 from handlers.i18n import days_list, t
 from handlers.quote_text import billed
@@ -56,6 +57,9 @@ async def listing(turn: Turn, params: dict[str, Any]) -> None:
         paging.append(turn.btn(t("btn-next"), "products.list", page=page + 1))
     if paging:
         rows.append(paging)
+    reminders = await mail_prefs.toggle_button(turn)  # reminder emails: off / on again
+    if reminders is not None:
+        rows.append([reminders])
     rows.append([menu_button(turn)])
     turn.say("\n".join(parts), *rows)
 
