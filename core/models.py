@@ -558,7 +558,7 @@ class TicketNotice(Base):
 
 
 class MailMessage(Base):
-    """Outbox of emails to customers (migration 0015): one row per event (`key`, e.g.
+    """Outbox of emails to customers (migration 0014): one row per event (`key`, e.g.
     `notice:<id>`, `ticket-message:<id>`), composed when queued so that a resend says the
     same; a fattura's PDF (`invoice_id`) is rendered when sent. A worker claims a row by
     setting `claimed_by` and `claimed_until` (a lease): two workers never send one row,

@@ -2,7 +2,7 @@
 composed when queued, the fattura whose PDF goes with it, and the sending state: attempts,
 the next attempt, a worker's lease on the row, the last error.
 
-Revision ID: 0015
+Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-05 12:00:00
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0015'
+revision = '0014'
 down_revision = '0013'
 branch_labels = None
 depends_on = None
