@@ -2,7 +2,7 @@
 
 Nothing here touches the database or the clock. A `Quote` is a value: its lines say every
 credit and debit separately, and paying it later charges exactly its total (see
-`core.billing`). The four policies are those of RULES.md:
+`core.billing`). The four policies are those of docs/regole.md:
 
 - `mensilita-residue` (default): one period of the new plan minus the old plan's unused whole
   months.

@@ -379,7 +379,7 @@ async def test_not_understood_twice_offers_a_ticket(demo: Sportello) -> None:
     assert "Ho aperto il ticket n. 1" in await chat.press("Apri un ticket")
 
 
-# --- worked examples of RULES.md through the chat --------------------------------------
+# --- worked examples of docs/regole.md through the chat --------------------------------------
 
 
 async def quote_for(app: Sportello, clock, policy: str, today: date, plan: str, expiry: date,

@@ -1,4 +1,4 @@
-"""The pricing policies: every worked example of RULES.md, and the boundaries around them."""
+"""The pricing policies: every worked example of docs/regole.md, and the boundaries around them."""
 
 from __future__ import annotations
 
