@@ -68,12 +68,12 @@ TITLES = {
 def main(argv: list[str] | None = None) -> int:
     from bot.cli_args import Parser  # argparse, but its errors are one Italian line
 
-    parser = Parser(prog="sportello bench")
-    parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
-    parser.add_argument("--pg-url", help="also measure on this PostgreSQL (it is emptied!)")
-    parser.add_argument("--json", default="bench-results.json", help="where to write JSON")
+    parser = Parser(prog="sportello bench", description="cli-help-bench-description")
+    parser.add_argument("--quick", action="store_true", help="cli-help-bench-quick")
+    parser.add_argument("--pg-url", help="cli-help-bench-pg_url")
+    parser.add_argument("--json", default="bench-results.json", help="cli-help-bench-json")
     parser.add_argument("--only", action="append", choices=PARTS,
-                        help="run only this benchmark (repeatable)")
+                        help="cli-help-bench-only")
     args = parser.parse_args(argv)
     results = asyncio.run(run_all(args.quick, args.pg_url, args.only or list(PARTS)))
     print(f"machine: {results['machine']}\n")

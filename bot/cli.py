@@ -42,108 +42,91 @@ _amount = cli_args.amount
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """Every `help=` and `description=` is an id of locales/it/cli_help.ftl (bot/cli_help.py)."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", help="database URL (default: SQLite in the user data dir)",
+    common.add_argument("--db", help="cli-help-opt-db", default=argparse.SUPPRESS)
+    common.add_argument("--today", type=_date, help="cli-help-opt-today",
                         default=argparse.SUPPRESS)
-    common.add_argument("--today", type=_date, help="pretend today is YYYY-MM-DD",
-                        default=argparse.SUPPRESS)
-    common.add_argument("--policy", choices=POLICIES, default=argparse.SUPPRESS)
-    parser = Parser(prog="sportello", parents=[common],
-                    description="Sportello: helpdesk e fatturazione")
+    common.add_argument("--policy", choices=POLICIES, default=argparse.SUPPRESS,
+                        help="cli-help-opt-policy")
+    parser = Parser(prog="sportello", parents=[common], description="cli-help-description")
     sub = parser.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser("demo", parents=[common],
-                          help="load the demo data (first run) and show every customer's services")
-    demo.add_argument("--customer", type=cli_args.code, help="only this customer code")
-    chat = sub.add_parser("chat", parents=[common],
-                          help="chat with the bot in the terminal (demo data on first run)")
-    chat.add_argument("--customer", type=cli_args.code,
-                      help="customer code to chat as (default: the first one)")
-    intent = sub.add_parser("intent", parents=[common],
-                            help="show how the free-text router reads a message")
-    intent.add_argument("text", type=cli_args.message)
-    intent.add_argument("--customer", type=cli_args.code,
-                        help="pick services among this customer's")
-    run = sub.add_parser("run", parents=[common], help="run the bot on Telegram")
+    demo = sub.add_parser("demo", parents=[common], help="cli-help-demo")
+    demo.add_argument("--customer", type=cli_args.code, help="cli-help-demo-customer")
+    chat = sub.add_parser("chat", parents=[common], help="cli-help-chat")
+    chat.add_argument("--customer", type=cli_args.code, help="cli-help-chat-customer")
+    intent = sub.add_parser("intent", parents=[common], help="cli-help-intent")
+    intent.add_argument("text", type=cli_args.message, help="cli-help-intent-text")
+    intent.add_argument("--customer", type=cli_args.code, help="cli-help-intent-customer")
+    run = sub.add_parser("run", parents=[common], help="cli-help-run")
     run.add_argument("--framework", choices=("ptb", "aiogram"), default="ptb",
-                     help="python-telegram-bot (default) or aiogram")
-    run.add_argument("--webhook-url", type=cli_args.url,
-                     help="webhook mode: the public HTTPS URL Telegram calls")
-    run.add_argument("--api-url", type=cli_args.url,
-                     help="a self-hosted Bot API server instead of Telegram's")
-    link = sub.add_parser("link", parents=[common],
-                          help="a one-time code that links a Telegram chat to a customer")
-    link.add_argument("customer", type=cli_args.code)
-    unlink = sub.add_parser("unlink", parents=[common],
-                            help="unlink every Telegram chat of a customer")
-    unlink.add_argument("customer", type=cli_args.code)
-    tickets = sub.add_parser("tickets", parents=[common], help="support tickets")
+                     help="cli-help-run-framework")
+    run.add_argument("--webhook-url", type=cli_args.url, help="cli-help-run-webhook_url")
+    run.add_argument("--api-url", type=cli_args.url, help="cli-help-run-api_url")
+    link = sub.add_parser("link", parents=[common], help="cli-help-link")
+    link.add_argument("customer", type=cli_args.code, help="cli-help-arg-customer")
+    unlink = sub.add_parser("unlink", parents=[common], help="cli-help-unlink")
+    unlink.add_argument("customer", type=cli_args.code, help="cli-help-arg-customer")
+    tickets = sub.add_parser("tickets", parents=[common], help="cli-help-tickets")
     tickets_sub = tickets.add_subparsers(dest="action", required=True)
-    listing = tickets_sub.add_parser("list", parents=[common], help="open tickets")
-    listing.add_argument("--all", action="store_true", help="closed ones too")
-    show = tickets_sub.add_parser("show", parents=[common], help="one ticket, whole")
-    show.add_argument("ticket", type=cli_args.ident)
-    reply = tickets_sub.add_parser("reply", parents=[common],
-                                   help="answer a ticket (reaches the customer's chat)")
-    reply.add_argument("ticket", type=cli_args.ident)
-    reply.add_argument("text", type=cli_args.message)
-    reply.add_argument("--by", type=cli_args.person, required=True, help="support member")
-    close = tickets_sub.add_parser("close", parents=[common], help="close a ticket")
-    close.add_argument("ticket", type=cli_args.ident)
-    close.add_argument("--by", type=cli_args.person, required=True, help="support member")
-    stats = tickets_sub.add_parser("stats", parents=[common], help="tickets per week")
-    stats.add_argument("--weeks", type=cli_args.weeks, default=8, help="how many (1-104)")
-    stats.add_argument("--json", action="store_true", help="for scripts")
-    tickets_sub.add_parser("close-idle", parents=[common],
-                           help="close tickets with no answer for SPORTELLO_TICKET_IDLE_DAYS")
-    imp = sub.add_parser("import", parents=[common], help="import plans, customers, services")
-    imp.add_argument("file", type=Path)
+    listing = tickets_sub.add_parser("list", parents=[common], help="cli-help-tickets-list")
+    listing.add_argument("--all", action="store_true", help="cli-help-tickets-list-all")
+    show = tickets_sub.add_parser("show", parents=[common], help="cli-help-tickets-show")
+    show.add_argument("ticket", type=cli_args.ident, help="cli-help-arg-ticket")
+    reply = tickets_sub.add_parser("reply", parents=[common], help="cli-help-tickets-reply")
+    reply.add_argument("ticket", type=cli_args.ident, help="cli-help-arg-ticket")
+    reply.add_argument("text", type=cli_args.message, help="cli-help-tickets-reply-text")
+    reply.add_argument("--by", type=cli_args.person, required=True, help="cli-help-opt-by")
+    close = tickets_sub.add_parser("close", parents=[common], help="cli-help-tickets-close")
+    close.add_argument("ticket", type=cli_args.ident, help="cli-help-arg-ticket")
+    close.add_argument("--by", type=cli_args.person, required=True, help="cli-help-opt-by")
+    stats = tickets_sub.add_parser("stats", parents=[common], help="cli-help-tickets-stats")
+    stats.add_argument("--weeks", type=cli_args.weeks, default=8,
+                       help="cli-help-tickets-stats-weeks")
+    stats.add_argument("--json", action="store_true", help="cli-help-opt-json")
+    tickets_sub.add_parser("close-idle", parents=[common], help="cli-help-tickets-close_idle")
+    imp = sub.add_parser("import", parents=[common], help="cli-help-import")
+    imp.add_argument("file", type=Path, help="cli-help-import-file")
     imp.add_argument("--billing-state", action="store_true",
-                     help="let the file change expires_on, period_start, status, paid of "
-                          "services already in the database")
-    imp.add_argument("--dry-run", action="store_true", help="print what would change, save nothing")
-    sub.add_parser("lifecycle", parents=[common], help="run the daily lifecycle sweep")
-    sub.add_parser("migrate", parents=[common], help="apply database migrations")
-    sub.add_parser("bench", help="run the benchmarks (sportello bench --help)")
-    pay = sub.add_parser("payments", parents=[common], help="payments received off line")
+                     help="cli-help-import-billing_state")
+    imp.add_argument("--dry-run", action="store_true", help="cli-help-import-dry_run")
+    sub.add_parser("lifecycle", parents=[common], help="cli-help-lifecycle")
+    sub.add_parser("migrate", parents=[common], help="cli-help-migrate")
+    sub.add_parser("bench", help="cli-help-bench")
+    pay = sub.add_parser("payments", parents=[common], help="cli-help-payments")
     pay_sub = pay.add_subparsers(dest="action", required=True)
-    reg = pay_sub.add_parser("register", parents=[common],
-                             help="register a bank transfer, postal slip or PayPal payment")
+    reg = pay_sub.add_parser("register", parents=[common], help="cli-help-payments-register")
     reg.add_argument("order", type=cli_args.order_ref, nargs="?",
-                     help="order reference, e.g. SPT-000042 (or --customer and --service)")
-    reg.add_argument("--amount", type=_amount, required=True, help="amount received, VAT incl.")
-    reg.add_argument("--by", type=cli_args.person, required=True,
-                     help="who registers it (support member)")
-    reg.add_argument("--bank-ref", type=cli_args.reference,
-                     help="the bank's transaction reference (CRO/TRN)")
+                     help="cli-help-payments-register-order")
+    reg.add_argument("--amount", type=_amount, required=True,
+                     help="cli-help-payments-register-amount")
+    reg.add_argument("--by", type=cli_args.person, required=True, help="cli-help-opt-by")
+    reg.add_argument("--bank-ref", type=cli_args.reference, help="cli-help-opt-bank_ref")
     cli_staff.add_register_options(reg)
-    plist = pay_sub.add_parser("list", parents=[common],
-                               help="payments received, and money not applied to any order")
+    plist = pay_sub.add_parser("list", parents=[common], help="cli-help-payments-list")
     plist.add_argument("--unapplied", action="store_true",
-                       help="only money kept as unapplied (to apply or give back)")
-    papply = pay_sub.add_parser("apply", parents=[common],
-                                help="apply money kept as unapplied to a pending order")
-    papply.add_argument("unapplied", type=cli_args.ident,
-                        help="number of the unapplied payment")
+                       help="cli-help-payments-list-unapplied")
+    papply = pay_sub.add_parser("apply", parents=[common], help="cli-help-payments-apply")
+    papply.add_argument("unapplied", type=cli_args.ident, help="cli-help-arg-unapplied")
     papply.add_argument("--order", type=cli_args.order_ref, required=True,
-                        help="order reference, e.g. SPT-000042")
-    papply.add_argument("--by", type=cli_args.person, required=True, help="support member")
-    prefund = pay_sub.add_parser("refund", parents=[common],
-                                 help="close money kept as unapplied as given back")
-    prefund.add_argument("unapplied", type=cli_args.ident,
-                         help="number of the unapplied payment")
-    prefund.add_argument("--by", type=cli_args.person, required=True, help="support member")
+                        help="cli-help-payments-apply-order")
+    papply.add_argument("--by", type=cli_args.person, required=True, help="cli-help-opt-by")
+    prefund = pay_sub.add_parser("refund", parents=[common], help="cli-help-payments-refund")
+    prefund.add_argument("unapplied", type=cli_args.ident, help="cli-help-arg-unapplied")
+    prefund.add_argument("--by", type=cli_args.person, required=True, help="cli-help-opt-by")
     prefund.add_argument("--note", type=cli_args.reason, required=True,
-                         help="how it was given back (e.g. CRO)")
-    inv = sub.add_parser("invoices", parents=[common], help="fatture and note di credito")
+                         help="cli-help-payments-refund-note")
+    inv = sub.add_parser("invoices", parents=[common], help="cli-help-invoices")
     inv_sub = inv.add_subparsers(dest="action", required=True)
     note = inv_sub.add_parser("credit-note", parents=[common],
-                              help="issue a nota di credito against a fattura (money returned)")
+                              help="cli-help-invoices-credit_note")
     note.add_argument("invoice", type=cli_args.invoice_number,
-                      help="fattura number, e.g. 2026/000123")
-    note.add_argument("--amount", type=_amount, required=True, help="amount ex VAT")
-    note.add_argument("--by", type=cli_args.person, required=True,
-                      help="who issues it (support member)")
-    note.add_argument("--reason", type=cli_args.reason, required=True)
+                      help="cli-help-invoices-credit_note-invoice")
+    note.add_argument("--amount", type=_amount, required=True,
+                      help="cli-help-invoices-credit_note-amount")
+    note.add_argument("--by", type=cli_args.person, required=True, help="cli-help-opt-by")
+    note.add_argument("--reason", type=cli_args.reason, required=True,
+                      help="cli-help-invoices-credit_note-reason")
     from bot import cli_invoices
 
     cli_invoices.add_parsers(inv_sub, common, _date)  # issue 14: FatturaPA export, show

@@ -129,7 +129,8 @@ cli-args-url = Indirizzo non valido: «{ $value }» (deve iniziare con https://)
 cli-args-no_command = Manca il comando dopo «{ $what }»: { $allowed }.
 cli-args-required = Manca un argomento obbligatorio: { $what }.
 cli-args-unknown = Argomento non riconosciuto: { $what }.
-cli-args-ambiguous = Opzione ambigua: { $what }.
+cli-args-ambiguous = Opzione ambigua: { $what } (può essere { $allowed }).
+
 cli-args-command = Comando sconosciuto: «{ $value }» (comandi: { $allowed }).
 cli-args-choice = Valore non ammesso per { $what }: «{ $value }» (ammessi: { $allowed }).
 cli-args-needs_value = Manca il valore di { $what }.
@@ -221,3 +222,5 @@ cli-refused-empty_message = Il messaggio è vuoto: nulla è stato inviato.
 cli-refused-ticket_closed = Il ticket è chiuso: nulla è stato inviato.
 cli-refused-busy = Il database è occupato da un'altra operazione: riprova tra poco. Nulla è stato modificato.
 cli-refused-other = Operazione non consentita nello stato attuale: nulla è stato modificato.
+cli-args-one_of = Manca una delle opzioni: { $allowed }.
+cli-args-exclusive = { $what } non si usa insieme a { $other }.
