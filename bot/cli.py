@@ -367,7 +367,7 @@ async def _first_customer(app: Sportello, code: str | None) -> Customer:
     async with app.sessions() as session:
         found = (await session.execute(select(Customer).order_by(Customer.code))).scalars().first()
     if found is None:
-        raise NotFound(entity="customer")
+        raise NotFound(entity="customers")  # an empty database: nobody to chat as
     return found
 
 
@@ -401,11 +401,45 @@ def _read(text: str, refs: list[ServiceRef]) -> int:
             print(f"{routed.intent}\t{routed.score}\t{routed.service_name or ''}")
         return 0
     routed = route(text, refs)
-    print(t("cli-intent-result", intent=routed.intent, score=str(routed.score)))
-    print(t("cli-intent-runner", intent=routed.runner_up, score=str(routed.runner_up_score)))
-    print(t("cli-intent-service", service=routed.service_name) if routed.service_name
-          else t("cli-intent-no-service"))
+    for line in _reading(routed):
+        print(line)
     return 0
+
+
+# What each intent of locales/it/intents.yaml means, for `sportello intent`.
+INTENT_NAMES = {
+    "products": "cli-intent-name-products", "renew": "cli-intent-name-renew",
+    "cancel": "cli-intent-name-cancel", "recover": "cli-intent-name-recover",
+    "change_plan": "cli-intent-name-change_plan", "orders": "cli-intent-name-orders",
+    "ticket": "cli-intent-name-ticket", "operator": "cli-intent-name-operator",
+    "help": "cli-intent-name-help", "greeting": "cli-intent-name-greeting",
+    "unknown": "cli-intent-name-unknown",
+}
+
+
+def intent_name(intent: str) -> str:
+    """An intent as support reads it: «rinnovare un servizio»."""
+    key = INTENT_NAMES.get(intent)
+    return t(key) if key else t("cli-intent-name-other", intent=intent)
+
+
+def _reading(routed) -> list[str]:  # type: ignore[no-untyped-def]
+    """The reading of one message, a line per fact, in Italian."""
+    lines = [t("cli-intent-result", intent=intent_name(routed.intent), score=routed.score,
+               known="no" if routed.intent == "unknown" else "yes")]
+    if routed.runner_up_score > 0:
+        lines.append(t("cli-intent-runner", intent=intent_name(routed.runner_up),
+                       score=routed.runner_up_score))
+    else:
+        lines.append(t("cli-intent-no-runner"))
+    lines.append(t("cli-intent-service", service=routed.service_name) if routed.service_name
+                 else t("cli-intent-no-service"))
+    if routed.category and not routed.service_name:
+        lines.append(t("cli-intent-category", category=t(f"category-{routed.category}")))
+    if routed.negated:
+        lines.append(t("cli-intent-negated",
+                       intents=", ".join(intent_name(i) for i in routed.negated)))
+    return lines
 
 
 async def _run(app: Sportello, args: argparse.Namespace) -> int:
@@ -481,15 +515,31 @@ async def _tickets(app: Sportello, args: argparse.Namespace) -> int:
     return 0
 
 
+# What was not found when core names it only by an internal id: said without the id.
+MISSING = {"customers": "cli-missing-customers", "customer": "cli-missing-customer",
+           "service": "cli-missing-service",
+           "quote": "cli-missing-quote", "order": "cli-missing-order",
+           "plan": "cli-missing-plan", "invoice": "cli-missing-invoice"}
+PUBLIC_IDS = {"ticket", "unapplied", "order"}  # numbers support reads (n. 7, SPT-000007)
+
+
 def _not_found_line(missing: NotFound) -> str:
-    """«Ticket n. 7 non trovato.»: the entity in Italian, the value as it was typed."""
+    """«Cliente C999 non trovato.»: the entity in Italian, the code or number as support
+    knows it (never an internal id), the customer's code and name where known."""
     facts = dict(missing.facts)
     entity = str(facts.pop("entity", ""))
-    value = next((v for k, v in facts.items() if k in ("code", "ref", "number", "id")), "")
-    if isinstance(value, list):
-        value = ", ".join(map(str, value))
-    if entity == "order" and isinstance(value, int):
-        value = f"SPT-{value:06d}"  # as support and customers quote it
+    names = ("code", "ref", "number") + (("id",) if entity in PUBLIC_IDS else ())
+    value = next((v for k, v in facts.items() if k in names), "")
+    values = value if isinstance(value, list) else [value]
+    if entity == "order":  # as support and customers quote it
+        values = [f"SPT-{v:06d}" if isinstance(v, int) else v for v in values]
+    value = ", ".join(str(v) for v in values if v != "")
+    if entity == "service" and value and facts.get("customer"):
+        return t("cli-not-found-service-of", value=cli_args.shown(value),
+                 code=cli_args.shown(facts["customer"]),
+                 name=cli_args.shown(facts.get("customer_name") or ""))
+    if not value:
+        return t(MISSING.get(entity, "cli-missing-other"))
     key = f"cli-not-found-{entity}"
     return t(key if has(key) else "cli-not-found-other", value=cli_args.shown(value))
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from bot import cli_args
@@ -82,6 +84,22 @@ def add_register_options(reg: argparse.ArgumentParser) -> None:
                      help="cli-help-payments-register-ticket")
 
 
+@asynccontextmanager
+async def _named_customer(app: Sportello, code: str | None) -> AsyncIterator[None]:
+    """A service not found among customer `code`'s: the error names the customer, with the
+    name support knows them by («Servizio x.it non trovato tra quelli di C001 · Mario Rossi»)."""
+    from core.errors import NotFound
+
+    try:
+        yield
+    except NotFound as missing:
+        if missing.facts.get("entity") != "service" or not code:
+            raise
+        customer = await app.customer_by_code(code)
+        raise NotFound(**missing.facts, customer=customer.code,
+                       customer_name=customer.nominativo) from None
+
+
 def _target_args(args: argparse.Namespace) -> None:
     if args.ticket is None and (args.customer is None or args.service is None):
         raise BadInput(t("staff-cli-target"))
@@ -91,7 +109,8 @@ async def run(app: Sportello, args: argparse.Namespace) -> int:
     _target_args(args)
     if args.action == "renew" and args.bank_ref and args.amount is None:
         raise BadInput(t("staff-cli-bank-ref-alone"))
-    target = await app.staff_target(args.ticket, args.customer, args.service)
+    async with _named_customer(app, args.customer):
+        target = await app.staff_target(args.ticket, args.customer, args.service)
     result = await _act(app, args, target)
     if args.json:
         print(json.dumps(_as_json(result), ensure_ascii=False, indent=2))
@@ -179,8 +198,10 @@ async def register_unmatched(app: Sportello, args: argparse.Namespace) -> int:
     """`payments register --customer C --service S --amount … --bank-ref …`."""
     if args.customer is None or args.service is None or args.order is not None:
         raise BadInput(t("staff-cli-register-target"))
-    done = await app.register_unmatched_payment(args.customer, args.service, args.amount,
-                                                args.by, args.bank_ref, ticket_id=args.ticket)
+    async with _named_customer(app, args.customer):
+        done = await app.register_unmatched_payment(args.customer, args.service, args.amount,
+                                                    args.by, args.bank_ref,
+                                                    ticket_id=args.ticket)
     if done.outcome == "duplicate":
         print(t("cli-payments-duplicate", bank_ref=args.bank_ref or ""))
     elif done.outcome == "unapplied":
