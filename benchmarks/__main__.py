@@ -67,13 +67,14 @@ TITLES = {
 
 def main(argv: list[str] | None = None) -> int:
     from bot.cli_args import Parser  # argparse, but its errors are one Italian line
+    from bot.cli_help import BENCH  # and its help screen Italian
 
-    parser = Parser(prog="sportello bench", description="cli-help-bench-description")
-    parser.add_argument("--quick", action="store_true", help="cli-help-bench-quick")
-    parser.add_argument("--pg-url", help="cli-help-bench-pg_url")
-    parser.add_argument("--json", default="bench-results.json", help="cli-help-bench-json")
+    parser = Parser(prog="sportello bench", description=BENCH["description"])
+    parser.add_argument("--quick", action="store_true", help=BENCH["quick"])
+    parser.add_argument("--pg-url", help=BENCH["pg_url"])
+    parser.add_argument("--json", default="bench-results.json", help=BENCH["json"])
     parser.add_argument("--only", action="append", choices=PARTS,
-                        help="cli-help-bench-only")
+                        help=BENCH["only"])
     args = parser.parse_args(argv)
     results = asyncio.run(run_all(args.quick, args.pg_url, args.only or list(PARTS)))
     print(f"machine: {results['machine']}\n")

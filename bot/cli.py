@@ -425,8 +425,8 @@ def intent_name(intent: str) -> str:
 
 def _reading(routed) -> list[str]:  # type: ignore[no-untyped-def]
     """The reading of one message, a line per fact, in Italian."""
-    lines = [t("cli-intent-result", intent=intent_name(routed.intent), score=routed.score,
-               known="no" if routed.intent == "unknown" else "yes")]
+    lines = [t("cli-intent-result", intent=intent_name(routed.intent), score=routed.score)
+             if routed.intent != "unknown" else t("cli-intent-none")]
     if routed.runner_up_score > 0:
         lines.append(t("cli-intent-runner", intent=intent_name(routed.runner_up),
                        score=routed.runner_up_score))
@@ -438,7 +438,7 @@ def _reading(routed) -> list[str]:  # type: ignore[no-untyped-def]
         lines.append(t("cli-intent-category", category=t(f"category-{routed.category}")))
     if routed.negated:
         lines.append(t("cli-intent-negated",
-                       intents=", ".join(intent_name(i) for i in routed.negated)))
+                       what=", ".join(intent_name(i) for i in routed.negated)))
     return lines
 
 

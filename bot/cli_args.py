@@ -209,7 +209,7 @@ def italian(message: str) -> str:
         return t("cli-args-no_value", what=name)
     if rest.startswith("not allowed with argument "):
         return t("cli-args-exclusive", what=name,
-                 other=shown(rest.removeprefix("not allowed with argument ")))
+                 value=shown(rest.removeprefix("not allowed with argument ")))
     if rest.startswith("invalid ") and " value: " in rest:
         return t("cli-args-bad_value", what=name, value=shown(rest.split(" value: ")[-1]))
     return shown(rest, 300)  # our own types: already one Italian sentence

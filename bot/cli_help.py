@@ -34,6 +34,11 @@ METAVARS = {
     "command": "cli-metavar-command", "action": "cli-metavar-command",
 }
 
+# `sportello bench`'s texts (benchmarks/__main__.py builds its own parser).
+BENCH = {"description": "cli-help-bench-description", "quick": "cli-help-bench-quick",
+         "pg_url": "cli-help-bench-pg_url", "json": "cli-help-bench-json",
+         "only": "cli-help-bench-only"}
+
 
 def _t(key: str, **values: Any) -> str:
     from handlers.i18n import t

@@ -43,16 +43,14 @@ cli-error-amount = Importo non accettato: { $got } (atteso: { $expected }).
 
 terminal-hint = Chat di prova di Sportello. Scrivi il numero o il nome di un pulsante per premerlo, oppure un messaggio. /esci, Ctrl-D o Ctrl-C per uscire.
 terminal-bye = Chat chiusa. Arrivederci!
-cli-intent-result = Richiesta riconosciuta: { $known ->
-        [no] nessuna, il messaggio non è stato capito
-       *[yes] { $intent } (punteggio { $score })
-    }
+cli-intent-result = Richiesta riconosciuta: { $intent } (punteggio { $score })
+cli-intent-none = Richiesta riconosciuta: nessuna, il messaggio non è stato capito
 cli-intent-runner = Seconda ipotesi: { $intent } (punteggio { $score })
 cli-intent-no-runner = Seconda ipotesi: nessuna
 cli-intent-service = Servizio nominato: { $service }
 cli-intent-no-service = Servizio nominato: nessuno
 cli-intent-category = Tipo di servizio nominato: { $category }
-cli-intent-negated = Richieste negate dal cliente: { $intents }
+cli-intent-negated = Richieste negate dal cliente: { $what }
 cli-intent-name-products = vedere i propri servizi
 cli-intent-name-renew = rinnovare un servizio
 cli-intent-name-cancel = disdire un servizio
@@ -266,7 +264,7 @@ cli-refused-ticket_closed = Il ticket è chiuso: nulla è stato inviato.
 cli-refused-busy = Il database è occupato da un'altra operazione: riprova tra poco. Nulla è stato modificato.
 cli-refused-other = Operazione non consentita nello stato attuale: nulla è stato modificato.
 cli-args-one_of = Manca una delle opzioni: { $allowed }.
-cli-args-exclusive = { $what } non si usa insieme a { $other }.
+cli-args-exclusive = { $what } non si usa insieme a { $value }.
 cli-not-found-service-of = Servizio { $value } non trovato tra quelli del cliente { $code } · { $name }.
 cli-missing-customer = Cliente non trovato.
 cli-missing-customers = Nessun cliente nel database: importali con «sportello import FILE».
