@@ -67,13 +67,14 @@ TITLES = {
 
 def main(argv: list[str] | None = None) -> int:
     from bot.cli_args import Parser  # argparse, but its errors are one Italian line
+    from bot.cli_help import BENCH  # and its help screen Italian
 
-    parser = Parser(prog="sportello bench")
-    parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
-    parser.add_argument("--pg-url", help="also measure on this PostgreSQL (it is emptied!)")
-    parser.add_argument("--json", default="bench-results.json", help="where to write JSON")
+    parser = Parser(prog="sportello bench", description=BENCH["description"])
+    parser.add_argument("--quick", action="store_true", help=BENCH["quick"])
+    parser.add_argument("--pg-url", help=BENCH["pg_url"])
+    parser.add_argument("--json", default="bench-results.json", help=BENCH["json"])
     parser.add_argument("--only", action="append", choices=PARTS,
-                        help="run only this benchmark (repeatable)")
+                        help=BENCH["only"])
     args = parser.parse_args(argv)
     results = asyncio.run(run_all(args.quick, args.pg_url, args.only or list(PARTS)))
     print(f"machine: {results['machine']}\n")

@@ -42,108 +42,91 @@ _amount = cli_args.amount
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """Every `help=` and `description=` is an id of locales/it/cli_help.ftl (bot/cli_help.py)."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", help="database URL (default: SQLite in the user data dir)",
+    common.add_argument("--db", help="cli-help-opt-db", default=argparse.SUPPRESS)
+    common.add_argument("--today", type=_date, help="cli-help-opt-today",
                         default=argparse.SUPPRESS)
-    common.add_argument("--today", type=_date, help="pretend today is YYYY-MM-DD",
-                        default=argparse.SUPPRESS)
-    common.add_argument("--policy", choices=POLICIES, default=argparse.SUPPRESS)
-    parser = Parser(prog="sportello", parents=[common],
-                    description="Sportello: helpdesk e fatturazione")
+    common.add_argument("--policy", choices=POLICIES, default=argparse.SUPPRESS,
+                        help="cli-help-opt-policy")
+    parser = Parser(prog="sportello", parents=[common], description="cli-help-description")
     sub = parser.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser("demo", parents=[common],
-                          help="load the demo data (first run) and show every customer's services")
-    demo.add_argument("--customer", type=cli_args.code, help="only this customer code")
-    chat = sub.add_parser("chat", parents=[common],
-                          help="chat with the bot in the terminal (demo data on first run)")
-    chat.add_argument("--customer", type=cli_args.code,
-                      help="customer code to chat as (default: the first one)")
-    intent = sub.add_parser("intent", parents=[common],
-                            help="show how the free-text router reads a message")
-    intent.add_argument("text", type=cli_args.message)
-    intent.add_argument("--customer", type=cli_args.code,
-                        help="pick services among this customer's")
-    run = sub.add_parser("run", parents=[common], help="run the bot on Telegram")
+    demo = sub.add_parser("demo", parents=[common], help="cli-help-demo")
+    demo.add_argument("--customer", type=cli_args.code, help="cli-help-demo-customer")
+    chat = sub.add_parser("chat", parents=[common], help="cli-help-chat")
+    chat.add_argument("--customer", type=cli_args.code, help="cli-help-chat-customer")
+    intent = sub.add_parser("intent", parents=[common], help="cli-help-intent")
+    intent.add_argument("text", type=cli_args.message, help="cli-help-intent-text")
+    intent.add_argument("--customer", type=cli_args.code, help="cli-help-intent-customer")
+    run = sub.add_parser("run", parents=[common], help="cli-help-run")
     run.add_argument("--framework", choices=("ptb", "aiogram"), default="ptb",
-                     help="python-telegram-bot (default) or aiogram")
-    run.add_argument("--webhook-url", type=cli_args.url,
-                     help="webhook mode: the public HTTPS URL Telegram calls")
-    run.add_argument("--api-url", type=cli_args.url,
-                     help="a self-hosted Bot API server instead of Telegram's")
-    link = sub.add_parser("link", parents=[common],
-                          help="a one-time code that links a Telegram chat to a customer")
-    link.add_argument("customer", type=cli_args.code)
-    unlink = sub.add_parser("unlink", parents=[common],
-                            help="unlink every Telegram chat of a customer")
-    unlink.add_argument("customer", type=cli_args.code)
-    tickets = sub.add_parser("tickets", parents=[common], help="support tickets")
+                     help="cli-help-run-framework")
+    run.add_argument("--webhook-url", type=cli_args.url, help="cli-help-run-webhook_url")
+    run.add_argument("--api-url", type=cli_args.url, help="cli-help-run-api_url")
+    link = sub.add_parser("link", parents=[common], help="cli-help-link")
+    link.add_argument("customer", type=cli_args.code, help="cli-help-arg-customer")
+    unlink = sub.add_parser("unlink", parents=[common], help="cli-help-unlink")
+    unlink.add_argument("customer", type=cli_args.code, help="cli-help-arg-customer")
+    tickets = sub.add_parser("tickets", parents=[common], help="cli-help-tickets")
     tickets_sub = tickets.add_subparsers(dest="action", required=True)
-    listing = tickets_sub.add_parser("list", parents=[common], help="open tickets")
-    listing.add_argument("--all", action="store_true", help="closed ones too")
-    show = tickets_sub.add_parser("show", parents=[common], help="one ticket, whole")
-    show.add_argument("ticket", type=cli_args.ident)
-    reply = tickets_sub.add_parser("reply", parents=[common],
-                                   help="answer a ticket (reaches the customer's chat)")
-    reply.add_argument("ticket", type=cli_args.ident)
-    reply.add_argument("text", type=cli_args.message)
-    reply.add_argument("--by", type=cli_args.person, required=True, help="support member")
-    close = tickets_sub.add_parser("close", parents=[common], help="close a ticket")
-    close.add_argument("ticket", type=cli_args.ident)
-    close.add_argument("--by", type=cli_args.person, required=True, help="support member")
-    stats = tickets_sub.add_parser("stats", parents=[common], help="tickets per week")
-    stats.add_argument("--weeks", type=cli_args.weeks, default=8, help="how many (1-104)")
-    stats.add_argument("--json", action="store_true", help="for scripts")
-    tickets_sub.add_parser("close-idle", parents=[common],
-                           help="close tickets with no answer for SPORTELLO_TICKET_IDLE_DAYS")
-    imp = sub.add_parser("import", parents=[common], help="import plans, customers, services")
-    imp.add_argument("file", type=Path)
+    listing = tickets_sub.add_parser("list", parents=[common], help="cli-help-tickets-list")
+    listing.add_argument("--all", action="store_true", help="cli-help-tickets-list-all")
+    show = tickets_sub.add_parser("show", parents=[common], help="cli-help-tickets-show")
+    show.add_argument("ticket", type=cli_args.ident, help="cli-help-arg-ticket")
+    reply = tickets_sub.add_parser("reply", parents=[common], help="cli-help-tickets-reply")
+    reply.add_argument("ticket", type=cli_args.ident, help="cli-help-arg-ticket")
+    reply.add_argument("text", type=cli_args.message, help="cli-help-tickets-reply-text")
+    reply.add_argument("--by", type=cli_args.person, required=True, help="cli-help-opt-by")
+    close = tickets_sub.add_parser("close", parents=[common], help="cli-help-tickets-close")
+    close.add_argument("ticket", type=cli_args.ident, help="cli-help-arg-ticket")
+    close.add_argument("--by", type=cli_args.person, required=True, help="cli-help-opt-by")
+    stats = tickets_sub.add_parser("stats", parents=[common], help="cli-help-tickets-stats")
+    stats.add_argument("--weeks", type=cli_args.weeks, default=8,
+                       help="cli-help-tickets-stats-weeks")
+    stats.add_argument("--json", action="store_true", help="cli-help-opt-json")
+    tickets_sub.add_parser("close-idle", parents=[common], help="cli-help-tickets-close_idle")
+    imp = sub.add_parser("import", parents=[common], help="cli-help-import")
+    imp.add_argument("file", type=Path, help="cli-help-import-file")
     imp.add_argument("--billing-state", action="store_true",
-                     help="let the file change expires_on, period_start, status, paid of "
-                          "services already in the database")
-    imp.add_argument("--dry-run", action="store_true", help="print what would change, save nothing")
-    sub.add_parser("lifecycle", parents=[common], help="run the daily lifecycle sweep")
-    sub.add_parser("migrate", parents=[common], help="apply database migrations")
-    sub.add_parser("bench", help="run the benchmarks (sportello bench --help)")
-    pay = sub.add_parser("payments", parents=[common], help="payments received off line")
+                     help="cli-help-import-billing_state")
+    imp.add_argument("--dry-run", action="store_true", help="cli-help-import-dry_run")
+    sub.add_parser("lifecycle", parents=[common], help="cli-help-lifecycle")
+    sub.add_parser("migrate", parents=[common], help="cli-help-migrate")
+    sub.add_parser("bench", help="cli-help-bench")
+    pay = sub.add_parser("payments", parents=[common], help="cli-help-payments")
     pay_sub = pay.add_subparsers(dest="action", required=True)
-    reg = pay_sub.add_parser("register", parents=[common],
-                             help="register a bank transfer, postal slip or PayPal payment")
+    reg = pay_sub.add_parser("register", parents=[common], help="cli-help-payments-register")
     reg.add_argument("order", type=cli_args.order_ref, nargs="?",
-                     help="order reference, e.g. SPT-000042 (or --customer and --service)")
-    reg.add_argument("--amount", type=_amount, required=True, help="amount received, VAT incl.")
-    reg.add_argument("--by", type=cli_args.person, required=True,
-                     help="who registers it (support member)")
-    reg.add_argument("--bank-ref", type=cli_args.reference,
-                     help="the bank's transaction reference (CRO/TRN)")
+                     help="cli-help-payments-register-order")
+    reg.add_argument("--amount", type=_amount, required=True,
+                     help="cli-help-payments-register-amount")
+    reg.add_argument("--by", type=cli_args.person, required=True, help="cli-help-opt-by")
+    reg.add_argument("--bank-ref", type=cli_args.reference, help="cli-help-opt-bank_ref")
     cli_staff.add_register_options(reg)
-    plist = pay_sub.add_parser("list", parents=[common],
-                               help="payments received, and money not applied to any order")
+    plist = pay_sub.add_parser("list", parents=[common], help="cli-help-payments-list")
     plist.add_argument("--unapplied", action="store_true",
-                       help="only money kept as unapplied (to apply or give back)")
-    papply = pay_sub.add_parser("apply", parents=[common],
-                                help="apply money kept as unapplied to a pending order")
-    papply.add_argument("unapplied", type=cli_args.ident,
-                        help="number of the unapplied payment")
+                       help="cli-help-payments-list-unapplied")
+    papply = pay_sub.add_parser("apply", parents=[common], help="cli-help-payments-apply")
+    papply.add_argument("unapplied", type=cli_args.ident, help="cli-help-arg-unapplied")
     papply.add_argument("--order", type=cli_args.order_ref, required=True,
-                        help="order reference, e.g. SPT-000042")
-    papply.add_argument("--by", type=cli_args.person, required=True, help="support member")
-    prefund = pay_sub.add_parser("refund", parents=[common],
-                                 help="close money kept as unapplied as given back")
-    prefund.add_argument("unapplied", type=cli_args.ident,
-                         help="number of the unapplied payment")
-    prefund.add_argument("--by", type=cli_args.person, required=True, help="support member")
+                        help="cli-help-payments-apply-order")
+    papply.add_argument("--by", type=cli_args.person, required=True, help="cli-help-opt-by")
+    prefund = pay_sub.add_parser("refund", parents=[common], help="cli-help-payments-refund")
+    prefund.add_argument("unapplied", type=cli_args.ident, help="cli-help-arg-unapplied")
+    prefund.add_argument("--by", type=cli_args.person, required=True, help="cli-help-opt-by")
     prefund.add_argument("--note", type=cli_args.reason, required=True,
-                         help="how it was given back (e.g. CRO)")
-    inv = sub.add_parser("invoices", parents=[common], help="fatture and note di credito")
+                         help="cli-help-payments-refund-note")
+    inv = sub.add_parser("invoices", parents=[common], help="cli-help-invoices")
     inv_sub = inv.add_subparsers(dest="action", required=True)
     note = inv_sub.add_parser("credit-note", parents=[common],
-                              help="issue a nota di credito against a fattura (money returned)")
+                              help="cli-help-invoices-credit_note")
     note.add_argument("invoice", type=cli_args.invoice_number,
-                      help="fattura number, e.g. 2026/000123")
-    note.add_argument("--amount", type=_amount, required=True, help="amount ex VAT")
-    note.add_argument("--by", type=cli_args.person, required=True,
-                      help="who issues it (support member)")
-    note.add_argument("--reason", type=cli_args.reason, required=True)
+                      help="cli-help-invoices-credit_note-invoice")
+    note.add_argument("--amount", type=_amount, required=True,
+                      help="cli-help-invoices-credit_note-amount")
+    note.add_argument("--by", type=cli_args.person, required=True, help="cli-help-opt-by")
+    note.add_argument("--reason", type=cli_args.reason, required=True,
+                      help="cli-help-invoices-credit_note-reason")
     from bot import cli_invoices
 
     cli_invoices.add_parsers(inv_sub, common, _date)  # issue 14: FatturaPA export, show
@@ -384,7 +367,7 @@ async def _first_customer(app: Sportello, code: str | None) -> Customer:
     async with app.sessions() as session:
         found = (await session.execute(select(Customer).order_by(Customer.code))).scalars().first()
     if found is None:
-        raise NotFound(entity="customer")
+        raise NotFound(entity="customers")  # an empty database: nobody to chat as
     return found
 
 
@@ -418,11 +401,45 @@ def _read(text: str, refs: list[ServiceRef]) -> int:
             print(f"{routed.intent}\t{routed.score}\t{routed.service_name or ''}")
         return 0
     routed = route(text, refs)
-    print(t("cli-intent-result", intent=routed.intent, score=str(routed.score)))
-    print(t("cli-intent-runner", intent=routed.runner_up, score=str(routed.runner_up_score)))
-    print(t("cli-intent-service", service=routed.service_name) if routed.service_name
-          else t("cli-intent-no-service"))
+    for line in _reading(routed):
+        print(line)
     return 0
+
+
+# What each intent of locales/it/intents.yaml means, for `sportello intent`.
+INTENT_NAMES = {
+    "products": "cli-intent-name-products", "renew": "cli-intent-name-renew",
+    "cancel": "cli-intent-name-cancel", "recover": "cli-intent-name-recover",
+    "change_plan": "cli-intent-name-change_plan", "orders": "cli-intent-name-orders",
+    "ticket": "cli-intent-name-ticket", "operator": "cli-intent-name-operator",
+    "help": "cli-intent-name-help", "greeting": "cli-intent-name-greeting",
+    "unknown": "cli-intent-name-unknown",
+}
+
+
+def intent_name(intent: str) -> str:
+    """An intent as support reads it: «rinnovare un servizio»."""
+    key = INTENT_NAMES.get(intent)
+    return t(key) if key else t("cli-intent-name-other", intent=intent)
+
+
+def _reading(routed) -> list[str]:  # type: ignore[no-untyped-def]
+    """The reading of one message, a line per fact, in Italian."""
+    lines = [t("cli-intent-result", intent=intent_name(routed.intent), score=routed.score)
+             if routed.intent != "unknown" else t("cli-intent-none")]
+    if routed.runner_up_score > 0:
+        lines.append(t("cli-intent-runner", intent=intent_name(routed.runner_up),
+                       score=routed.runner_up_score))
+    else:
+        lines.append(t("cli-intent-no-runner"))
+    lines.append(t("cli-intent-service", service=routed.service_name) if routed.service_name
+                 else t("cli-intent-no-service"))
+    if routed.category and not routed.service_name:
+        lines.append(t("cli-intent-category", category=t(f"category-{routed.category}")))
+    if routed.negated:
+        lines.append(t("cli-intent-negated",
+                       what=", ".join(intent_name(i) for i in routed.negated)))
+    return lines
 
 
 async def _run(app: Sportello, args: argparse.Namespace) -> int:
@@ -498,15 +515,31 @@ async def _tickets(app: Sportello, args: argparse.Namespace) -> int:
     return 0
 
 
+# What was not found when core names it only by an internal id: said without the id.
+MISSING = {"customers": "cli-missing-customers", "customer": "cli-missing-customer",
+           "service": "cli-missing-service",
+           "quote": "cli-missing-quote", "order": "cli-missing-order",
+           "plan": "cli-missing-plan", "invoice": "cli-missing-invoice"}
+PUBLIC_IDS = {"ticket", "unapplied", "order"}  # numbers support reads (n. 7, SPT-000007)
+
+
 def _not_found_line(missing: NotFound) -> str:
-    """«Ticket n. 7 non trovato.»: the entity in Italian, the value as it was typed."""
+    """«Cliente C999 non trovato.»: the entity in Italian, the code or number as support
+    knows it (never an internal id), the customer's code and name where known."""
     facts = dict(missing.facts)
     entity = str(facts.pop("entity", ""))
-    value = next((v for k, v in facts.items() if k in ("code", "ref", "number", "id")), "")
-    if isinstance(value, list):
-        value = ", ".join(map(str, value))
-    if entity == "order" and isinstance(value, int):
-        value = f"SPT-{value:06d}"  # as support and customers quote it
+    names = ("code", "ref", "number") + (("id",) if entity in PUBLIC_IDS else ())
+    value = next((v for k, v in facts.items() if k in names), "")
+    values = value if isinstance(value, list) else [value]
+    if entity == "order":  # as support and customers quote it
+        values = [f"SPT-{v:06d}" if isinstance(v, int) else v for v in values]
+    value = ", ".join(str(v) for v in values if v != "")
+    if entity == "service" and value and facts.get("customer"):
+        return t("cli-not-found-service-of", value=cli_args.shown(value),
+                 code=cli_args.shown(facts["customer"]),
+                 name=cli_args.shown(facts.get("customer_name") or ""))
+    if not value:
+        return t(MISSING.get(entity, "cli-missing-other"))
     key = f"cli-not-found-{entity}"
     return t(key if has(key) else "cli-not-found-other", value=cli_args.shown(value))
 

@@ -171,35 +171,61 @@ def url(value: str) -> str:
 # argparse's own messages (Python 3.11 to 3.13), turned into one Italian line each.
 _ARGUMENT = re.compile(r"argument (?P<name>[^:]+): (?P<rest>.*)", re.DOTALL)
 _CHOICE = re.compile(r"invalid choice: '?(?P<value>.*?)'? \(choose from (?P<allowed>.*)\)")
+_AMBIGUOUS = re.compile(r"ambiguous option: (?P<what>\S+) could match (?P<allowed>.*)")
+_ONE_OF = re.compile(r"one of the arguments (?P<allowed>.*) is required")
 
 
 def italian(message: str) -> str:
     """The Italian line for one of argparse's error messages."""
+    from bot.cli_help import argument_name
+
     found = _ARGUMENT.fullmatch(message)
     if found is None:
-        for prefix, key in (("the following arguments are required: ", "cli-args-required"),
-                            ("unrecognized arguments: ", "cli-args-unknown"),
-                            ("ambiguous option: ", "cli-args-ambiguous")):
-            if message.startswith(prefix):
-                return t(key, what=shown(message.removeprefix(prefix), 120))
+        ambiguous = _AMBIGUOUS.fullmatch(message)
+        if ambiguous is not None:
+            return t("cli-args-ambiguous", what=shown(ambiguous.group("what")),
+                     allowed=shown(ambiguous.group("allowed"), 120))
+        one_of = _ONE_OF.fullmatch(message)
+        if one_of is not None:
+            return t("cli-args-one_of", allowed=shown(one_of.group("allowed"), 120))
+        prefix = "the following arguments are required: "
+        if message.startswith(prefix):
+            names = message.removeprefix(prefix).split(", ")
+            return t("cli-args-required", what=shown(", ".join(map(argument_name, names)), 120))
+        prefix = "unrecognized arguments: "
+        if message.startswith(prefix):
+            return t("cli-args-unknown", what=shown(message.removeprefix(prefix), 120))
         return t("cli-args-other", detail=shown(message, 120))
-    name, rest = found.group("name"), found.group("rest")
+    name, rest = argument_name(found.group("name")), found.group("rest")
     choice = _CHOICE.fullmatch(rest)
     if choice is not None:
         allowed = choice.group("allowed").replace("'", "")
-        key = "cli-args-command" if name in ("command", "action") else "cli-args-choice"
+        command = found.group("name") in ("command", "action")
+        key = "cli-args-command" if command else "cli-args-choice"
         return t(key, what=name, value=shown(choice.group("value")), allowed=allowed)
     if rest.startswith("expected "):
         return t("cli-args-needs_value", what=name)
     if rest.startswith("ignored explicit argument"):
         return t("cli-args-no_value", what=name)
+    if rest.startswith("not allowed with argument "):
+        return t("cli-args-exclusive", what=name,
+                 value=shown(rest.removeprefix("not allowed with argument ")))
     if rest.startswith("invalid ") and " value: " in rest:
         return t("cli-args-bad_value", what=name, value=shown(rest.split(" value: ")[-1]))
     return shown(rest, 300)  # our own types: already one Italian sentence
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse, but an error is one Italian line (raised as `BadInput`), never usage."""
+    """argparse, but an error is one Italian line (raised as `BadInput`), never usage, and
+    its help screen is Italian (`bot.cli_help`): `help=` and `description=` take ids of
+    `locales/it/cli_help.ftl`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from bot.cli_help import ItalianHelp, Subcommands
+
+        kwargs.setdefault("formatter_class", ItalianHelp)
+        super().__init__(*args, **kwargs)
+        self.register("action", "parsers", Subcommands)
 
     def error(self, message: str) -> NoReturn:
         commands = next((list(action.choices) for action in self._actions

@@ -111,7 +111,29 @@ PROBLEMS = {
     "dict_type": "import-problem-dict_type",
     "model_type": "import-problem-dict_type",
     "model_attributes_type": "import-problem-dict_type",
+    "bool_parsing": "import-problem-boolean",
+    "bool_type": "import-problem-boolean",
+    "too_short": "import-problem-too_short",
+    "too_long": "import-problem-too_long",
+    "decimal_whole_digits": "import-problem-decimal_max_digits",
+    "int_parsing_size": "import-problem-integer",
+    "union_tag_invalid": "import-problem-union",
+    "union_tag_not_found": "import-problem-union",
+    "value_error": "import-problem-value",
+    "assertion_error": "import-problem-value",
 }
+# The same problem when pydantic gives no value to quote (a list or a map where a number
+# goes): the sentence without «…».
+BARE = {"import-problem-integer": "import-problem-integer-bare",
+        "import-problem-decimal": "import-problem-decimal-bare",
+        "import-problem-date": "import-problem-date-bare",
+        "import-problem-boolean": "import-problem-boolean-bare",
+        "import-problem-pattern": "import-problem-pattern-bare",
+        "import-problem-value": "import-problem-value-bare"}
+# What a field with a pattern accepts (its last name in the problem's path).
+PATTERNS = {"postcode": "import-pattern-postcode", "province": "import-pattern-province",
+            "country": "import-pattern-country", "sdi_code": "import-pattern-sdi_code",
+            "email": "import-pattern-email", "pec": "import-pattern-email"}
 
 
 def settings_line(invalid: ValidationError) -> str:
@@ -137,7 +159,10 @@ RENAMED = {"input": "value", "key": "value", "scheme": "value", "driver": "value
 def _facts(facts: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {"from": FIRST_DAY, "to": LAST_DAY, "value": "", "detail": ""}
     for name, value in facts.items():
-        values[RENAMED.get(name, name)] = value if isinstance(value, int) else shown(value, 160)
+        quoted = name == "input" or not isinstance(value, int) or isinstance(value, bool)
+        values[RENAMED.get(name, name)] = shown(value, 160) if quoted else value
+    if "min_length" in facts and "actual_length" in facts:  # a list: too few items
+        values["limit"] = facts["min_length"]
     if "expected" in facts:  # pydantic's "'a', 'b' or 'c'"
         names = re.findall(r"'([^']*)'", str(facts["expected"]))
         values["allowed"] = shown(", ".join(names) if names else facts["expected"], 120)
@@ -152,23 +177,33 @@ def database_line(bad: BadDatabaseUrl) -> str:
     return t("cli-error-db_url", reason=t(key, **facts))
 
 
-def problem_text(detail: Any) -> str:
-    """One problem of an import file, in Italian."""
+def problem_text(detail: Any, field: str = "") -> str:
+    """One problem of an import file, in Italian, by its code (the importer's or pydantic's
+    error type) and its facts; `field` (the path) names what a pattern accepts."""
     if not hasattr(detail, "code"):  # a core.importer.Detail (not imported: it is heavy)
         return shown(detail, 200)
     key = PROBLEMS.get(detail.code)
+    facts = _facts(detail.facts)
+    if key is not None and "input" not in detail.facts:
+        key = BARE.get(key, key)
+    if key == "import-problem-pattern":
+        hint = PATTERNS.get(field.rsplit(".", 1)[-1])
+        if hint is not None:
+            return t("import-problem-pattern-hint", value=facts["value"], allowed=t(hint))
     try:
         if key is not None:
-            return t(key, **_facts(detail.facts))
+            return t(key, **facts)
     except MissingMessage:
         pass
-    return t("import-problem-other", detail=shown(detail.code))
+    key = "import-problem-other" if "input" in detail.facts else "import-problem-other-bare"
+    return t(key, value=facts["value"])
 
 
 def import_lines(failed: ImportFailed) -> list[str]:
     """One line for a file with one problem; a header and a line each for several."""
-    problems = [t("cli-import-problem", where=shown(where, 200), field=shown(field, 80),
-                  message=problem_text(detail))
+    problems = [t("cli-import-problem", where=shown(where, 200),
+                  field=shown(str(field).replace("[key]", t("cli-import-key")), 80),
+                  message=problem_text(detail, str(field)))
                 for where, field, detail in failed.facts["problems"]]
     if len(problems) == 1:
         return [t("cli-import-failed-one", message=problems[0])]

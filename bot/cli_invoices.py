@@ -56,18 +56,17 @@ def add_parsers(invoices: Any, common: argparse.ArgumentParser,
                 day: Any) -> None:
     """`export` and `show`, on `sportello invoices`."""
     export = invoices.add_parser("export", parents=[common],
-                                 help="write the FatturaPA XML of every document issued in a "
-                                      "period, and its summary (CSV), into a folder")
-    export.add_argument("--from", dest="first", type=day, required=True, metavar="DATE",
-                        help="first day (YYYY-MM-DD)")
-    export.add_argument("--to", dest="last", type=day, required=True, metavar="DATE",
-                        help="last day (YYYY-MM-DD), included")
-    export.add_argument("folder", type=Path, metavar="DIR", help="an existing folder")
+                                 help="cli-help-invoices-export")
+    export.add_argument("--from", dest="first", type=day, required=True,
+                        help="cli-help-invoices-export-from")
+    export.add_argument("--to", dest="last", type=day, required=True,
+                        help="cli-help-invoices-export-to")
+    export.add_argument("folder", type=Path, help="cli-help-invoices-export-folder")
     show = invoices.add_parser("show", parents=[common],
-                               help="one fattura or nota di credito, readable")
+                               help="cli-help-invoices-show")
     show.add_argument("number", type=document_number,
-                      help="2026/000123, or NC 2026/000045 for a nota di credito")
-    show.add_argument("--xml", action="store_true", help="print its FatturaPA XML instead")
+                      help="cli-help-invoices-show-number")
+    show.add_argument("--xml", action="store_true", help="cli-help-invoices-show-xml")
 
 
 def check(args: argparse.Namespace) -> None:

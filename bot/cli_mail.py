@@ -17,10 +17,10 @@ if TYPE_CHECKING:
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
-    mail = sub.add_parser("mail", parents=[common], help="emails to customers")
+    mail = sub.add_parser("mail", parents=[common], help="cli-help-mail")
     mail_sub = mail.add_subparsers(dest="action", required=True)
     mail_sub.add_parser("send", parents=[common],
-                        help="queue the emails owed and send the due ones, once")
+                        help="cli-help-mail-send")
 
 
 async def run(app: Sportello, args: argparse.Namespace) -> int:

@@ -33,27 +33,24 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser,
                 day: Callable[[str], Any], code: Callable[[str], str]) -> None:
     """The subcommands, on `sportello`'s parser."""
     digest = sub.add_parser("digest", parents=[common],
-                            help="the day's digest for support (as posted in the group)")
-    digest.add_argument("--json", action="store_true", help="machine-readable")
-    customers = sub.add_parser("customers", parents=[common], help="customers")
+                            help="cli-help-digest")
+    digest.add_argument("--json", action="store_true", help="cli-help-opt-json")
+    customers = sub.add_parser("customers", parents=[common], help="cli-help-customers")
     customers_sub = customers.add_subparsers(dest="action", required=True)
     show = customers_sub.add_parser("show", parents=[common],
-                                    help="a customer: services, orders, fatture, tickets, "
-                                         "chats, last audit entries")
-    show.add_argument("customer", type=code)
-    show.add_argument("--json", action="store_true", help="machine-readable")
-    orders = sub.add_parser("orders", parents=[common], help="orders")
+                                    help="cli-help-customers-show")
+    show.add_argument("customer", type=code, help="cli-help-arg-customer")
+    show.add_argument("--json", action="store_true", help="cli-help-opt-json")
+    orders = sub.add_parser("orders", parents=[common], help="cli-help-orders")
     orders_sub = orders.add_subparsers(dest="action", required=True)
-    listing = orders_sub.add_parser("list", parents=[common], help="orders, oldest first")
-    listing.add_argument("--pending", action="store_true", help="only awaiting payment")
-    listing.add_argument("--older-than", type=days, metavar="DAYS",
-                         help="only orders made more than DAYS days ago")
-    listing.add_argument("--json", action="store_true", help="machine-readable")
+    listing = orders_sub.add_parser("list", parents=[common], help="cli-help-orders-list")
+    listing.add_argument("--pending", action="store_true", help="cli-help-orders-list-pending")
+    listing.add_argument("--older-than", type=days, help="cli-help-orders-list-older_than")
+    listing.add_argument("--json", action="store_true", help="cli-help-opt-json")
     cancels = sub.add_parser("cancellations", parents=[common],
-                             help="cancelled services with their reasons")
-    cancels.add_argument("--from", dest="first", type=day, metavar="DATE",
-                         help="from this day (default: the last 30 days)")
-    cancels.add_argument("--json", action="store_true", help="machine-readable")
+                             help="cli-help-cancellations")
+    cancels.add_argument("--from", dest="first", type=day, help="cli-help-cancellations-from")
+    cancels.add_argument("--json", action="store_true", help="cli-help-opt-json")
 
 
 def command(args: argparse.Namespace) -> Callable[[Sportello], Awaitable[int]]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from bot import cli_args
@@ -31,55 +33,71 @@ def plan_code(value: str) -> str:
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     """`staff <action>`: each takes the ticket, or the customer and the service."""
     staff = sub.add_parser("staff", parents=[common],
-                           help="act for a customer (renew, cancel, recover, quote…)")
+                           help="cli-help-staff")
     actions = staff.add_subparsers(dest="action", required=True)
     helps = {
-        "renew": "renew for the customer (with --amount: the payment received, applied at once)",
-        "cancel": "cancel (do not renew) with the reason the customer gave",
-        "uncancel": "undo a cancellation",
-        "recover": "recover a lapsed service (after the free window: with --fee)",
-        "quote": "send the customer a plan change quote, to confirm and pay in chat",
-        "autorenew": "switch automatic renewal on or off",
+        "renew": "cli-help-staff-renew",
+        "cancel": "cli-help-staff-cancel",
+        "uncancel": "cli-help-staff-uncancel",
+        "recover": "cli-help-staff-recover",
+        "quote": "cli-help-staff-quote",
+        "autorenew": "cli-help-staff-autorenew",
     }
     for name in ACTIONS:
         action = actions.add_parser(name, parents=[common], help=helps[name])
-        action.add_argument("--ticket", type=cli_args.ident, help="the ticket acted from")
-        action.add_argument("--customer", type=cli_args.code, help="customer code, e.g. C001")
-        action.add_argument("--service", type=service_name, help="the service's name")
+        action.add_argument("--ticket", type=cli_args.ident, help="cli-help-staff-ticket")
+        action.add_argument("--customer", type=cli_args.code, help="cli-help-staff-customer")
+        action.add_argument("--service", type=service_name, help="cli-help-staff-service")
         action.add_argument("--by", type=cli_args.person, required=True,
-                            help="who acts (support member)")
-        action.add_argument("--json", action="store_true", help="the result as JSON")
+                            help="cli-help-opt-by")
+        action.add_argument("--json", action="store_true", help="cli-help-opt-json")
         if name in ("renew", "recover"):
             action.add_argument("--method", choices=METHODS, default="bonifico",
-                                help="the order's payment method (default: bonifico)")
+                                help="cli-help-staff-method")
         if name == "renew":
             action.add_argument("--amount", type=cli_args.amount,
-                                help="amount received, VAT incl.: registered and applied")
+                                help="cli-help-staff-amount")
             action.add_argument("--bank-ref", type=cli_args.reference,
-                                help="the bank's transaction reference (CRO/TRN)")
+                                help="cli-help-opt-bank_ref")
         if name == "cancel":
             action.add_argument("--reason", type=cli_args.reason, required=True,
-                                help="the reason the customer gave")
+                                help="cli-help-staff-reason")
         if name == "recover":
             action.add_argument("--fee", type=cli_args.amount,
-                                help="restoration fee (ex VAT), after the free window")
+                                help="cli-help-staff-fee")
         if name == "quote":
             action.add_argument("--plan", type=plan_code, required=True,
-                                help="code of the plan proposed")
+                                help="cli-help-staff-plan")
         if name == "autorenew":
             mode = action.add_mutually_exclusive_group(required=True)
-            mode.add_argument("--on", action="store_true", help="automatic renewal")
-            mode.add_argument("--off", action="store_true", help="renewal on request")
+            mode.add_argument("--on", action="store_true", help="cli-help-staff-on")
+            mode.add_argument("--off", action="store_true", help="cli-help-staff-off")
 
 
 def add_register_options(reg: argparse.ArgumentParser) -> None:
     """`payments register --customer C --service S`: money that quotes no order."""
     reg.add_argument("--customer", type=cli_args.code,
-                     help="no order quoted: the customer code (with --service)")
+                     help="cli-help-payments-register-customer")
     reg.add_argument("--service", type=service_name,
-                     help="no order quoted: the service, matched to its next renewal")
+                     help="cli-help-payments-register-service")
     reg.add_argument("--ticket", type=cli_args.ident,
-                     help="the ticket it is registered from (for the audit log)")
+                     help="cli-help-payments-register-ticket")
+
+
+@asynccontextmanager
+async def _named_customer(app: Sportello, code: str | None) -> AsyncIterator[None]:
+    """A service not found among customer `code`'s: the error names the customer, with the
+    name support knows them by («Servizio x.it non trovato tra quelli di C001 · Mario Rossi»)."""
+    from core.errors import NotFound
+
+    try:
+        yield
+    except NotFound as missing:
+        if missing.facts.get("entity") != "service" or not code:
+            raise
+        customer = await app.customer_by_code(code)
+        raise NotFound(**missing.facts, customer=customer.code,
+                       customer_name=customer.nominativo) from None
 
 
 def _target_args(args: argparse.Namespace) -> None:
@@ -91,7 +109,8 @@ async def run(app: Sportello, args: argparse.Namespace) -> int:
     _target_args(args)
     if args.action == "renew" and args.bank_ref and args.amount is None:
         raise BadInput(t("staff-cli-bank-ref-alone"))
-    target = await app.staff_target(args.ticket, args.customer, args.service)
+    async with _named_customer(app, args.customer):
+        target = await app.staff_target(args.ticket, args.customer, args.service)
     result = await _act(app, args, target)
     if args.json:
         print(json.dumps(_as_json(result), ensure_ascii=False, indent=2))
@@ -179,8 +198,10 @@ async def register_unmatched(app: Sportello, args: argparse.Namespace) -> int:
     """`payments register --customer C --service S --amount … --bank-ref …`."""
     if args.customer is None or args.service is None or args.order is not None:
         raise BadInput(t("staff-cli-register-target"))
-    done = await app.register_unmatched_payment(args.customer, args.service, args.amount,
-                                                args.by, args.bank_ref, ticket_id=args.ticket)
+    async with _named_customer(app, args.customer):
+        done = await app.register_unmatched_payment(args.customer, args.service, args.amount,
+                                                    args.by, args.bank_ref,
+                                                    ticket_id=args.ticket)
     if done.outcome == "duplicate":
         print(t("cli-payments-duplicate", bank_ref=args.bank_ref or ""))
     elif done.outcome == "unapplied":

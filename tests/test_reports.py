@@ -201,7 +201,7 @@ async def test_cli_digest_customers_orders_cancellations(demo: Sportello,
     (["orders", "list", "--older-than", "tre"], "Numero di giorni non valido: «tre»"),
     (["orders", "list", "--older-than", "-1"], "Numero di giorni non valido"),
     (["cancellations", "--from", "21/11/2026"], "Data non valida: «21/11/2026»"),
-    (["customers", "show"], "Manca un argomento obbligatorio: customer."),
+    (["customers", "show"], "Manca un argomento obbligatorio: CLIENTE."),
     (["customers", "show", "C999"], "Cliente C999 non trovato."),
     (["digest", "--pending"], "Argomento non riconosciuto"),
 ])

@@ -43,10 +43,26 @@ cli-error-amount = Importo non accettato: { $got } (atteso: { $expected }).
 
 terminal-hint = Chat di prova di Sportello. Scrivi il numero o il nome di un pulsante per premerlo, oppure un messaggio. /esci, Ctrl-D o Ctrl-C per uscire.
 terminal-bye = Chat chiusa. Arrivederci!
-cli-intent-result = Intento: { $intent } (punteggio { $score })
+cli-intent-result = Richiesta riconosciuta: { $intent } (punteggio { $score })
+cli-intent-none = Richiesta riconosciuta: nessuna, il messaggio non è stato capito
 cli-intent-runner = Seconda ipotesi: { $intent } (punteggio { $score })
-cli-intent-service = Servizio individuato: { $service }
-cli-intent-no-service = Servizio individuato: nessuno
+cli-intent-no-runner = Seconda ipotesi: nessuna
+cli-intent-service = Servizio nominato: { $service }
+cli-intent-no-service = Servizio nominato: nessuno
+cli-intent-category = Tipo di servizio nominato: { $category }
+cli-intent-negated = Richieste negate dal cliente: { $what }
+cli-intent-name-products = vedere i propri servizi
+cli-intent-name-renew = rinnovare un servizio
+cli-intent-name-cancel = disdire un servizio
+cli-intent-name-recover = ripristinare un servizio scaduto
+cli-intent-name-change_plan = cambiare piano
+cli-intent-name-orders = ordini e pagamenti
+cli-intent-name-ticket = aprire una richiesta di assistenza
+cli-intent-name-operator = parlare con un operatore
+cli-intent-name-help = aiuto sull'uso del bot
+cli-intent-name-greeting = saluto
+cli-intent-name-unknown = nessuna
+cli-intent-name-other = richiesta «{ $intent }»
 
 cli-run-started = Sportello è in linea su Telegram ({ $framework }). Ctrl-C per fermarlo.
 cli-error-token-rejected = Telegram rifiuta il token del bot (SPORTELLO_BOT_TOKEN): controllalo con @BotFather.
@@ -129,7 +145,8 @@ cli-args-url = Indirizzo non valido: «{ $value }» (deve iniziare con https://)
 cli-args-no_command = Manca il comando dopo «{ $what }»: { $allowed }.
 cli-args-required = Manca un argomento obbligatorio: { $what }.
 cli-args-unknown = Argomento non riconosciuto: { $what }.
-cli-args-ambiguous = Opzione ambigua: { $what }.
+cli-args-ambiguous = Opzione ambigua: { $what } (può essere { $allowed }).
+
 cli-args-command = Comando sconosciuto: «{ $value }» (comandi: { $allowed }).
 cli-args-choice = Valore non ammesso per { $what }: «{ $value }» (ammessi: { $allowed }).
 cli-args-needs_value = Manca il valore di { $what }.
@@ -201,7 +218,32 @@ import-problem-decimal_max_digits = importo troppo grande: «{ $value }»
 import-problem-date = data non valida: «{ $value }» (usa AAAA-MM-GG)
 import-problem-list_type = deve essere una lista
 import-problem-dict_type = deve essere una mappa (chiave: valore)
-import-problem-other = valore non valido ({ $detail })
+import-problem-other = valore non valido: «{ $value }»
+import-problem-other-bare = valore non valido
+import-problem-integer-bare = deve essere un numero intero
+import-problem-decimal-bare = deve essere un importo (scrivi ad esempio "60.00")
+import-problem-date-bare = deve essere una data (AAAA-MM-GG)
+import-problem-boolean = deve essere true o false: «{ $value }»
+import-problem-boolean-bare = deve essere true o false
+import-problem-pattern-bare = formato non valido
+import-problem-pattern-hint = formato non valido: «{ $value }» (serve { $allowed })
+import-problem-too_short = la lista deve avere almeno { $limit ->
+    [one] un elemento
+   *[other] { $limit } elementi
+}
+import-problem-too_long = la lista può avere al massimo { $limit ->
+    [one] un elemento
+   *[other] { $limit } elementi
+}
+import-problem-union = deve essere un numero o una lista
+import-problem-value = valore non valido: «{ $value }»
+import-problem-value-bare = valore non valido
+import-pattern-postcode = un CAP di 5 cifre, es. 00184
+import-pattern-province = la sigla della provincia in due lettere maiuscole, es. RM
+import-pattern-country = il codice del paese in due lettere maiuscole, es. IT
+import-pattern-sdi_code = il codice destinatario SdI di 7 lettere maiuscole o cifre
+import-pattern-email = un indirizzo email, es. nome@esempio.it
+cli-import-key = (chiave)
 
 ## What was not found, what core refused (nothing was changed)
 
@@ -212,7 +254,7 @@ cli-not-found-customer = Cliente { $value } non trovato.
 cli-not-found-service = Servizio { $value } non trovato.
 cli-not-found-plan = Piano { $value } non trovato.
 cli-not-found-unapplied = Pagamento non applicato n. { $value } non trovato.
-cli-not-found-other = Non trovato: { $value }.
+cli-not-found-other = Non trovato: «{ $value }». Nulla è stato modificato.
 cli-refused-order_not_pending = L'ordine non è in attesa di pagamento (o non corrisponde più al servizio): nulla è stato modificato.
 cli-refused-unapplied_closed = Questo pagamento non applicato è già stato gestito ({ $status }): nulla è stato modificato.
 cli-refused-other_customer = L'ordine è di un altro cliente: il pagamento non applicato si usa solo per ordini dello stesso cliente.
@@ -221,3 +263,14 @@ cli-refused-empty_message = Il messaggio è vuoto: nulla è stato inviato.
 cli-refused-ticket_closed = Il ticket è chiuso: nulla è stato inviato.
 cli-refused-busy = Il database è occupato da un'altra operazione: riprova tra poco. Nulla è stato modificato.
 cli-refused-other = Operazione non consentita nello stato attuale: nulla è stato modificato.
+cli-args-one_of = Manca una delle opzioni: { $allowed }.
+cli-args-exclusive = { $what } non si usa insieme a { $value }.
+cli-not-found-service-of = Servizio { $value } non trovato tra quelli del cliente { $code } · { $name }.
+cli-missing-customer = Cliente non trovato.
+cli-missing-customers = Nessun cliente nel database: importali con «sportello import FILE».
+cli-missing-service = Servizio non trovato (forse è stato eliminato).
+cli-missing-quote = Preventivo non trovato o non più valido: calcolane uno nuovo.
+cli-missing-order = Ordine non trovato.
+cli-missing-plan = Piano non trovato.
+cli-missing-invoice = Fattura non trovata.
+cli-missing-other = Non trovato: nulla è stato modificato.
