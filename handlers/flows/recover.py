@@ -64,7 +64,7 @@ async def ask(turn: Turn, params: dict[str, Any]) -> None:
         return
     if await order_pending(turn, [view.id]):
         return
-    turn.goto("recover", "ask", sid=view.id)
+    turn.goto("recover", "confirm", sid=view.id)
     turn.say(t("recover-ask", name=view.name),
              [turn.btn(t("btn-recover"), "recover.do", sid=view.id), abort_button(turn)])
 
