@@ -91,7 +91,8 @@ async def test_renewal_mode_switch(demo: Sportello) -> None:
     chat = await mario(demo)
     await chat.press("I miei prodotti")
     await chat.press("mariorossi.it")
-    text = await chat.press("Rinnovo: passa ad Automatico")
+    await chat.press("Rinnovo: passa ad Automatico")  # explained first (test_chat_confirm)
+    text = await chat.press("Attiva il rinnovo automatico")
     assert text.startswith("Rinnovo di mariorossi.it impostato su Automatico.")
     assert (await service(demo, "mariorossi.it")).renewal_mode == "automatico"
 
@@ -206,7 +207,7 @@ async def test_cancel_with_reason_name_and_ok(demo: Sportello) -> None:
     assert chat.labels[:3] == ["mario.rossi@pec.it", "mariorossi.it", "www.mariorossi.it"]
     explained = await chat.press("www.mariorossi.it")
     assert "resta attivo fino alla scadenza, l'8 giugno 2027" in explained
-    assert "fino al 18 giugno 2027 potrai recuperarlo" in explained
+    assert "fino al 18 giugno 2027, puoi ancora recuperarlo" in explained
     await chat.press("Altro motivo")
     assert "scrivi il nome" in await chat.say("Chiudo l'attività 😢")
     ok = await chat.say("ROSSI mario")

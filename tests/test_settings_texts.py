@@ -54,7 +54,9 @@ async def test_every_screen_states_the_configured_numbers(configured: Sportello)
     assert "Scade tra 40 giorni." in detail
 
     # Renewal mode: 20 days to pay; reminders 45, 15 and 3 days before.
-    seen.append(automatic := await chat.press("Rinnovo: passa ad Automatico"))
+    seen.append(asked := await chat.press("Rinnovo: passa ad Automatico"))
+    assert "da pagare a vista entro 20 giorni." in asked
+    seen.append(automatic := await chat.press("Attiva il rinnovo automatico"))
     assert "riceverai la fattura da saldare entro 20 giorni." in automatic
     await chat.press("I miei prodotti")
     await chat.press("presto.it")
@@ -65,8 +67,8 @@ async def test_every_screen_states_the_configured_numbers(configured: Sportello)
     await chat.command("menu")
     await chat.press("Non rinnovare")
     seen.append(cancel := await chat.press("sito.it"))
-    assert "• poi viene sospeso per 30 giorni e infine eliminato;" in cancel
-    assert "• fino al 1° luglio 2027 potrai recuperarlo" in cancel
+    assert ("• per 30 giorni dopo la scadenza, fino al 1° luglio 2027, puoi ancora "
+            "recuperarlo") in cancel
     await chat.command("annulla")
 
     # Recovery: free within 30 days (a default window would have closed 11 November).
@@ -122,14 +124,15 @@ def test_reminder_days_read_as_an_italian_list() -> None:
 # Sentences stating a number a setting (or pricing's constant) controls, and the variable
 # that carries it: rendered with two values, each must show its own.
 STATED = {"err-recovery-over": "days", "mode-explain-automatico": "days",
-          "cancel-explain": "days", "recover-ticket": "window",
+          "cancel-warning": "days", "mode-auto-ask": "days", "recover-ticket": "window",
           "quote-renewal-required": "days", "notice-reminder": "days"}
 
 
 @pytest.mark.parametrize("key", sorted(STATED))
 def test_the_number_comes_from_the_variable(key: str) -> None:
     base = {"name": "x", "expiry": date(2026, 12, 1), "until": date(2026, 12, 31),
-            "days": 40, "window": 40, "ticket": "1"}
+            "days": 40, "window": 40, "ticket": "1", "category": "dominio",
+            "price": "€ 9,90/anno"}
     for value, shown in ((23, "23 giorni"), (1, "giorno")):
         text = t(key, **{**base, STATED[key]: value})
         assert shown in text, text

@@ -7,6 +7,7 @@ from typing import Any
 from core.names import names_match
 from handlers.engine import Turn
 from handlers.flow import Flow
+from handlers.flows import picker
 from handlers.flows.common import abort_button, menu_button, order_pending, stale
 from handlers.i18n import t
 from handlers.router import Routed
@@ -17,15 +18,39 @@ REASONS = ("reason-price", "reason-provider", "reason-unused", "reason-technical
 MAX_ATTEMPTS = 3
 
 
+async def _options(turn: Turn) -> list[Any]:
+    return [s for s in await turn.services() if "cancel" in s.actions]
+
+
 @flow.action("cancel.start", entry=True)
 async def start(turn: Turn, params: dict[str, Any]) -> None:
-    options = [s for s in await turn.services() if "cancel" in s.actions]
+    options = await _options(turn)
     turn.leave()
     if not options:
         turn.say(t("cancel-none"), menu_button(turn))
         return
+    turn.goto("cancel", "pick")
+    _picker(turn, options, t("cancel-pick"))
+
+
+def _picker(turn: Turn, options: list[Any], text: str) -> None:
     rows = [[turn.btn(s.name, "cancel.for", sid=s.id)] for s in options]
-    turn.say(t("cancel-pick"), *rows, [menu_button(turn)])
+    turn.say(text, *rows, [menu_button(turn)])
+
+
+@flow.text_step("cancel.pick")
+async def pick_typed(turn: Turn, text: str) -> None:
+    """A service's name typed at the picker picks it; other text keeps the picker."""
+    options = await _options(turn)
+    chosen = await picker.typed_choice(turn, text, options)
+    if chosen is not None:
+        await explain(turn, {"sid": chosen.id})
+    elif await picker.elsewhere(turn, text, "cancel"):
+        return
+    elif not options:
+        await start(turn, {})
+    else:
+        _picker(turn, options, picker.unknown_hint(options) + "\n" + t("cancel-pick"))
 
 
 @flow.action("cancel.for", entry=True)
@@ -40,8 +65,11 @@ async def explain(turn: Turn, params: dict[str, Any]) -> None:
     turn.goto("cancel", "reason", sid=view.id, name=view.name, attempts=0)
     rows = [[turn.btn(t(key), "cancel.reason", reason=key)] for key in REASONS]
     rows.append([turn.btn(t("reason-other"), "cancel.reason_other"), abort_button(turn)])
-    turn.say(t("cancel-explain", name=view.name, expiry=view.expires_on,
-               until=view.recover_until, days=turn.app.settings.recovery_days), *rows)
+    # What not renewing means for this kind of service (what is deleted, whether a domain
+    # becomes free for anyone), said before the reason and the name are asked.
+    turn.say(t("cancel-warning", name=view.name, category=view.category,
+               expiry=view.expires_on, until=view.recover_until,
+               days=turn.app.settings.recovery_days), *rows)
 
 
 @flow.action("cancel.reason")

@@ -7,7 +7,7 @@ from typing import Any
 from core.errors import SalesOnly
 from handlers.engine import Turn
 from handlers.flow import Flow
-from handlers.flows import pay
+from handlers.flows import pay, picker
 from handlers.flows.common import conversation_lines, menu_button
 from handlers.i18n import t
 from handlers.quote_text import billed, option_line
@@ -16,15 +16,39 @@ from handlers.router import Routed, fold, words
 flow = Flow("change_plan")
 
 
+async def _changeable(turn: Turn) -> list[Any]:
+    return [s for s in await turn.services() if "change_plan" in s.actions]
+
+
 @flow.action("change.start", entry=True)
 async def start(turn: Turn, params: dict[str, Any]) -> None:
-    options = [s for s in await turn.services() if "change_plan" in s.actions]
+    choices = await _changeable(turn)
     turn.leave()
-    if not options:
+    if not choices:
         turn.say(t("change-none"), menu_button(turn))
         return
-    rows = [[turn.btn(f"{s.name} · {s.plan_name}", "change.for", sid=s.id)] for s in options]
-    turn.say(t("change-pick"), *rows, [menu_button(turn)])
+    turn.goto("change", "pick")
+    _picker(turn, choices, t("change-pick"))
+
+
+def _picker(turn: Turn, choices: list[Any], text: str) -> None:
+    rows = [[turn.btn(f"{s.name} · {s.plan_name}", "change.for", sid=s.id)] for s in choices]
+    turn.say(text, *rows, [menu_button(turn)])
+
+
+@flow.text_step("change.pick")
+async def pick_typed(turn: Turn, text: str) -> None:
+    """A service's name typed at the picker picks it; other text keeps the picker."""
+    choices = await _changeable(turn)
+    chosen = await picker.typed_choice(turn, text, choices)
+    if chosen is not None:
+        await options(turn, {"sid": chosen.id, "hint": text})
+    elif await picker.elsewhere(turn, text, "change_plan"):
+        return
+    elif not choices:
+        await start(turn, {})
+    else:
+        _picker(turn, choices, picker.unknown_hint(choices) + "\n" + t("change-pick"))
 
 
 @flow.action("change.for", entry=True)

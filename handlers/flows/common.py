@@ -30,10 +30,17 @@ def first_name(full: str) -> str:
 
 
 @flow.command("start")
-@flow.command("menu")
-async def show_menu(turn: Turn) -> None:
+async def welcome(turn: Turn) -> None:
+    """/start (also right after the chat is linked): the one place the bot introduces itself."""
     turn.leave()
     turn.say(t("menu-greeting", name=first_name(turn.customer_name)), *menu_rows(turn))
+
+
+@flow.command("menu")
+async def show_menu(turn: Turn) -> None:
+    """/menu: just the menu, no introduction again."""
+    turn.leave()
+    turn.say(t("menu-prompt"), *menu_rows(turn))
 
 
 @flow.action("menu.show", entry=True)
@@ -202,7 +209,9 @@ async def help_intent(turn: Turn, routed: Routed, text: str) -> None:
 
 @flow.intent("greeting")
 async def greeting_intent(turn: Turn, routed: Routed, text: str) -> None:
-    await show_menu(turn)
+    """«ciao», «buongiorno» typed: greeted back by name, without the introduction."""
+    turn.leave()
+    turn.say(t("greeting-again", name=first_name(turn.customer_name)), *menu_rows(turn))
 
 
 # --- errors ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from core.views import ServiceView
 from handlers.engine import Turn
 from handlers.flow import Flow
 from handlers.flows import mail_prefs
-from handlers.flows.common import menu_button
+from handlers.flows.common import abort_button, menu_button, stale
 from handlers.i18n import days_list, t
 from handlers.quote_text import billed
 from handlers.router import Routed
@@ -117,8 +117,33 @@ def action_buttons(turn: Turn, view: ServiceView) -> list[Any]:
 
 @flow.action("products.mode")
 async def set_mode(turn: Turn, params: dict[str, Any]) -> None:
-    view = await turn.app.set_renewal_mode(turn.customer_id, int(params["sid"]),
-                                           str(params["mode"]), key=turn.key("mode"))
+    """«Su richiesta» is set on one tap; «Automatico» commits the customer to a fattura
+    payable on sight at expiry, so it is explained and confirmed first."""
+    if str(params["mode"]) == "automatico":
+        view = await turn.app.get_service(turn.customer_id, int(params["sid"]))
+        turn.goto("mode", "confirm", sid=view.id)
+        turn.say(t("mode-auto-ask", name=view.name, expiry=view.expires_on,
+                   price=billed(view.renewal_price, view.renewal_period_months),
+                   days=turn.app.settings.tacit_payment_days),
+                 [turn.btn(t("btn-mode-auto-confirm"), "products.mode_confirm", sid=view.id),
+                  abort_button(turn)])
+        return
+    await _apply_mode(turn, int(params["sid"]), "su_richiesta")
+
+
+@flow.action("products.mode_confirm")
+async def confirm_auto(turn: Turn, params: dict[str, Any]) -> None:
+    """«Attiva il rinnovo automatico», only on the confirmation just shown."""
+    if (turn.state.flow, turn.state.step) != ("mode", "confirm") \
+            or turn.data.get("sid") != int(params["sid"]):
+        stale(turn)
+        return
+    await _apply_mode(turn, int(params["sid"]), "automatico")
+
+
+async def _apply_mode(turn: Turn, sid: int, mode: str) -> None:
+    turn.leave()
+    view = await turn.app.set_renewal_mode(turn.customer_id, sid, mode, key=turn.key("mode"))
     turn.forget_services()
     settings = turn.app.settings
     explain = t(f"mode-explain-{view.renewal_mode}", days=settings.tacit_payment_days,

@@ -8,7 +8,7 @@ from typing import Any
 
 from handlers.engine import Turn
 from handlers.flow import Flow
-from handlers.flows import pay
+from handlers.flows import pay, picker
 from handlers.flows.common import abort_button, conversation_lines, menu_button, order_pending
 from handlers.i18n import t
 from handlers.router import Routed
@@ -16,17 +16,42 @@ from handlers.router import Routed
 flow = Flow("recover")
 
 
+async def _options(turn: Turn) -> list[Any]:
+    return [s for s in await turn.services()
+            if "recover" in s.actions or "recover_ticket" in s.actions]
+
+
 @flow.action("recover.start", entry=True)
 async def start(turn: Turn, params: dict[str, Any]) -> None:
-    options = [s for s in await turn.services()
-               if "recover" in s.actions or "recover_ticket" in s.actions]
+    options = await _options(turn)
     turn.leave()
     if not options:
         turn.say(t("recover-none"), menu_button(turn))
         return
+    turn.goto("recover", "pick")
+    _picker(turn, options, t("recover-pick"))
+
+
+def _picker(turn: Turn, options: list[Any], text: str) -> None:
     rows = [[turn.btn(f"{s.name} · {t(f'state-{s.state}')}", "recover.do", sid=s.id)]
             for s in options]
-    turn.say(t("recover-pick"), *rows, [menu_button(turn)])
+    turn.say(text, *rows, [menu_button(turn)])
+
+
+@flow.text_step("recover.pick")
+async def pick_typed(turn: Turn, text: str) -> None:
+    """A service's name typed at the picker: asked to confirm with a tap (typed text never
+    recovers on its own); other text keeps the picker."""
+    options = await _options(turn)
+    chosen = await picker.typed_choice(turn, text, options)
+    if chosen is not None:
+        await ask(turn, {"sid": chosen.id})
+    elif await picker.elsewhere(turn, text, "recover"):
+        return
+    elif not options:
+        await start(turn, {})
+    else:
+        _picker(turn, options, picker.unknown_hint(options) + "\n" + t("recover-pick"))
 
 
 @flow.action("recover.ask", entry=True)
@@ -39,6 +64,7 @@ async def ask(turn: Turn, params: dict[str, Any]) -> None:
         return
     if await order_pending(turn, [view.id]):
         return
+    turn.goto("recover", "confirm", sid=view.id)
     turn.say(t("recover-ask", name=view.name),
              [turn.btn(t("btn-recover"), "recover.do", sid=view.id), abort_button(turn)])
 

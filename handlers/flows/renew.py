@@ -10,7 +10,7 @@ from typing import Any
 from core.pricing import RenewalChoice, renewal_choices
 from handlers.engine import Turn
 from handlers.flow import Flow
-from handlers.flows import pay
+from handlers.flows import pay, picker
 from handlers.flows.common import abort_button, menu_button, order_pending, stale
 from handlers.i18n import t
 from handlers.quote_text import billed
@@ -38,14 +38,32 @@ async def start(turn: Turn, params: dict[str, Any]) -> None:
     await _pick_screen(turn)
 
 
-async def _pick_screen(turn: Turn) -> None:
+async def _pick_screen(turn: Turn, hint: str = "") -> None:
+    """The picker; `hint` (why it is shown again) goes above the question in the same
+    message, so a pressed picker is never replaced by a sentence without buttons."""
     selected = set(turn.data.get("selected", []))
     rows = [[turn.btn(t("renew-option", mark="☑" if s.id in selected else "☐", name=s.name,
                         price=billed(s.renewal_price, s.renewal_period_months)),
                       "renew.toggle", sid=s.id)]
             for s in await renewable(turn)]
     rows.append([turn.btn(t("renew-continue"), "renew.review"), abort_button(turn)])
-    turn.say(t("renew-pick"), *rows)
+    turn.say("\n".join(filter(None, [hint, t("renew-pick")])), *rows)
+
+
+@flow.text_step("renew.pick")
+async def pick_typed(turn: Turn, text: str) -> None:
+    """A service's name typed at the picker ticks it; other text keeps the picker."""
+    options = await renewable(turn)
+    chosen = await picker.typed_choice(turn, text, options)
+    if chosen is None:
+        if not await picker.elsewhere(turn, text, "renew"):
+            await _pick_screen(turn, picker.unknown_hint(options))
+        return
+    selected = list(turn.data.get("selected", []))
+    if chosen.id not in selected:
+        selected.append(chosen.id)
+    turn.data["selected"] = selected
+    await _pick_screen(turn, t("renew-typed-selected", name=chosen.name))
 
 
 @flow.action("renew.toggle")
@@ -77,8 +95,7 @@ async def review(turn: Turn, params: dict[str, Any]) -> None:
             return
         sids = turn.data.get("selected", [])
     if not sids:
-        turn.say(t("renew-nothing-selected"))
-        await _pick_screen(turn)
+        await _pick_screen(turn, t("renew-nothing-selected"))
         return
     if await order_pending(turn, [int(s) for s in sids]):
         return

@@ -174,15 +174,6 @@ btn-retry-payment = Riprova il pagamento
 
 cancel-pick = Quale servizio non vuoi rinnovare?
 cancel-none = Non hai servizi attivi da disdire.
-cancel-explain =
-    Se non rinnovi { $name }:
-    • resta attivo fino alla scadenza, { IL($expiry) };
-    • poi viene sospeso per { $days ->
-        [one] un giorno
-       *[other] { $days } giorni
-    } e infine eliminato;
-    • fino { AL($until) } potrai recuperarlo con «Recupera prodotto».
-    Perché vuoi disdirlo? Scegli un motivo o scrivilo.
 reason-price = Costo troppo alto
 reason-provider = Passo a un altro fornitore
 reason-unused = Non mi serve più

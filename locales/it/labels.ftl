@@ -92,6 +92,9 @@ ticket-context-flow = Operazione in corso: { $value ->
         [orders] ordini e fatture
         [support] assistenza
         [ticket_rating] voto su un ticket chiuso
+        [mode] modalità di rinnovo
+        [change] cambio piano
+        [recover] recupero
        *[other] { $value }
     }
 ticket-context-step = Passo: { $value ->
