@@ -234,7 +234,7 @@ def _service_line(view) -> str:  # type: ignore[no-untyped-def]
 
     return t("cli-demo-service", name=view.name, plan=view.plan_name,
              price=billed(view.price, view.period_months),
-             expiry=view.expires_on, mode=t(f"renewal_mode-{view.renewal_mode}"),
+             expiry=view.expires_on, mode=view.renewal_mode,
              state=t(f"state-{view.state}"))
 
 

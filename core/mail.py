@@ -108,10 +108,13 @@ async def new_events(ctx: Ctx, limit: int = 200) -> list[MailEvent]:
         .outerjoin(Invoice, Invoice.order_id == Notice.order_id)
         .where(Notice.created_on >= since_day, _has_email(),
                or_(Notice.kind.in_(MAILED_NOTICES),
-                   and_(Notice.kind.like("reminder_%"), Customer.reminder_emails.is_(True))),
+                   # A reminder still true today: same expiry, not past, still on request.
+                   and_(Notice.kind.like("reminder_%"), Customer.reminder_emails.is_(True),
+                        Notice.ref_date == Service.expires_on, Notice.ref_date >= ctx.today,
+                        Service.status == "attivo", Service.renewal_mode == "su_richiesta")),
                _not_queued("notice:", Notice.id))
         .order_by(Notice.id).limit(limit))
-    for (nid, kind, ref_date, created_on, cid, email, name, service, expires_on, order_id,
+    for (nid, kind, ref_date, _created_on, cid, email, name, service, expires_on, order_id,
          order_total, method, invoice_id, year, seq, doc_type, invoice_total,
          due_on) in notices.all():
         number = (Invoice(year=year, seq=seq, doc_type=doc_type).number
@@ -119,7 +122,7 @@ async def new_events(ctx: Ctx, limit: int = 200) -> list[MailEvent]:
         facts: dict[str, Any] = {"service": service, "expiry": expires_on}
         if kind.startswith("reminder_"):
             kind = "reminder"
-            facts.update(expiry=ref_date, days=(ref_date - created_on).days)
+            facts.update(expiry=ref_date, days=(ref_date - ctx.today).days)
         elif kind == "tacit_invoice":
             if invoice_id is None:
                 continue

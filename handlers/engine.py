@@ -333,6 +333,8 @@ class Engine:
         turn = Turn(self, app, Incoming(chat_id), customer.id, customer.nominativo, state,
                     uuid.uuid4().hex)
         await build(turn)
+        if not turn.replies:  # nothing to say (a stale notice): the chat stays as it is
+            return []
         state.screen += 1
         _expire_buttons(state, self.registry.entry_actions)
         for reply in turn.replies:

@@ -25,7 +25,8 @@ class MissingMessage(KeyError):
 
 
 class ItalianDate(FluentType):
-    """A date in a message: `21 novembre 2026`; the functions below add the article."""
+    """A date in a message: `21 novembre 2026`, `1° marzo 2028`; the functions below add
+    the article."""
 
     def __init__(self, value: date) -> None:
         self.value = value
@@ -41,8 +42,6 @@ def _with_article(bare: str, elided: str) -> Any:
             return str(value)
         when = value.value
         text = day(when)
-        if when.day == 1:
-            return f"{bare} 1°{text[1:]}"
         if when.day in (8, 11):
             return f"{elided}{text}"
         return f"{bare} {text}"
@@ -77,7 +76,7 @@ def t(key: str, **values: Any) -> str:
     pattern = found.get_message(key).value if found.has_message(key) else None
     if pattern is None:
         raise MissingMessage(key)
-    text, errors = found.format_pattern(pattern, {k: _fmt(v) for k, v in values.items()})
+    text, errors = found.format_pattern(pattern, {k: _fmt(v, k) for k, v in values.items()})
     if errors:
         raise MissingMessage(f"{key}: {errors[0]}")
     return str(text)
@@ -96,20 +95,34 @@ def euro(amount: Decimal) -> str:
 
 
 def days_list(days: Iterable[int]) -> str:
-    """`30 giorni, 7 giorni e 1 giorno`: day counts as an Italian list (Babel joins them)."""
+    """`30, 7 e 1 giorni`, `7 giorni`, `1 giorno`: day counts as one Italian list with one
+    noun, plural as soon as the list holds more than one count (Babel joins the numbers)."""
     from babel.lists import format_list
 
-    return format_list([t("days-count", days=int(d)) for d in days], locale=LOCALE)
+    counts = [max(int(d), 0) for d in days]
+    numbers = format_list([str(d) for d in counts], locale=LOCALE)
+    return t("days-list", days=numbers, plural=counts[0] if len(counts) == 1 else len(counts))
 
 
 def day(value: date) -> str:
-    """`21 novembre 2026`."""
+    """`21 novembre 2026`; the first of the month is `1° marzo 2028`, as Italians write it
+    with or without an article (one form everywhere a date is printed)."""
     from babel.dates import format_date
 
-    return format_date(value, format="d MMMM y", locale=LOCALE)
+    text = format_date(value, format="d MMMM y", locale=LOCALE)
+    return f"1°{text[1:]}" if value.day == 1 else text
 
 
-def _fmt(value: Any) -> Any:
+# Variables that count something (days, months, items): a customer never reads a negative
+# count («scade tra -1 giorni»); a negative one is shown as 0, which every message reads as
+# «oggi», «nessuno» or just 0. The callers avoid it; this is the last guard.
+COUNTS = frozenset({"days", "months", "years", "count", "left", "window", "plural", "plans",
+                    "customers", "services", "days_since_expiry", "total_days", "limit"})
+
+
+def _fmt(value: Any, name: str = "") -> Any:
+    if name in COUNTS and isinstance(value, int) and not isinstance(value, bool) and value < 0:
+        return 0
     if isinstance(value, Decimal):
         return euro(value)
     if isinstance(value, date):

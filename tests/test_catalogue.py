@@ -28,6 +28,7 @@ DYNAMIC = {
     "state-": ["attivo", "in_scadenza", "scaduto", "disdetto", "sospeso", "eliminato"],
     "renewal_mode-": list(RENEWAL_MODES),
     "mode-explain-": list(RENEWAL_MODES),
+    "mode-set-": list(RENEWAL_MODES),
     "method-": list(PAYMENT_METHODS),
     "category-": list(CATEGORIES),
     "order_status-": ["pending", "paid", "cancelled", "void"],
@@ -156,7 +157,7 @@ def test_every_entry_renders(key: str) -> None:
          "hours", "minutes", "stars", "weeks", "title", "state", "rating", "duration",
          "years", "version", "auto", "gender", "item", "pec",
          "summary", "invoice_date", "description",
-         "period", "path"], "x")
+         "period", "path", "plural"], "x")
     values.update(price=Decimal("9.90"), expiry=date(2026, 12, 11), until=date(2026, 12, 21),
                   today=date(2026, 11, 21), date=date(2026, 12, 1), due=date(2026, 12, 10),
                   days=3, months=12, left=2, page=1, pages=2, **{"from": date(2026, 1, 8)},

@@ -35,7 +35,7 @@ async def test_automatic_renewal_is_explained_and_confirmed_first(demo: Sportell
     chat = await mario(demo)
     await chat.press("I miei prodotti")
     await chat.press("mariorossi.it")
-    asked = await chat.press("Rinnovo: passa ad Automatico")
+    asked = await chat.press("Passa al rinnovo automatico")
     assert asked == (
         "Vuoi attivare il rinnovo automatico di mariorossi.it?\n"
         "Alla scadenza, l'11 dicembre 2026, lo rinnoveremo senza chiederti altro "
@@ -51,16 +51,16 @@ async def test_automatic_renewal_is_explained_and_confirmed_first(demo: Sportell
 
     await chat.press("I miei prodotti")
     await chat.press("mariorossi.it")
-    await chat.press("Rinnovo: passa ad Automatico")
+    await chat.press("Passa al rinnovo automatico")
     done = await chat.press("Attiva il rinnovo automatico")
-    assert done.startswith("Rinnovo di mariorossi.it impostato su Automatico.")
+    assert done.startswith("Il rinnovo di mariorossi.it ora è automatico.")
     assert await mode_of(demo, "mariorossi.it") == "automatico"
 
     # Back to «Su richiesta»: one tap, nothing to confirm.
     await chat.press("I miei prodotti")
     await chat.press("mariorossi.it")
-    back = await chat.press("Rinnovo: passa a Su richiesta")
-    assert back.startswith("Rinnovo di mariorossi.it impostato su Su richiesta.")
+    back = await chat.press("Passa al rinnovo su richiesta")
+    assert back.startswith("Il rinnovo di mariorossi.it ora è su richiesta.")
     assert await mode_of(demo, "mariorossi.it") == "su_richiesta"
 
 
@@ -70,14 +70,14 @@ async def test_the_confirmation_states_the_configured_payment_days(demo: Sportel
     await chat.press("I miei prodotti")
     await chat.press("mariorossi.it")
     assert "da pagare a vista entro un giorno." in await chat.press(
-        "Rinnovo: passa ad Automatico")
+        "Passa al rinnovo automatico")
 
 
 async def test_an_old_confirmation_button_changes_nothing(demo: Sportello) -> None:
     chat = await mario(demo)
     await chat.press("I miei prodotti")
     await chat.press("mariorossi.it")
-    await chat.press("Rinnovo: passa ad Automatico")
+    await chat.press("Passa al rinnovo automatico")
     stale = chat.payload("Attiva il rinnovo automatico")
     await chat.command("menu")
     await chat.type(stale)

@@ -58,7 +58,7 @@ async def test_orders_show_a_fattura_and_its_nota_di_credito_signed(demo: Sporte
     orders = await chat.press("Ordini e fatture")
     assert ("Fatture e note di credito\n"
             "• Fattura 2026/000001 del 21 novembre 2026\n"
-            "  Imponibile € 9,90 · IVA € 2,18 · Totale € 12,08 · pagata\n"
+            "  Imponibile € 9,90 · IVA € 2,18 · Totale € 12,08 · Pagata\n"
             "  ↳ Nota di credito NC 2026/000001 del 21 novembre 2026: − € 6,10 "
             "(imponibile − € 5,00, IVA − € 1,10)") in orders
     assert {"Scarica PDF 2026/000001", "Scarica PDF NC 2026/000001"} <= set(chat.labels)

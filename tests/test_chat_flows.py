@@ -61,11 +61,11 @@ async def test_products_list_and_actions_by_state(demo: Sportello) -> None:
     assert current.index("mario.rossi@pec.it") < current.index("mariorossi.it ·")
     assert current.index("mariorossi.it ·") < current.index("www.mariorossi.it")
     assert ("• mariorossi.it · Dominio .it\n  € 9,90/anno + IVA · Scadenza 11 dicembre 2026 · "
-            "Rinnovo Su richiesta · In scadenza") in current
+            "Rinnovo su richiesta · In scadenza") in current
     assert "rossipizzeria.it" in lapsed and "Scaduto" in lapsed
     detail = await chat.press("mariorossi.it")
     assert "Scade tra 20 giorni." in detail
-    assert chat.labels[:4] == ["Rinnova ora", "Rinnovo: passa ad Automatico",
+    assert chat.labels[:4] == ["Rinnova ora", "Passa al rinnovo automatico",
                                "Upgrade / cambio piano", "Non rinnovare"]
     await chat.press("I miei prodotti")
     detail = await chat.press("rossipizzeria.it")
@@ -91,9 +91,9 @@ async def test_renewal_mode_switch(demo: Sportello) -> None:
     chat = await mario(demo)
     await chat.press("I miei prodotti")
     await chat.press("mariorossi.it")
-    await chat.press("Rinnovo: passa ad Automatico")  # explained first (test_chat_confirm)
+    await chat.press("Passa al rinnovo automatico")  # explained first (test_chat_confirm)
     text = await chat.press("Attiva il rinnovo automatico")
-    assert text.startswith("Rinnovo di mariorossi.it impostato su Automatico.")
+    assert text.startswith("Il rinnovo di mariorossi.it ora è automatico.")
     assert (await service(demo, "mariorossi.it")).renewal_mode == "automatico"
 
 
@@ -318,7 +318,7 @@ async def test_orders_show_invoices(demo: Sportello) -> None:
     await chat.say("4242 4242 4242 4242")
     orders = await chat.press("Menu principale") and await chat.press("Ordini e fatture")
     assert ("• Fattura 2026/000001 del 21 novembre 2026\n"
-            "  Imponibile € 9,90 · IVA € 2,18 · Totale € 12,08 · pagata") in orders
+            "  Imponibile € 9,90 · IVA € 2,18 · Totale € 12,08 · Pagata") in orders
 
 
 # --- Assistenza ---------------------------------------------------------------------
@@ -407,7 +407,7 @@ async def test_example_1_through_the_chat(app: Sportello, clock) -> None:
 
 @pytest.mark.parametrize(("today", "expected"), [
     (date(2026, 7, 2), ["Imponibile: € 30,08", "La scadenza resta il 1° gennaio 2027."]),
-    (date(2026, 11, 15), ["Imponibile: € 110,00", "Nuova scadenza: 1 gennaio 2028"]),
+    (date(2026, 11, 15), ["Imponibile: € 110,00", "Nuova scadenza: 1° gennaio 2028"]),
 ])
 async def test_example_2_through_the_chat(app: Sportello, clock, today, expected) -> None:
     from tests.helpers import PLANS
@@ -472,7 +472,7 @@ async def test_example_5_tacit_renewal_through_the_chat(app: Sportello, clock) -
     assert "Sospeso per una fattura non saldata" in detail
     orders = await chat.press("Ordini e fatture")
     assert ("• Fattura 2026/000001 del 30 novembre 2026\n  Imponibile € 600,00 · IVA € 132,00 "
-            "· Totale € 732,00 · da saldare entro il 10 dicembre 2026") in orders
+            "· Totale € 732,00 · Da saldare entro il 10 dicembre 2026") in orders
     await chat.press("Paga SPT-000001")
     await chat.press("Paga con carta")
     assert "Pagamento riuscito: € 732,00" in await chat.say("4242 4242 4242 4242")

@@ -153,7 +153,7 @@ def test_cli_demo_prints_services_in_italian(cli_db: str) -> None:
     result = run("demo", "--today", "2026-11-21", db=cli_db)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "Dati dimostrativi caricati: 14 piani, 3 clienti, 10 servizi." in out
+    assert "Dati dimostrativi caricati: 14 piani, 3 clienti e 10 servizi." in out
     assert ("mariorossi.it · Dominio .it · € 9,90/anno IVA esclusa · "
             "Scadenza 11 dicembre 2026") in out
     assert "€ 1.200,00" in out and "Prodotti scaduti o disdetti" in out
@@ -175,7 +175,8 @@ def test_cli_import_reports_problems_and_exit_code(cli_db: str, tmp_path: Path) 
     result = run("import", str(good), db=cli_db)
     assert result.returncode == 0
     assert result.stdout.strip() == (
-        "Importati 2 piani, 1 cliente e 1 servizio: 4 nuovi, 0 aggiornati, 0 invariati.")
+        "Importazione riuscita: 2 piani, 1 cliente e 1 servizio "
+        "(4 nuovi, 0 aggiornati, 0 invariati).")
     missing = run("import", str(tmp_path / "nope.yaml"), db=cli_db)
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
 
@@ -184,7 +185,7 @@ def test_cli_lifecycle_and_register_payment(cli_db: str) -> None:
     assert run("demo", "--today", "2026-11-21", db=cli_db).returncode == 0
     first = run("lifecycle", "--today", "2026-11-21", db=cli_db)
     assert first.returncode == 0, first.stderr
-    assert "promemoria 3" in first.stdout and "Eliminato" in first.stdout
+    assert "promemoria: 3" in first.stdout and "Eliminato" in first.stdout
     second = run("lifecycle", "--today", "2026-11-21", db=cli_db)
     assert "Nessun avviso da inviare." in second.stdout
     unknown = run("payments", "register", "SPT-000999", "--amount", "12,08", "--by", "anna",
@@ -442,7 +443,8 @@ async def test_cli_dry_run_prints_the_changes_and_saves_nothing(
     first = run("import", str(live), "--today", "2026-11-21", db=any_db)
     assert first.returncode == 0, first.stderr
     assert first.stdout.strip() == (
-        "Importati 2 piani, 1 cliente e 1 servizio: 4 nuovi, 0 aggiornati, 0 invariati.")
+        "Importazione riuscita: 2 piani, 1 cliente e 1 servizio "
+        "(4 nuovi, 0 aggiornati, 0 invariati).")
     before = await business_rows(any_db)
     dry = run("import", str(stale), "--dry-run", db=any_db)
     assert dry.returncode == 0, dry.stderr
@@ -457,7 +459,8 @@ async def test_cli_dry_run_prints_the_changes_and_saves_nothing(
     applied = run("import", str(stale), "--billing-state", db=any_db)
     assert applied.returncode == 0, applied.stderr
     assert applied.stdout.strip() == (
-        "Importati 1 piano, 1 cliente e 1 servizio: 0 nuovi, 2 aggiornati, 1 invariato.")
+        "Importazione riuscita: 1 piano, 1 cliente e 1 servizio "
+        "(0 nuovi, 2 aggiornati, 1 invariato).")
     after = await business_rows(any_db)
     assert after["audit_log"] == before["audit_log"] + 2
 

@@ -77,7 +77,7 @@ async def test_each_plan_is_quoted_under_its_own_or_its_categorys_policy(
     assert "Imponibile: € 89,33" in cloud and "Nuova scadenza: 21 dicembre 2026" in cloud
     _, hosting = await change_quote_text(app, "sito", "Hosting Pro")
     # pro-rata-giorni near expiry (41 days left of a yearly plan): full price, one more year.
-    assert "Imponibile: € 120,00" in hosting and "Nuova scadenza: 1 gennaio 2028" in hosting
+    assert "Imponibile: € 120,00" in hosting and "Nuova scadenza: 1° gennaio 2028" in hosting
     _, vps = await change_quote_text(app, "vps1", "VPS 70")
     assert "Credito per 6 mensilità non usufruite del piano attuale: -€ 300,00" in vps
     assert "Imponibile: € 540,00" in vps

@@ -49,19 +49,19 @@ async def test_every_screen_states_the_configured_numbers(configured: Sportello)
     # I miei prodotti: «In scadenza» and «Scade tra» follow the reminder window.
     listing = await chat.press("I miei prodotti")
     seen.append(listing)
-    assert "Scadenza 31 dicembre 2026 · Rinnovo Su richiesta · In scadenza" in listing
+    assert "Scadenza 31 dicembre 2026 · Rinnovo su richiesta · In scadenza" in listing
     seen.append(detail := await chat.press("presto.it"))
     assert "Scade tra 40 giorni." in detail
 
     # Renewal mode: 20 days to pay; reminders 45, 15 and 3 days before.
-    seen.append(asked := await chat.press("Rinnovo: passa ad Automatico"))
+    seen.append(asked := await chat.press("Passa al rinnovo automatico"))
     assert "da pagare a vista entro 20 giorni." in asked
     seen.append(automatic := await chat.press("Attiva il rinnovo automatico"))
     assert "riceverai la fattura da saldare entro 20 giorni." in automatic
     await chat.press("I miei prodotti")
     await chat.press("presto.it")
-    seen.append(manual := await chat.press("Rinnovo: passa a Su richiesta"))
-    assert ("ti ricorderemo la scadenza 45 giorni, 15 giorni e 3 giorni prima.") in manual
+    seen.append(manual := await chat.press("Passa al rinnovo su richiesta"))
+    assert ("ti ricorderemo la scadenza 45, 15 e 3 giorni prima.") in manual
 
     # Non rinnovare: suspended for 30 days, recoverable until expiry + 30.
     await chat.command("menu")
@@ -114,8 +114,8 @@ async def test_every_screen_states_the_configured_numbers(configured: Sportello)
 
 
 def test_reminder_days_read_as_an_italian_list() -> None:
-    assert days_list((30, 7, 1)) == "30 giorni, 7 giorni e 1 giorno"
-    assert days_list((45, 3)) == "45 giorni e 3 giorni"
+    assert days_list((30, 7, 1)) == "30, 7 e 1 giorni"
+    assert days_list((45, 3)) == "45 e 3 giorni"
     assert days_list((1,)) == "1 giorno"
     assert t("mode-explain-su_richiesta", count=0, reminders=days_list(())) == (
         "Lo rinnoverai tu, con «Rinnova ora».")

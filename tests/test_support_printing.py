@@ -87,7 +87,7 @@ def test_tickets_print_codes_names_and_italian_context(cli_db: str) -> None:
     assert lines[1].startswith("  Motivo: recupero oltre la finestra gratuita (servizio "
                                "scaduto il 1° novembre 2026, da 20 giorni)")
     assert lines[2:6] == ["  Azione: recupero", "  Piano: Dominio .it",
-                          "  Scadenza: 1 novembre 2026", "  Scaduto da: 20 giorni"]
+                          "  Scadenza: 1° novembre 2026", "  Scaduto da: 20 giorni"]
     assert_no_raw(shown.stdout)
 
     shown = run("tickets", "show", str(operator), db=cli_db)
@@ -114,13 +114,13 @@ def test_lifecycle_prints_codes_names_and_any_reminder_day(cli_db: str) -> None:
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.splitlines()[1:] == [
-        "  Eliminato · C002 Giulia Bianchi · bianchi-vecchio.it · 1 novembre 2026",
+        "  Eliminato · C002 Giulia Bianchi · bianchi-vecchio.it · 1° novembre 2026",
         "  Promemoria di scadenza (45 giorni) · C001 Mario Rossi · mariorossi.it · "
         "11 dicembre 2026",
         "  Promemoria di scadenza (15 giorni) · C001 Mario Rossi · mario.rossi@pec.it · "
         "27 novembre 2026",
         "  Promemoria di scadenza (15 giorni) · C003 Luca D'Amico Ferrari · cloud-ferrari · "
-        "1 dicembre 2026"]
+        "1° dicembre 2026"]
     assert "servizio " not in out and "reminder_" not in out
     assert_no_raw(out)
 

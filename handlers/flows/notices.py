@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.views import NoticeView
+from core.views import NoticeView, ServiceView
 from handlers.engine import Turn
 from handlers.flows.common import menu_button
 from handlers.flows.pay import receipt_of
@@ -19,6 +19,8 @@ async def notice(turn: Turn, item: NoticeView) -> None:
         found = await turn.app.list_orders(turn.customer_id, order_ids=[item.order_id])
         order = found[0] if found else None
     if kind.startswith("reminder_"):
+        if not reminder_still_due(view, item):
+            return  # stale: nothing is sent (the expiry or renewal has its own notice)
         turn.say(t("notice-text-reminder", name=view.name, days=view.days_left,
                    expiry=view.expires_on),
                  turn.btn(t("btn-renew-now"), "renew.for", sid=view.id), menu_button(turn))
@@ -60,6 +62,14 @@ async def notice(turn: Turn, item: NoticeView) -> None:
                  *pdf, turn.btn(t("btn-orders"), "orders.list"), menu_button(turn))
     elif kind.startswith("staff_"):  # support acted for the customer
         await staff_notice(turn, item, view, order)
+
+
+def reminder_still_due(view: ServiceView, item: NoticeView) -> bool:
+    """A reminder delivered late is dropped unless it still tells the truth: the service
+    is active, still renewed on request, and still expires on the day it was due for, not
+    before today (renewed, cancelled or expired since: another notice says so)."""
+    return (view.status == "attivo" and view.renewal_mode == "su_richiesta"
+            and view.expires_on == item.ref_date and view.days_left >= 0)
 
 
 async def staff_reply(turn: Turn, ticket_id: int, text: str) -> None:

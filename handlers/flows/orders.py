@@ -12,6 +12,7 @@ from handlers.engine import Turn
 from handlers.flow import Flow
 from handlers.flows import pay
 from handlers.flows.common import abort_button, menu_button, stale
+from handlers.flows.pay import services_in
 from handlers.i18n import t
 from handlers.router import Routed
 
@@ -168,8 +169,10 @@ async def requote(turn: Turn, params: dict[str, Any]) -> None:
 async def cancel_ask(turn: Turn, params: dict[str, Any]) -> None:
     order = (await turn.app.list_orders(turn.customer_id, order_ids=[int(params["oid"])]))[0]
     turn.goto("orders", "cancel", oid=order.id)
-    turn.say(t("order-cancel-ask", reference=order.reference, total=order.total),
-             [turn.btn(t("btn-yes-cancel-order"), "orders.cancel_ok"), abort_button(turn)])
+    turn.say(t("order-cancel-ask", reference=order.reference, total=order.total,
+               kind=order.kind, count=services_in(order)),
+             [turn.btn(t("btn-yes-cancel-order"), "orders.cancel_ok"),
+              turn.btn(t("btn-keep-order"), "orders.list")])
 
 
 @flow.action("orders.cancel_ok")

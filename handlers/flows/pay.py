@@ -271,7 +271,8 @@ async def outcome(turn: Turn, result: CheckoutResult) -> None:
     elif result.outcome == "void":
         void_screen(turn, order)
     elif result.outcome == "pending" and result.instructions:
-        turn.say(t("pay-pending", reference=order.reference, total=order.total) + "\n"
+        turn.say(t("pay-pending", reference=order.reference, total=order.total,
+                   kind=order.kind, count=services_in(order)) + "\n"
                  + instructions_text(result.instructions),
                  turn.btn(t("btn-orders"), "orders.list"), menu_button(turn))
     else:
@@ -281,6 +282,11 @@ async def outcome(turn: Turn, result: CheckoutResult) -> None:
                  turn.btn(t("btn-retry-payment"), "orders.card", oid=order.id),
                  [turn.btn(t("btn-orders"), "orders.list"),
                   turn.btn(t("btn-ticket"), "operator.open")])
+
+
+def services_in(order: OrderView) -> int:
+    """How many services the order is for (the sentence about it is singular or plural)."""
+    return len({line.service_id for line in order.lines}) or 1
 
 
 async def receipt_of(turn: Turn, number: str | None) -> tuple[list[str], list[Any]]:

@@ -22,7 +22,7 @@ PAGE = 8  # services per message: well within Telegram's 4,096 characters
 def line(view: ServiceView) -> str:
     return t("products-line", name=view.name, plan=view.plan_name,
              price=billed(view.price, view.period_months),
-             expiry=view.expires_on, mode=t(f"renewal_mode-{view.renewal_mode}"),
+             expiry=view.expires_on, mode=view.renewal_mode,
              state=t(f"state-{view.state}"))
 
 
@@ -148,7 +148,7 @@ async def _apply_mode(turn: Turn, sid: int, mode: str) -> None:
     settings = turn.app.settings
     explain = t(f"mode-explain-{view.renewal_mode}", days=settings.tacit_payment_days,
                 count=len(settings.reminder_days), reminders=days_list(settings.reminder_days))
-    turn.say(t("mode-set", name=view.name, mode=t(f"renewal_mode-{view.renewal_mode}")) + "\n"
+    turn.say(t(f"mode-set-{view.renewal_mode}", name=view.name) + "\n"
              + explain,
              turn.btn(t("btn-all-products"), "products.list"), menu_button(turn))
 

@@ -69,8 +69,12 @@ router-offer-ticket = Non riesco a capire la richiesta. Vuoi che apra un ticket 
 products-title = I miei prodotti
 products-empty = Non hai servizi attivi.
 products-lapsed-title = Prodotti scaduti o disdetti
+# $mode: the renewal mode's key (automatico, su_richiesta).
 products-line = • { $name } · { $plan }
-    {"  "}{ $price } + IVA · Scadenza { $expiry } · Rinnovo { $mode } · { $state }
+    {"  "}{ $price } + IVA · Scadenza { $expiry } · Rinnovo { $mode ->
+        [automatico] automatico
+       *[su_richiesta] su richiesta
+    } · { $state }
 products-page = Pagina { $page } di { $pages }
 products-pick = Scegli un servizio per vedere cosa puoi fare.
 product-detail =
@@ -85,9 +89,10 @@ product-detail-days-left = { $days ->
     [one] Scade domani.
    *[other] Scade tra { $days } giorni.
     }
-product-detail-expired = Scaduto da { $days ->
-    [one] un giorno
-   *[other] { $days } giorni
+product-detail-expired = { $days ->
+        [0] Scaduto oggi
+        [one] Scaduto ieri
+       *[other] Scaduto da { $days } giorni
     }: recuperabile senza costi aggiuntivi fino { AL($until) }.
 product-detail-expired-late = Scaduto da { $days ->
         [one] un giorno
@@ -97,22 +102,25 @@ product-detail-cancelled = Disdetto: resta attivo fino { AL($expiry) }; puoi anc
 product-detail-suspended = Sospeso per una fattura non saldata: pagala da Ordini e fatture per riattivarlo.
 product-detail-pending-change = Passerà al piano { $plan } { DAL($date) }.
 btn-renew-now = Rinnova ora
-btn-mode-auto = Rinnovo: passa ad Automatico
-btn-mode-manual = Rinnovo: passa a Su richiesta
+btn-mode-auto = Passa al rinnovo automatico
+btn-mode-manual = Passa al rinnovo su richiesta
 btn-all-products = ◀ I miei prodotti
-mode-set = Rinnovo di { $name } impostato su { $mode }.
+mode-set-automatico = Il rinnovo di { $name } ora è automatico.
+mode-set-su_richiesta = Il rinnovo di { $name } ora è su richiesta.
 mode-explain-automatico = Alla scadenza lo rinnoveremo noi e riceverai la fattura da saldare entro { $days ->
         [one] un giorno
        *[other] { $days } giorni
     }.
-# $reminders: the reminder days as a list ("30 giorni, 7 giorni e 1 giorno"); $count: how many.
+# $reminders: the reminder days as one list ("30, 7 e 1 giorni"); $count: how many.
 mode-explain-su_richiesta = { $count ->
         [0] Lo rinnoverai tu, con «Rinnova ora».
        *[other] Lo rinnoverai tu, con «Rinnova ora»; ti ricorderemo la scadenza { $reminders } prima.
     }
-days-count = { $days ->
-        [one] { $days } giorno
-       *[other] { $days } giorni
+# A list of day counts with one noun: $days is "30, 7 e 1"; $plural is the only count, or
+# how many counts the list holds (so "30, 7 e 1 giorni", "1 giorno", "7 giorni").
+days-list = { $days } { $plural ->
+        [one] giorno
+       *[other] giorni
     }
 
 ## Rinnova
@@ -133,7 +141,10 @@ quote-total = Totale: { $amount }
 quote-change-title = Cambio di { $service }: da { $from } a { $to } ({ $price } + IVA)
 quote-credit = Credito per il piano attuale non usufruito: { $amount }
 quote-fee = Costo una tantum di cambio piano: { $amount }
-quote-upgrade-free = Upgrade fino alla scadenza: gratuito (meno di { $days } giorni alla scadenza, rinnovo richiesto)
+quote-upgrade-free = Upgrade fino alla scadenza: gratuito (meno di { $days ->
+        [one] un giorno
+       *[other] { $days } giorni
+    } alla scadenza, rinnovo richiesto)
 quote-renewal-included = Rinnovo con il nuovo piano fino { AL($to) }: { $amount }
 quote-new-expiry = Nuova scadenza: { $date }
 quote-expiry-unchanged = La scadenza resta { IL($date) }.
@@ -159,7 +170,14 @@ pay-paid-free = Fatto: non c'era nulla da pagare.
 pay-renewed = • { $name } rinnovato fino { AL($until) }
 pay-changed = • { $name } ora è sul piano { $plan }
 pay-scheduled = • { $name } passerà al piano { $plan } { DAL($date) }
-pay-pending = Ordine { $reference } registrato, in attesa di pagamento ({ $total }). Il servizio sarà rinnovato quando registreremo il pagamento.
+# $kind: the order's kind (renewal, change, tacit); $count: how many services it renews.
+pay-pending = Ordine { $reference } registrato, in attesa di pagamento ({ $total }). { $kind ->
+        [change] Il cambio di piano sarà confermato quando registreremo il pagamento.
+       *[other] { $count ->
+            [one] Il servizio sarà rinnovato
+           *[other] I servizi saranno rinnovati
+        } quando registreremo il pagamento.
+    }
 pay-instructions-bonifico = Bonifico bancario a { $holder }, IBAN { $iban }, importo { $total }, causale { $reference }.
 pay-instructions-bollettino = Bollettino postale sul conto corrente { $account } intestato a { $holder }, importo { $total }, causale { $reference }.
 pay-instructions-paypal = PayPal all'indirizzo { $address }, importo { $total }, indicando { $reference } nella nota.
@@ -196,10 +214,10 @@ recover-pick = Quale servizio vuoi recuperare?
 recover-none = Non hai servizi disdetti o scaduti da recuperare.
 recover-ask = Vuoi recuperare { $name }?
 recover-reinstated = Disdetta annullata: { $name } resta attivo, con scadenza { $expiry }. Non ti è stato addebitato nulla.
-recover-renewal = { $name } è scaduto da { $days ->
-    [0] oggi
-    [one] un giorno
-   *[other] { $days } giorni
+recover-renewal = { $name } è scaduto { $days ->
+        [0] oggi
+        [one] ieri
+       *[other] da { $days } giorni
     }: puoi recuperarlo senza costi aggiuntivi pagando il rinnovo ({ DAL($from) } { AL($to) }) entro { IL($until) }.
 recover-ticket = { $name } è scaduto da { $days ->
         [one] un giorno
@@ -228,10 +246,18 @@ btn-pay-order = Paga { $reference }
 btn-cancel-order = Annulla { $reference }
 order-pay-card = Paga con carta
 order-detail = Ordine { $reference } · { $total } · { $status }
-order-cancel-ask = Vuoi annullare l'ordine { $reference } ({ $total })? I servizi non saranno rinnovati.
+# $kind: the order's kind (renewal, change, tacit); $count: how many services it renews.
+order-cancel-ask = Vuoi annullare l'ordine { $reference } ({ $total })? { $kind ->
+        [change] Il piano non cambierà.
+       *[other] { $count ->
+            [one] Il servizio non sarà rinnovato.
+           *[other] I servizi non saranno rinnovati.
+        }
+    }
 order-cancelled = Ordine { $reference } annullato.
 order-not-pending = L'ordine { $reference } non è più in attesa di pagamento ({ $status }).
 btn-yes-cancel-order = Sì, annulla l'ordine
+btn-keep-order = No, tienilo
 
 ## Assistenza
 
@@ -276,8 +302,9 @@ invoice-mismatch = Il pagamento non corrisponde più all'ordine: nulla è stato 
 ## Avvisi
 
 notice-text-reminder = { $name } scade { $days ->
-    [1] domani
-   *[other] tra { $days } giorni
+        [0] oggi
+        [1] domani
+       *[other] tra { $days } giorni
     }, { IL($expiry) }. Rinnovalo ora per non interrompere il servizio.
 notice-text-tacit_invoice = { $name } è stato rinnovato automaticamente fino { AL($expiry) }. La fattura { $invoice } di { $total } va saldata entro { IL($due) }, altrimenti il servizio sarà sospeso.
 notice-text-suspended_unpaid = { $name } è sospeso perché la fattura { $invoice } non è stata saldata. Pagala per riattivarlo subito.

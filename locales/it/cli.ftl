@@ -1,12 +1,6 @@
 # The command line (provider and support staff).
 
-cli-demo-loaded = Dati dimostrativi caricati: { $plans } piani, { $customers } clienti, { $services } servizi.
-cli-demo-customer = Cliente { $code } · { $name }
-cli-demo-service = { $name } · { $plan } · { $price } IVA esclusa · Scadenza { $expiry } · Rinnovo { $mode } · { $state }
-cli-demo-lapsed_title = Prodotti scaduti o disdetti
-cli-demo-today = Oggi è { IL($today) }. Politica di cambio piano predefinita: { $policy }.
-
-cli-import-ok = Importati { $plans ->
+cli-demo-loaded = Dati dimostrativi caricati: { $plans ->
     [one] 1 piano
    *[other] { $plans } piani
 }, { $customers ->
@@ -15,13 +9,35 @@ cli-import-ok = Importati { $plans ->
 } e { $services ->
     [one] 1 servizio
    *[other] { $services } servizi
-}: { $summary }.
-cli-import-failed = Importazione non riuscita: nessun dato è stato importato. { $count } problemi:
+}.
+cli-demo-customer = Cliente { $code } · { $name }
+# $mode: the renewal mode's key.
+cli-demo-service = { $name } · { $plan } · { $price } IVA esclusa · Scadenza { $expiry } · Rinnovo { $mode ->
+        [automatico] automatico
+       *[su_richiesta] su richiesta
+    } · { $state }
+cli-demo-lapsed_title = Prodotti scaduti o disdetti
+cli-demo-today = Oggi è { IL($today) }. Politica di cambio piano predefinita: { $policy }.
+
+cli-import-ok = Importazione riuscita: { $plans ->
+    [one] 1 piano
+   *[other] { $plans } piani
+}, { $customers ->
+    [one] 1 cliente
+   *[other] { $customers } clienti
+} e { $services ->
+    [one] 1 servizio
+   *[other] { $services } servizi
+} ({ $summary }).
+cli-import-failed = Importazione non riuscita: nessun dato è stato importato. { $count ->
+    [one] Un problema:
+   *[other] { $count } problemi:
+}
 cli-import-failed-one = Importazione non riuscita: nessun dato è stato importato. { $message }
 cli-import-problem = { $where } · { $field }: { $message }
 
 cli-lifecycle-done = Ciclo di vita { DEL($today) }: { $summary }.
-cli-lifecycle-count = { $name } { $count }
+cli-lifecycle-count = { $name }: { $count }
 cli-lifecycle-notice = { $kind } · { $customer } · { $service } · { $ref }
 cli-lifecycle-none = Nessun avviso da inviare.
 
@@ -71,14 +87,21 @@ cli-error-token-missing = Manca { $name }: crea il bot con @BotFather e imposta 
 cli-link-code = Codice di collegamento per { $name } ({ $customer }): { $code } · valido una volta, fino { AL($expires) } alle { $hour }.
 cli-link-deep = Link diretto: { $url }
 cli-link-manual = Nella chat con il bot, il cliente scrive: /start { $code }
-cli-unlink-done = Chat scollegate per { $customer }: { $count }.
+cli-unlink-done = { $count ->
+    [0] Nessuna chat da scollegare per { $customer }.
+    [one] Scollegata 1 chat di { $customer }.
+   *[other] Scollegate { $count } chat di { $customer }.
+}
 cli-tickets-none = Nessun ticket aperto.
 cli-tickets-line = n. { $ticket } · { $status } · { $customer } · { $date } · { $subject }
 cli-tickets-line-service = n. { $ticket } · { $status } · { $customer } · { $service } · { $date } · { $subject }
 cli-tickets-message = [{ $who } · { $date }] { $text }
 cli-tickets-replied = Risposta aggiunta al ticket n. { $ticket }: il bot la recapiterà al cliente.
 cli-tickets-closed = Ticket n. { $ticket } chiuso.
-cli-lifecycle-more = … e altri { $count } avvisi, in coda per l'invio.
+cli-lifecycle-more = { $count ->
+    [one] … e un altro avviso, in coda per l'invio.
+   *[other] … e altri { $count } avvisi, in coda per l'invio.
+}
 
 # The import's report: what it wrote, what it would write (--dry-run), what it kept.
 cli-import-dry_run = Prova (--dry-run): nessuna modifica è stata salvata. Ecco cosa cambierebbe:

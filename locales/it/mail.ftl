@@ -7,6 +7,7 @@ mail-pdf-file = Fattura_{ $number }.pdf
 mail-footer-chat = Puoi gestire i tuoi servizi e scriverci dalla chat di { $name } su Telegram.
 
 mail-reminder-subject = { $service } scade { $days ->
+    [0] oggi
     [1] domani
    *[other] tra { $days } giorni
     }
