@@ -24,16 +24,16 @@ import yaml
 from rapidfuzz import fuzz, process
 
 INTENTS = ("products", "renew", "cancel", "recover", "change_plan", "orders", "ticket",
-           "operator", "help", "greeting")
+           "operator", "help", "greeting", "unlink")
 UNKNOWN = "unknown"
 THRESHOLD = 0.85  # a whole phrase matched, allowing typos
 TYPO_CUTOFF = 85
 NEGATION_WINDOW = 3
 # Ties go to the more specific, more consequential reading.
 PRIORITY = {name: i for i, name in enumerate(
-    ("operator", "cancel", "recover", "renew", "change_plan", "orders", "ticket", "products",
+    ("unlink", "operator", "cancel", "recover", "renew", "change_plan", "orders", "ticket", "products",
      "help", "greeting"))}
-COVERAGE_INTENTS = ("greeting",)
+COVERAGE_INTENTS = ("help", "greeting")  # in the order a bare one is read
 
 
 def fold(text: str, keep: str = "") -> str:
@@ -132,7 +132,8 @@ def route(text: str, services: Iterable[ServiceRef] = ()) -> Routed:
     lex = lexicon()
     for symbol, meaning in lex.emoji.items():
         text = text.replace(symbol, f" {meaning} ")
-    tokens = words(text)
+    # "nn", "mica", "senza": one negation for the phrases ("non rinnov*" matches "nn rinnovare").
+    tokens = ["non" if w in lex.negations else w for w in words(text)]
     clause = clauses(text)
     if len(clause) != len(tokens):  # a name with a dot split differently: one clause
         clause = [0] * len(tokens)
@@ -164,10 +165,18 @@ def route(text: str, services: Iterable[ServiceRef] = ()) -> Routed:
         # Several separate pieces of evidence for one intent add up a little.
         separate = len({p for group in found_sets for p in group}) - max(map(len, found_sets))
         scores[intent] += 0.1 * min(separate, 3)
+    bare = {intent: scores[intent] for intent in COVERAGE_INTENTS if intent in scores}
     for intent in COVERAGE_INTENTS:
         # A greeting or a call for help counts for the share of the message it explains.
         if intent in scores and countable:
             scores[intent] *= len(covered[intent] & set(countable)) / len(countable)
+    if bare and max(scores.values()) < THRESHOLD:
+        # Nothing else understood ("buonasera, ho una domanda", "ciao bot"): the greeting
+        # or the call for help is the message.
+        for intent in COVERAGE_INTENTS:
+            if intent in bare:
+                scores[intent] = max(scores[intent], min(bare[intent], 1.0) * THRESHOLD)
+                break
     ranked = sorted(scores.items(), key=lambda kv: (-round(kv[1], 6), PRIORITY[kv[0]]))
     best, best_score = ranked[0] if ranked else (UNKNOWN, 0.0)
     runner, runner_score = ranked[1] if len(ranked) > 1 else (UNKNOWN, 0.0)
@@ -219,7 +228,8 @@ def _token_matches(tokens: list[str], content: list[int],
             hits = process.extract(word, lex.vocabulary, scorer=fuzz.ratio,
                                    score_cutoff=TYPO_CUTOFF, limit=None)
             for candidate, similarity, _ in hits:
-                found.setdefault(candidate, []).append((i, similarity / 100))
+                if _is_typo(word, candidate):
+                    found.setdefault(candidate, []).append((i, similarity / 100))
         else:
             found.setdefault(word, []).append((i, 1.0))
         for stem in lex.stems:
@@ -227,6 +237,17 @@ def _token_matches(tokens: list[str], content: list[int],
             if similarity:
                 found.setdefault(f"{stem}*", []).append((i, similarity))
     return found
+
+
+def _is_typo(word: str, candidate: str) -> bool:
+    """A near spelling is a typo, not another word: the first letter stays ("scollega" is
+    not "collega") and a different ending vowel is Italian inflection ("collego", I link,
+    is not "collega", a colleague)."""
+    if word == candidate:
+        return True
+    if word[0] != candidate[0]:
+        return False
+    return not (word[:-1] == candidate[:-1] and word[-1] in "aeiou" and candidate[-1] in "aeiou")
 
 
 def _stem_similarity(word: str, stem: str) -> float:
