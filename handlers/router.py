@@ -132,6 +132,7 @@ def route(text: str, services: Iterable[ServiceRef] = ()) -> Routed:
     lex = lexicon()
     for symbol, meaning in lex.emoji.items():
         text = text.replace(symbol, f" {meaning} ")
+    text = re.sub(r"(?<!\S)\+(?!\S)", " piu ", text)  # "nn voglio + il server"
     # "nn", "mica", "senza": one negation for the phrases ("non rinnov*" matches "nn rinnovare").
     tokens = ["non" if w in lex.negations else w for w in words(text)]
     clause = clauses(text)
@@ -214,6 +215,11 @@ def _negation_scopes(
             scope.append(j)
             if tokens[j] not in lex.carriers or tokens[j] == "riesco":
                 break
+        if scope and tokens[scope[-1]] not in lex.carriers:
+            # The wish negated takes its object with it: "non voglio cambiare piano".
+            after = [j for j in content if j > scope[-1] and clause[j] == clause[i]]
+            if after and tokens[after[0]] not in lex.negations:
+                scope.append(after[0])
         scopes[i] = scope
     return scopes
 
@@ -282,7 +288,7 @@ def _match_phrase(
         for k, token in enumerate(phrase.tokens[:-1]):
             if token in scopes or positions[k] in scopes:
                 governed = scopes.get(positions[k], [])
-                if not governed or positions[k + 1] != governed[-1]:
+                if positions[k + 1] not in governed:
                     return None
     return positions, total / len(phrase.tokens)
 
