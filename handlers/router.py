@@ -141,6 +141,12 @@ def route(text: str, services: Iterable[ServiceRef] = ()) -> Routed:
     content = [i for i, w in enumerate(tokens) if w not in lex.stopwords]
     scopes = _negation_scopes(tokens, content, clause, lex)
     negated = {p for scope in scopes.values() for p in scope}
+    for scope in scopes.values():
+        # The wish negated takes its object with it: "non voglio cambiare piano".
+        if scope and tokens[scope[-1]] not in lex.carriers:
+            after = [j for j in content if j > scope[-1] and clause[j] == clause[scope[-1]]]
+            if after and tokens[after[0]] not in lex.negations:
+                negated.add(after[0])
     matches = _token_matches(tokens, content, lex)
     countable = [i for i in content if tokens[i] not in lex.negations]
     scores: dict[str, float] = {}
@@ -215,11 +221,6 @@ def _negation_scopes(
             scope.append(j)
             if tokens[j] not in lex.carriers or tokens[j] == "riesco":
                 break
-        if scope and tokens[scope[-1]] not in lex.carriers:
-            # The wish negated takes its object with it: "non voglio cambiare piano".
-            after = [j for j in content if j > scope[-1] and clause[j] == clause[i]]
-            if after and tokens[after[0]] not in lex.negations:
-                scope.append(after[0])
         scopes[i] = scope
     return scopes
 
@@ -229,20 +230,29 @@ def _token_matches(tokens: list[str], content: list[int],
     """For each phrase word (or stem*), the message positions it matches and how well."""
     found: dict[str, list[tuple[int, float]]] = {}
     for i in content:
-        word = tokens[i]
-        if len(word) >= 5:
-            hits = process.extract(word, lex.vocabulary, scorer=fuzz.ratio,
-                                   score_cutoff=TYPO_CUTOFF, limit=None)
-            for candidate, similarity, _ in hits:
-                if _is_typo(word, candidate):
-                    found.setdefault(candidate, []).append((i, similarity / 100))
-        else:
-            found.setdefault(word, []).append((i, 1.0))
-        for stem in lex.stems:
-            similarity = _stem_similarity(word, stem)
-            if similarity:
-                found.setdefault(f"{stem}*", []).append((i, similarity))
+        for token, similarity in _word_matches(tokens[i]):
+            found.setdefault(token, []).append((i, similarity))
     return found
+
+
+@lru_cache(maxsize=8192)
+def _word_matches(word: str) -> tuple[tuple[str, float], ...]:
+    """The phrase words and stems* one message word matches, and how well. Customers'
+    words repeat, so this is kept: it is most of a message's cost."""
+    lex = lexicon()
+    found: list[tuple[str, float]] = []
+    if len(word) >= 5:
+        hits = process.extract(word, lex.vocabulary, scorer=fuzz.ratio,
+                               score_cutoff=TYPO_CUTOFF, limit=None)
+        found.extend((candidate, similarity / 100) for candidate, similarity, _ in hits
+                     if _is_typo(word, candidate))
+    else:
+        found.append((word, 1.0))
+    for stem in lex.stems:
+        similarity = _stem_similarity(word, stem)
+        if similarity:
+            found.append((f"{stem}*", similarity))
+    return tuple(found)
 
 
 def _is_typo(word: str, candidate: str) -> bool:
@@ -288,7 +298,7 @@ def _match_phrase(
         for k, token in enumerate(phrase.tokens[:-1]):
             if token in scopes or positions[k] in scopes:
                 governed = scopes.get(positions[k], [])
-                if positions[k + 1] not in governed:
+                if not governed or positions[k + 1] != governed[-1]:
                     return None
     return positions, total / len(phrase.tokens)
 
@@ -304,7 +314,9 @@ def pick_service(text: str, services: list[ServiceRef]) -> tuple[ServiceRef | No
     for service in services:
         name = fold(service.name)
         bare = name.split(".")[0] if "." in name and "@" not in name else name
-        for token in tokens:
+        bare = bare.replace("-", "")
+        # "verdi shop" names verdi-shop.com: two words typed apart count as one too.
+        for token in tokens + [a + b for a, b in zip(tokens, tokens[1:])]:
             similarity = max(fuzz.ratio(token, name),
                              fuzz.ratio(token, bare) if len(bare) >= 6 else 0,
                              90 if len(token) >= 6 and token in bare else 0)

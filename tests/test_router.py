@@ -30,19 +30,23 @@ def evaluate(name: str, services: list[ServiceRef]) -> tuple[float, float, list[
     return right / len(items), service_right / max(service_total, 1), misses
 
 
-@pytest.mark.parametrize(("name", "services", "floor"), [
-    ("intents.yaml", MARIO, 0.90),          # the labelled set the phrases were tuned on
-    ("intents_holdout.yaml", LUIGI, 0.85),  # written blind, never used for tuning
+@pytest.mark.parametrize(("name", "services", "floor", "service_floor"), [
+    ("intents.yaml", MARIO, 0.95, 0.9),          # the set the phrases were tuned on
+    ("intents_holdout.yaml", LUIGI, 0.90, 0.9),  # written blind, never used for tuning
+    # 360 messages written blind (by someone who never read intents.yaml); their misses
+    # showed the families of phrases to add, never single sentences. Its service labels
+    # are sparser (often none where "il sito" names the one hosting): a lower floor.
+    ("intents_blind.yaml", LUIGI, 0.95, 0.85),
 ])
 def test_router_accuracy(name: str, services: list[ServiceRef], floor: float,
-                         capsys: pytest.CaptureFixture[str]) -> None:
+                         service_floor: float, capsys: pytest.CaptureFixture[str]) -> None:
     accuracy, service_accuracy, misses = evaluate(name, services)
     with capsys.disabled():
         size = len(yaml.safe_load((DATA / name).read_text(encoding="utf-8")))
         print(f"\nrouter on {name} ({size} messages): intent accuracy {accuracy:.1%}, "
               f"service accuracy {service_accuracy:.1%}")
     assert accuracy >= floor, "\n".join(misses)
-    assert service_accuracy >= 0.9
+    assert service_accuracy >= service_floor
 
 
 def test_labelled_sets_are_large_and_varied() -> None:
@@ -63,6 +67,24 @@ def test_labelled_sets_are_large_and_varied() -> None:
     ("ciao", "greeting"),
     ("ciao, vorrei rinnovare", "renew"),
     ("🍕", "unknown"),
+    # negation covers a request for a person, and a misread never acts
+    ("non voglio parlare con un operatore", "unknown"),
+    ("non mi serve un operatore", "unknown"),
+    ("scollega", "unlink"),
+    ("scollega questa chat", "unlink"),
+    ("come collego il dominio all'hosting?", "ticket"),
+    ("passami un collega", "operator"),
+    # the families of the issue
+    ("vorrei aggiungere ram al server", "change_plan"),
+    ("quanto pago se passo al business?", "change_plan"),
+    ("mi serve un piano con più caselle email", "change_plan"),
+    ("buonasera, ho una domanda", "greeting"),
+    ("ciao bot", "greeting"),
+    ("non riesco a pubblicare il sito", "ticket"),
+    ("posso chiamarvi?", "operator"),
+    ("ho pagato ma il servizio non è stato rinnovato", "orders"),
+    ("ordini in sospeso", "orders"),
+    ("nn rinnovare il dominio", "cancel"),
 ])
 def test_router_edge_cases(text: str, intent: str) -> None:
     assert route(text, MARIO).intent == intent
@@ -75,13 +97,16 @@ def test_router_reports_runner_up_and_service() -> None:
 
 
 def test_router_speed_is_printed(capsys: pytest.CaptureFixture[str]) -> None:
-    items = yaml.safe_load((DATA / "intents.yaml").read_text(encoding="utf-8"))
-    timings = []
-    for item in items * 3:
-        start = time.perf_counter()
-        route(item["text"], MARIO)
-        timings.append(time.perf_counter() - start)
-    timings.sort()
+    items = [item for name in ("intents.yaml", "intents_holdout.yaml", "intents_blind.yaml")
+             for item in yaml.safe_load((DATA / name).read_text(encoding="utf-8"))]
+    best: dict[int, float] = {}
+    for _ in range(3):  # each message's best of three: the router's cost, not the machine's load
+        for n, item in enumerate(items):
+            start = time.perf_counter()
+            route(item["text"], MARIO)
+            elapsed = time.perf_counter() - start
+            best[n] = min(best.get(n, elapsed), elapsed)
+    timings = sorted(best.values())
     with capsys.disabled():
         print(f"\nrouter time per message: median {timings[len(timings) // 2] * 1000:.2f} ms, "
               f"p99 {timings[int(len(timings) * 0.99)] * 1000:.2f} ms")
