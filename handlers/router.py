@@ -12,6 +12,7 @@ rinnovare" is not a renewal (the cancel phrases list it).
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -31,8 +32,8 @@ TYPO_CUTOFF = 85
 NEGATION_WINDOW = 3
 # Ties go to the more specific, more consequential reading.
 PRIORITY = {name: i for i, name in enumerate(
-    ("unlink", "operator", "cancel", "recover", "renew", "change_plan", "orders", "ticket", "products",
-     "help", "greeting"))}
+    ("unlink", "operator", "cancel", "recover", "renew", "change_plan", "orders", "ticket",
+     "products", "help", "greeting"))}
 COVERAGE_INTENTS = ("help", "greeting")  # in the order a bare one is read
 
 
@@ -298,7 +299,7 @@ def _match_phrase(
         for k, token in enumerate(phrase.tokens[:-1]):
             if token in scopes or positions[k] in scopes:
                 governed = scopes.get(positions[k], [])
-                if not governed or positions[k + 1] != governed[-1]:
+                if positions[k + 1] not in governed:
                     return None
     return positions, total / len(phrase.tokens)
 
@@ -316,7 +317,7 @@ def pick_service(text: str, services: list[ServiceRef]) -> tuple[ServiceRef | No
         bare = name.split(".")[0] if "." in name and "@" not in name else name
         bare = bare.replace("-", "")
         # "verdi shop" names verdi-shop.com: two words typed apart count as one too.
-        for token in tokens + [a + b for a, b in zip(tokens, tokens[1:])]:
+        for token in tokens + [a + b for a, b in itertools.pairwise(tokens)]:
             similarity = max(fuzz.ratio(token, name),
                              fuzz.ratio(token, bare) if len(bare) >= 6 else 0,
                              90 if len(token) >= 6 and token in bare else 0)
