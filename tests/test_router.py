@@ -7,8 +7,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sqlalchemy import func, select
 
+from core.app import Sportello
+from core.models import Order, Service, Ticket
+from handlers.i18n import t
 from handlers.router import ServiceRef, route
+from tests.chat_helpers import Chat
 from tests.router_customers import LUIGI, MARIO
 
 DATA = Path(__file__).parent / "data"
@@ -110,3 +115,92 @@ def test_router_speed_is_printed(capsys: pytest.CaptureFixture[str]) -> None:
     with capsys.disabled():
         print(f"\nrouter time per message: median {timings[len(timings) // 2] * 1000:.2f} ms, "
               f"p99 {timings[int(len(timings) * 0.99)] * 1000:.2f} ms")
+
+
+# --- through the chat: free text acts only after a confirming tap ----------------------
+
+
+async def _chat(app: Sportello) -> Chat:
+    return await Chat.open(app, (await app.customer_by_code("C001")).id)
+
+
+async def _count(app: Sportello, model: type) -> int:
+    async with app.sessions() as session:
+        return (await session.execute(select(func.count()).select_from(model))).scalar_one()
+
+
+async def _statuses(app: Sportello) -> dict[str, tuple[str, object]]:
+    async with app.sessions() as session:
+        rows = (await session.execute(select(Service))).scalars().all()
+        return {s.name: (s.status, s.expires_on) for s in rows}
+
+
+async def test_operator_typed_asks_first_and_the_tap_opens_one_ticket(demo: Sportello) -> None:
+    chat = await _chat(demo)
+    asked = await chat.say("voglio parlare con un operatore")
+    assert "Apro una richiesta al supporto?" in asked
+    assert chat.labels == ["Sì, apri la richiesta", "No"]
+    assert await _count(demo, Ticket) == 0
+    assert "Ho aperto il ticket n. 1" in await chat.press("Sì, apri la richiesta")
+    [ticket] = await demo.list_tickets()
+    assert [m.text for m in ticket.messages] == ["voglio parlare con un operatore"]
+    assert ticket.category == "operatore"
+
+
+async def test_operator_declined_or_negated_opens_nothing(demo: Sportello) -> None:
+    chat = await _chat(demo)
+    await chat.say("passami un operatore")
+    await chat.press("No")
+    assert "Sì, apri la richiesta" not in chat.labels
+    negated = await chat.say("non voglio parlare con un operatore")
+    assert "Apro una richiesta" not in negated and "Ho aperto" not in negated
+    assert await _count(demo, Ticket) == 0
+
+
+async def test_operator_mid_flow_asks_first_and_keeps_the_flow(demo: Sportello) -> None:
+    chat = await _chat(demo)
+    await chat.press("Non rinnovare")
+    await chat.press("mariorossi.it")
+    assert "Apro una richiesta" in await chat.say("voglio parlare con un operatore")
+    assert await _count(demo, Ticket) == 0
+    await chat.press("Sì, apri la richiesta")
+    [ticket] = await demo.list_tickets()
+    assert ticket.context["flow"] == "cancel"
+
+
+async def test_technical_question_typed_opens_a_ticket_only_on_the_category_tap(
+        demo: Sportello) -> None:
+    chat = await _chat(demo)
+    await chat.say("come collego il dominio all'hosting?")
+    assert await _count(demo, Ticket) == 0
+    assert chat.labels[0] == t("ticket_category-tecnico")
+    await chat.press(t("ticket_category-tecnico"))
+    [ticket] = await demo.list_tickets()
+    assert ticket.category == "tecnico"
+    assert [m.text for m in ticket.messages] == ["come collego il dominio all'hosting?"]
+
+
+async def test_scollega_typed_asks_to_unlink(demo: Sportello) -> None:
+    chat = await _chat(demo)
+    asked = await chat.say("scollega")
+    assert asked == t("unlink-ask")
+    assert await _count(demo, Ticket) == 0
+    assert "Ciao Mario" in await chat.command("start")  # still linked: nothing was done
+
+
+@pytest.mark.parametrize("text", [
+    "vorrei rinnovare mariorossi.it",
+    "disdici l'hosting",
+    "non rinnovate la pec",
+    "quanto costa passare al piano business?",
+    "vorrei aggiungere spazio all'hosting",
+    "il mio dominio è scaduto, posso recuperarlo?",
+])
+async def test_acting_intents_typed_only_start_a_flow_that_asks(demo: Sportello,
+                                                                text: str) -> None:
+    chat = await _chat(demo)
+    before = await _statuses(demo)
+    await chat.say(text)
+    assert chat.labels, "a flow that asks shows buttons"
+    assert await _statuses(demo) == before
+    assert (await _count(demo, Order), await _count(demo, Ticket)) == (0, 0)
