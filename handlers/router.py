@@ -7,7 +7,14 @@ when all its words appear in the message, exactly, as a stem (`rinnov*`) or with
 ones; greetings and help count only for the share of the message they explain, so
 "ciao, vorrei rinnovare" is a renewal. For intents that act (renew, cancel, change plan,
 recover), a phrase whose words all follow a negation does not count: "non voglio
-rinnovare" is not a renewal (the cancel phrases list it).
+rinnovare" is not a renewal (the cancel phrases list it); the negated wish takes its
+object with it ("non voglio cambiare piano"), and "nn", "nun", "mica" read as "non".
+A typo keeps the first letter and is not a change of ending vowel: "scollega" is not
+"collega", "collego" (I link) is not "collega" (a colleague). When nothing but a greeting
+or a call for help is understood, that is the message ("buonasera, ho una domanda").
+
+The router only reads: every intent that would act answers with a question and buttons
+(the operator request asks «Apro una richiesta al supporto?» before a ticket exists).
 """
 
 from __future__ import annotations
