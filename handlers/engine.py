@@ -582,7 +582,7 @@ async def _text(turn: Turn, text: str) -> None:
         await handler(turn, text)
         return
     if common.asks_for_operator(text):
-        await common.open_operator_ticket(turn, text)
+        common.ask_operator(turn, text)
         return
     if handler is not None:
         await handler(turn, text)

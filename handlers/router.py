@@ -7,11 +7,19 @@ when all its words appear in the message, exactly, as a stem (`rinnov*`) or with
 ones; greetings and help count only for the share of the message they explain, so
 "ciao, vorrei rinnovare" is a renewal. For intents that act (renew, cancel, change plan,
 recover), a phrase whose words all follow a negation does not count: "non voglio
-rinnovare" is not a renewal (the cancel phrases list it).
+rinnovare" is not a renewal (the cancel phrases list it); the negated wish takes its
+object with it ("non voglio cambiare piano"), and "nn", "nun", "mica" read as "non".
+A typo keeps the first letter and is not a change of ending vowel: "scollega" is not
+"collega", "collego" (I link) is not "collega" (a colleague). When nothing but a greeting
+or a call for help is understood, that is the message ("buonasera, ho una domanda").
+
+The router only reads: every intent that would act answers with a question and buttons
+(the operator request asks «Apro una richiesta al supporto?» before a ticket exists).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -24,16 +32,16 @@ import yaml
 from rapidfuzz import fuzz, process
 
 INTENTS = ("products", "renew", "cancel", "recover", "change_plan", "orders", "ticket",
-           "operator", "help", "greeting")
+           "operator", "help", "greeting", "unlink")
 UNKNOWN = "unknown"
 THRESHOLD = 0.85  # a whole phrase matched, allowing typos
 TYPO_CUTOFF = 85
 NEGATION_WINDOW = 3
 # Ties go to the more specific, more consequential reading.
 PRIORITY = {name: i for i, name in enumerate(
-    ("operator", "cancel", "recover", "renew", "change_plan", "orders", "ticket", "products",
-     "help", "greeting"))}
-COVERAGE_INTENTS = ("greeting",)
+    ("unlink", "operator", "cancel", "recover", "renew", "change_plan", "orders", "ticket",
+     "products", "help", "greeting"))}
+COVERAGE_INTENTS = ("help", "greeting")  # in the order a bare one is read
 
 
 def fold(text: str, keep: str = "") -> str:
@@ -132,13 +140,21 @@ def route(text: str, services: Iterable[ServiceRef] = ()) -> Routed:
     lex = lexicon()
     for symbol, meaning in lex.emoji.items():
         text = text.replace(symbol, f" {meaning} ")
-    tokens = words(text)
+    text = re.sub(r"(?<!\S)\+(?!\S)", " piu ", text)  # "nn voglio + il server"
+    # "nn", "mica", "senza": one negation for the phrases ("non rinnov*" matches "nn rinnovare").
+    tokens = ["non" if w in lex.negations else w for w in words(text)]
     clause = clauses(text)
     if len(clause) != len(tokens):  # a name with a dot split differently: one clause
         clause = [0] * len(tokens)
     content = [i for i, w in enumerate(tokens) if w not in lex.stopwords]
     scopes = _negation_scopes(tokens, content, clause, lex)
     negated = {p for scope in scopes.values() for p in scope}
+    for scope in scopes.values():
+        # The wish negated takes its object with it: "non voglio cambiare piano".
+        if scope and tokens[scope[-1]] not in lex.carriers:
+            after = [j for j in content if j > scope[-1] and clause[j] == clause[scope[-1]]]
+            if after and tokens[after[0]] not in lex.negations:
+                negated.add(after[0])
     matches = _token_matches(tokens, content, lex)
     countable = [i for i in content if tokens[i] not in lex.negations]
     scores: dict[str, float] = {}
@@ -164,10 +180,18 @@ def route(text: str, services: Iterable[ServiceRef] = ()) -> Routed:
         # Several separate pieces of evidence for one intent add up a little.
         separate = len({p for group in found_sets for p in group}) - max(map(len, found_sets))
         scores[intent] += 0.1 * min(separate, 3)
+    bare = {intent: scores[intent] for intent in COVERAGE_INTENTS if intent in scores}
     for intent in COVERAGE_INTENTS:
         # A greeting or a call for help counts for the share of the message it explains.
         if intent in scores and countable:
             scores[intent] *= len(covered[intent] & set(countable)) / len(countable)
+    if bare and max(scores.values()) < THRESHOLD:
+        # Nothing else understood ("buonasera, ho una domanda", "ciao bot"): the greeting
+        # or the call for help is the message.
+        for intent in COVERAGE_INTENTS:
+            if intent in bare:
+                scores[intent] = max(scores[intent], min(bare[intent], 1.0) * THRESHOLD)
+                break
     ranked = sorted(scores.items(), key=lambda kv: (-round(kv[1], 6), PRIORITY[kv[0]]))
     best, best_score = ranked[0] if ranked else (UNKNOWN, 0.0)
     runner, runner_score = ranked[1] if len(ranked) > 1 else (UNKNOWN, 0.0)
@@ -214,19 +238,40 @@ def _token_matches(tokens: list[str], content: list[int],
     """For each phrase word (or stem*), the message positions it matches and how well."""
     found: dict[str, list[tuple[int, float]]] = {}
     for i in content:
-        word = tokens[i]
-        if len(word) >= 5:
-            hits = process.extract(word, lex.vocabulary, scorer=fuzz.ratio,
-                                   score_cutoff=TYPO_CUTOFF, limit=None)
-            for candidate, similarity, _ in hits:
-                found.setdefault(candidate, []).append((i, similarity / 100))
-        else:
-            found.setdefault(word, []).append((i, 1.0))
-        for stem in lex.stems:
-            similarity = _stem_similarity(word, stem)
-            if similarity:
-                found.setdefault(f"{stem}*", []).append((i, similarity))
+        for token, similarity in _word_matches(tokens[i]):
+            found.setdefault(token, []).append((i, similarity))
     return found
+
+
+@lru_cache(maxsize=8192)
+def _word_matches(word: str) -> tuple[tuple[str, float], ...]:
+    """The phrase words and stems* one message word matches, and how well. Customers'
+    words repeat, so this is kept: it is most of a message's cost."""
+    lex = lexicon()
+    found: list[tuple[str, float]] = []
+    if len(word) >= 5:
+        hits = process.extract(word, lex.vocabulary, scorer=fuzz.ratio,
+                               score_cutoff=TYPO_CUTOFF, limit=None)
+        found.extend((candidate, similarity / 100) for candidate, similarity, _ in hits
+                     if _is_typo(word, candidate))
+    else:
+        found.append((word, 1.0))
+    for stem in lex.stems:
+        similarity = _stem_similarity(word, stem)
+        if similarity:
+            found.append((f"{stem}*", similarity))
+    return tuple(found)
+
+
+def _is_typo(word: str, candidate: str) -> bool:
+    """A near spelling is a typo, not another word: the first letter stays ("scollega" is
+    not "collega") and a different ending vowel is Italian inflection ("collego", I link,
+    is not "collega", a colleague)."""
+    if word == candidate:
+        return True
+    if word[0] != candidate[0]:
+        return False
+    return not (word[:-1] == candidate[:-1] and word[-1] in "aeiou" and candidate[-1] in "aeiou")
 
 
 def _stem_similarity(word: str, stem: str) -> float:
@@ -261,7 +306,7 @@ def _match_phrase(
         for k, token in enumerate(phrase.tokens[:-1]):
             if token in scopes or positions[k] in scopes:
                 governed = scopes.get(positions[k], [])
-                if not governed or positions[k + 1] != governed[-1]:
+                if positions[k + 1] not in governed:
                     return None
     return positions, total / len(phrase.tokens)
 
@@ -277,7 +322,9 @@ def pick_service(text: str, services: list[ServiceRef]) -> tuple[ServiceRef | No
     for service in services:
         name = fold(service.name)
         bare = name.split(".")[0] if "." in name and "@" not in name else name
-        for token in tokens:
+        bare = bare.replace("-", "")
+        # "verdi shop" names verdi-shop.com: two words typed apart count as one too.
+        for token in tokens + [a + b for a, b in itertools.pairwise(tokens)]:
             similarity = max(fuzz.ratio(token, name),
                              fuzz.ratio(token, bare) if len(bare) >= 6 else 0,
                              90 if len(token) >= 6 and token in bare else 0)

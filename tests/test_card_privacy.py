@@ -69,7 +69,8 @@ async def test_a_card_typed_at_the_menu_is_refused_deleted_and_stored_nowhere(
     typed_in = [h["t"] for h in await chat.engine.history(chat.chat_id) if h["d"] == "in"]
     assert typed_in[-1] == "ecco la mia carta •••• •••• •••• 4444 per il rinnovo"
     # What brought this to light: a ticket opened next carried the conversation in clear.
-    assert "Ho aperto il ticket n. 1" in await chat.say("voglio parlare con un operatore")
+    await chat.say("voglio parlare con un operatore")
+    assert "Ho aperto il ticket n. 1" in await chat.press("Sì, apri la richiesta")
     assert "•••• •••• •••• 4444" in await tickets_show(demo, 1, capsys)
     assert CARD not in await tickets_show(demo, 1, capsys)
     assert await stored_with(demo) == []
@@ -201,7 +202,7 @@ def test_cli_tickets_show_never_prints_the_digits(cli_db: str) -> None:  # noqa:
     assert run("demo", "--today", "2026-11-21", db=cli_db).returncode == 0
     script = sportello(["chat", "--today", "2026-11-21"],
                        {**os.environ, "SPORTELLO_DATABASE_URL": cli_db},
-                       stdin=f"{CARD}\nvoglio parlare con un operatore\n")
+                       stdin=f"{CARD}\nvoglio parlare con un operatore\nSì, apri la richiesta\n")
     assert REFUSED in script.stdout and "Ho aperto il ticket n. 1" in script.stdout
     run("tickets", "reply", "1", f"Non scriva {CARD} qui", "--by", "anna", db=cli_db)
     shown = run("tickets", "show", "1", db=cli_db).stdout

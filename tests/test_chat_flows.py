@@ -345,7 +345,8 @@ async def test_operator_request_mid_flow_carries_the_conversation(demo: Sportell
     chat = await mario(demo)
     await chat.press("Non rinnovare")
     await chat.press("mariorossi.it")
-    reply = await chat.say("voglio parlare con un operatore")
+    assert "Apro una richiesta al supporto?" in await chat.say("voglio parlare con un operatore")
+    reply = await chat.press("Sì, apri la richiesta")
     assert reply.startswith("Ho aperto il ticket n. 1 con la nostra conversazione")
     ticket = await demo.get_ticket(1)
     assert ticket.category == "operatore"

@@ -93,6 +93,7 @@ class StepClock(FixedClock):
 async def _ticket(demo: Sportello) -> tuple[Chat, int]:
     chat = await Chat.open(demo, (await demo.customer_by_code("C001")).id)
     await chat.say("voglio parlare con un operatore")
+    await chat.press("Sì, apri la richiesta")
     ticket = (await demo.list_tickets(open_only=True))[0]
     return chat, ticket.id
 

@@ -103,7 +103,7 @@ def test_cli_link_and_tickets(cli_db: str) -> None:  # noqa: F811
 
     script = sportello(["chat", "--today", "2026-11-21"],
                        {**os.environ, "SPORTELLO_DATABASE_URL": cli_db},
-                       stdin="voglio parlare con un operatore\n")
+                       stdin="voglio parlare con un operatore\nSì, apri la richiesta\n")
     assert "Ho aperto il ticket n. 1" in script.stdout
     listed = run("tickets", "list", db=cli_db)
     assert listed.stdout.startswith("n. 1 · Aperto · C001 Mario Rossi · ")

@@ -342,7 +342,9 @@ async def test_a_card_charge_that_races_a_transfer_is_kept_not_lost(app: Sportel
 async def test_asking_for_an_operator_three_times_opens_one_ticket(demo: Sportello) -> None:
     chat = await Chat.open(demo, (await demo.customer_by_code("C001")).id)
     await chat.say("voglio parlare con un operatore")
-    second = await chat.say("voglio parlare con un operatore subito")
+    await chat.press("Sì, apri la richiesta")
+    await chat.say("voglio parlare con un operatore subito")
+    second = await chat.press("Sì, apri la richiesta")
     await chat.press("Menu principale")
     await chat.press("Assistenza")
     third = await chat.press("Parla con un operatore")

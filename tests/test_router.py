@@ -7,8 +7,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sqlalchemy import func, select
 
+from core.app import Sportello
+from core.models import Order, Service, Ticket
+from handlers.i18n import t
 from handlers.router import ServiceRef, route
+from tests.chat_helpers import Chat
 from tests.router_customers import LUIGI, MARIO
 
 DATA = Path(__file__).parent / "data"
@@ -30,19 +35,23 @@ def evaluate(name: str, services: list[ServiceRef]) -> tuple[float, float, list[
     return right / len(items), service_right / max(service_total, 1), misses
 
 
-@pytest.mark.parametrize(("name", "services", "floor"), [
-    ("intents.yaml", MARIO, 0.90),          # the labelled set the phrases were tuned on
-    ("intents_holdout.yaml", LUIGI, 0.85),  # written blind, never used for tuning
+@pytest.mark.parametrize(("name", "services", "floor", "service_floor"), [
+    ("intents.yaml", MARIO, 0.95, 0.9),          # the set the phrases were tuned on
+    ("intents_holdout.yaml", LUIGI, 0.90, 0.9),  # written blind, never used for tuning
+    # 360 messages written blind (by someone who never read intents.yaml); their misses
+    # showed the families of phrases to add, never single sentences. Its service labels
+    # are sparser (often none where "il sito" names the one hosting): a lower floor.
+    ("intents_blind.yaml", LUIGI, 0.95, 0.85),
 ])
 def test_router_accuracy(name: str, services: list[ServiceRef], floor: float,
-                         capsys: pytest.CaptureFixture[str]) -> None:
+                         service_floor: float, capsys: pytest.CaptureFixture[str]) -> None:
     accuracy, service_accuracy, misses = evaluate(name, services)
     with capsys.disabled():
         size = len(yaml.safe_load((DATA / name).read_text(encoding="utf-8")))
         print(f"\nrouter on {name} ({size} messages): intent accuracy {accuracy:.1%}, "
               f"service accuracy {service_accuracy:.1%}")
     assert accuracy >= floor, "\n".join(misses)
-    assert service_accuracy >= 0.9
+    assert service_accuracy >= service_floor
 
 
 def test_labelled_sets_are_large_and_varied() -> None:
@@ -63,6 +72,24 @@ def test_labelled_sets_are_large_and_varied() -> None:
     ("ciao", "greeting"),
     ("ciao, vorrei rinnovare", "renew"),
     ("🍕", "unknown"),
+    # negation covers a request for a person, and a misread never acts
+    ("non voglio parlare con un operatore", "unknown"),
+    ("non mi serve un operatore", "unknown"),
+    ("scollega", "unlink"),
+    ("scollega questa chat", "unlink"),
+    ("come collego il dominio all'hosting?", "ticket"),
+    ("passami un collega", "operator"),
+    # the families of the issue
+    ("vorrei aggiungere ram al server", "change_plan"),
+    ("quanto pago se passo al business?", "change_plan"),
+    ("mi serve un piano con più caselle email", "change_plan"),
+    ("buonasera, ho una domanda", "greeting"),
+    ("ciao bot", "greeting"),
+    ("non riesco a pubblicare il sito", "ticket"),
+    ("posso chiamarvi?", "operator"),
+    ("ho pagato ma il servizio non è stato rinnovato", "orders"),
+    ("ordini in sospeso", "orders"),
+    ("nn rinnovare il dominio", "cancel"),
 ])
 def test_router_edge_cases(text: str, intent: str) -> None:
     assert route(text, MARIO).intent == intent
@@ -75,13 +102,105 @@ def test_router_reports_runner_up_and_service() -> None:
 
 
 def test_router_speed_is_printed(capsys: pytest.CaptureFixture[str]) -> None:
-    items = yaml.safe_load((DATA / "intents.yaml").read_text(encoding="utf-8"))
-    timings = []
-    for item in items * 3:
-        start = time.perf_counter()
-        route(item["text"], MARIO)
-        timings.append(time.perf_counter() - start)
-    timings.sort()
+    items = [item for name in ("intents.yaml", "intents_holdout.yaml", "intents_blind.yaml")
+             for item in yaml.safe_load((DATA / name).read_text(encoding="utf-8"))]
+    best: dict[int, float] = {}
+    for _ in range(3):  # each message's best of three: the router's cost, not the machine's load
+        for n, item in enumerate(items):
+            start = time.perf_counter()
+            route(item["text"], MARIO)
+            elapsed = time.perf_counter() - start
+            best[n] = min(best.get(n, elapsed), elapsed)
+    timings = sorted(best.values())
     with capsys.disabled():
         print(f"\nrouter time per message: median {timings[len(timings) // 2] * 1000:.2f} ms, "
               f"p99 {timings[int(len(timings) * 0.99)] * 1000:.2f} ms")
+
+
+# --- through the chat: free text acts only after a confirming tap ----------------------
+
+
+async def _chat(app: Sportello) -> Chat:
+    return await Chat.open(app, (await app.customer_by_code("C001")).id)
+
+
+async def _count(app: Sportello, model: type) -> int:
+    async with app.sessions() as session:
+        return (await session.execute(select(func.count()).select_from(model))).scalar_one()
+
+
+async def _statuses(app: Sportello) -> dict[str, tuple[str, object]]:
+    async with app.sessions() as session:
+        rows = (await session.execute(select(Service))).scalars().all()
+        return {s.name: (s.status, s.expires_on) for s in rows}
+
+
+async def test_operator_typed_asks_first_and_the_tap_opens_one_ticket(demo: Sportello) -> None:
+    chat = await _chat(demo)
+    asked = await chat.say("voglio parlare con un operatore")
+    assert "Apro una richiesta al supporto?" in asked
+    assert chat.labels == ["Sì, apri la richiesta", "No"]
+    assert await _count(demo, Ticket) == 0
+    assert "Ho aperto il ticket n. 1" in await chat.press("Sì, apri la richiesta")
+    [ticket] = await demo.list_tickets()
+    assert [m.text for m in ticket.messages] == ["voglio parlare con un operatore"]
+    assert ticket.category == "operatore"
+
+
+async def test_operator_declined_or_negated_opens_nothing(demo: Sportello) -> None:
+    chat = await _chat(demo)
+    await chat.say("passami un operatore")
+    await chat.press("No")
+    assert "Sì, apri la richiesta" not in chat.labels
+    negated = await chat.say("non voglio parlare con un operatore")
+    assert "Apro una richiesta" not in negated and "Ho aperto" not in negated
+    assert await _count(demo, Ticket) == 0
+
+
+async def test_operator_mid_flow_asks_first_and_keeps_the_flow(demo: Sportello) -> None:
+    chat = await _chat(demo)
+    await chat.press("Non rinnovare")
+    await chat.press("mariorossi.it")
+    assert "Apro una richiesta" in await chat.say("voglio parlare con un operatore")
+    assert await _count(demo, Ticket) == 0
+    await chat.press("Sì, apri la richiesta")
+    [ticket] = await demo.list_tickets()
+    assert ticket.context["flow"] == "cancel"
+
+
+async def test_technical_question_typed_opens_a_ticket_only_on_the_category_tap(
+        demo: Sportello) -> None:
+    chat = await _chat(demo)
+    await chat.say("come collego il dominio all'hosting?")
+    assert await _count(demo, Ticket) == 0
+    assert chat.labels[0] == t("ticket_category-tecnico")
+    await chat.press(t("ticket_category-tecnico"))
+    [ticket] = await demo.list_tickets()
+    assert ticket.category == "tecnico"
+    assert [m.text for m in ticket.messages] == ["come collego il dominio all'hosting?"]
+
+
+async def test_scollega_typed_asks_to_unlink(demo: Sportello) -> None:
+    chat = await _chat(demo)
+    asked = await chat.say("scollega")
+    assert asked == t("unlink-ask")
+    assert await _count(demo, Ticket) == 0
+    assert "Ciao Mario" in await chat.command("start")  # still linked: nothing was done
+
+
+@pytest.mark.parametrize("text", [
+    "vorrei rinnovare mariorossi.it",
+    "disdici l'hosting",
+    "non rinnovate la pec",
+    "quanto costa passare al piano business?",
+    "vorrei aggiungere spazio all'hosting",
+    "il mio dominio è scaduto, posso recuperarlo?",
+])
+async def test_acting_intents_typed_only_start_a_flow_that_asks(demo: Sportello,
+                                                                text: str) -> None:
+    chat = await _chat(demo)
+    before = await _statuses(demo)
+    await chat.say(text)
+    assert chat.labels, "a flow that asks shows buttons"
+    assert await _statuses(demo) == before
+    assert (await _count(demo, Order), await _count(demo, Ticket)) == (0, 0)

@@ -58,6 +58,7 @@ async def open_tickets(db: str) -> tuple[int, int]:
         chat = await Chat.open(app, (await app.customer_by_code("C001")).id)
         await chat.say("vorrei disdire mariorossi.it")
         await chat.say("voglio parlare con un operatore")
+        await chat.press("Sì, apri la richiesta")
         operator = max(x.id for x in await app.list_tickets())
         await app.add_ticket_message(operator, "Certo, la chiamo io.", Actor.support("anna"))
         return recovery.ticket_id, operator

@@ -309,6 +309,8 @@ async def test_support_forum_gets_one_topic_per_ticket_and_cli_replies_reach_the
     fake.forum_chats.add(SUPPORT)
     await linked(fake, app)
     fake.user_message(MARIO, "voglio parlare con un operatore")
+    ask = await fake.wait_for(MARIO.id, "Apro una richiesta al supporto?")
+    fake.press(MARIO, ask, "Sì, apri la richiesta")
     await fake.wait_for(MARIO.id, "Ho aperto il ticket n. 1")
     card = await fake.wait_for(SUPPORT, "Ticket n. 1")
     assert card.thread_id is not None
@@ -343,6 +345,8 @@ async def test_a_card_number_typed_at_the_menu_is_deleted_answered_and_stored_no
     assert fake.deleted == [(MARIO.id, typed)] and (MARIO.id, typed) not in fake.received
     await fake.wait_for(MARIO.id, "Ho cancellato il tuo messaggio dalla chat")
     fake.user_message(MARIO, "voglio parlare con un operatore")  # the conversation travels
+    ask = await fake.wait_for(MARIO.id, "Apro una richiesta al supporto?")
+    fake.press(MARIO, ask, "Sì, apri la richiesta")
     card = await fake.wait_for(SUPPORT, "Ticket n. 1")
     assert "Cliente: la mia carta è •••• •••• •••• 4444" in card.text
     assert not any(CARD_DIGITS[:-4] in digits_of(sent.text) for sent in fake.sent)

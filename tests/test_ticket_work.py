@@ -58,6 +58,7 @@ async def _setup(demo: Sportello, topics: bool = False
     demo.clock = clock
     chat = await Chat.open(demo, (await demo.customer_by_code("C001")).id)
     await chat.say("voglio parlare con un operatore")
+    await chat.press("Sì, apri la richiesta")
     ticket_id = (await demo.list_tickets(open_only=True))[0].id
     room, chats = MemoryRoom(topics=topics), Chats()
     desk = Desk(demo, chat.engine, room, chats)

@@ -73,7 +73,7 @@ async def test_an_update_that_fails_half_way_leaves_nothing_and_runs_once_again(
         demo: Sportello, monkeypatch: pytest.MonkeyPatch) -> None:
     chat = await Chat.open(demo, (await demo.customer_by_code("C001")).id)
     save = Engine._save
-    failures = [OperationalError("UPDATE conversations", {}, Exception("disk I/O error"))]
+    failures: list[OperationalError] = []
 
     async def failing_save(self: Engine, *args: Any) -> None:
         if failures:
@@ -81,9 +81,14 @@ async def test_an_update_that_fails_half_way_leaves_nothing_and_runs_once_again(
         await save(self, *args)
     monkeypatch.setattr(Engine, "_save", failing_save)
     update = chat.engine.handle
-    from handlers.ui import Incoming
+    from dataclasses import replace
 
-    said = Incoming(chat.chat_id, text="voglio parlare con un operatore", update_id="u-op")
+    from bot.terminal import to_incoming
+
+    await chat.say("voglio parlare con un operatore")  # asks first: the tap opens the ticket
+    failures.append(OperationalError("UPDATE conversations", {}, Exception("disk I/O error")))
+    said = replace(to_incoming(chat.chat_id, "Sì, apri la richiesta", chat.buttons_all),
+                   update_id="u-op")
     first = await update(said)
     assert "riprova" in "\n".join(r.text for r in first).lower()
     async with demo.sessions() as session:

@@ -144,9 +144,10 @@ async def test_workers_killed_mid_payment_never_charge_twice(
     db = (PG_URL and database_url) or f"sqlite+aiosqlite:///{tmp_path / 'crash.db'}"
     env = {"SPORTELLO_DATABASE_URL": db}
     script = "\n".join(["vorrei rinnovare mariorossi.it", "1", "1",
-                        "4242 4242 4242 4242", "voglio parlare con un operatore"] * 3) + "\n"
+                        "4242 4242 4242 4242", "voglio parlare con un operatore",
+                        "Sì, apri la richiesta"] * 3) + "\n"
     retry = "\n".join(["/menu", "6", "1", "1", "4242 4242 4242 4242"] * 2
-                      + ["voglio parlare con un operatore"]) + "\n"
+                      + ["voglio parlare con un operatore", "Sì, apri la richiesta"]) + "\n"
     rng = random.Random(20261121)
     kills = 0
     for _round in range(6):

@@ -152,11 +152,29 @@ def refuse_card(turn: Turn, waiting: bool) -> None:
         turn.say(said, *menu_rows(turn))
 
 
-async def open_operator_ticket(turn: Turn, text: str) -> None:
+def ask_operator(turn: Turn, text: str, sid: int | None = None) -> None:
+    """Typed text asking for a person opens nothing by itself (it may be misread): the
+    request, with the text, waits on the customer's tap. The flow under way is kept."""
+    if sid is None and turn.data.get("sid") is not None:
+        sid = int(turn.data["sid"])
+    turn.say(t("router-confirm-operator"),
+             [turn.btn(t("btn-confirm-operator"), "operator.confirm", text=text[:1000], sid=sid)],
+             [turn.btn(t("btn-confirm-no"), "menu.show")])
+
+
+@flow.action("operator.confirm")
+async def operator_confirmed(turn: Turn, params: dict[str, object]) -> None:
+    sid = params.get("sid")
+    await open_operator_ticket(turn, str(params.get("text") or ""),
+                               sid=int(str(sid)) if sid is not None else None)
+
+
+async def open_operator_ticket(turn: Turn, text: str, sid: int | None = None) -> None:
     """A person is asked for: a ticket with the service the chat is about, the
     conversation and the reason; with a ticket already open, the request is added to it."""
     history = list(turn.state.history)
-    sid = turn.data.get("sid")
+    if sid is None:
+        sid = turn.data.get("sid")
     ticket = await turn.app.open_ticket(
         turn.customer_id, "operatore", text or t("btn-operator"),
         service_id=int(sid) if sid is not None else None,
@@ -199,7 +217,13 @@ async def free_text(turn: Turn, text: str) -> None:
 
 @flow.intent("operator")
 async def operator_intent(turn: Turn, routed: Routed, text: str) -> None:
-    await open_operator_ticket(turn, text)
+    ask_operator(turn, text, routed.service_id)
+
+
+@flow.intent("unlink")
+async def unlink_intent(turn: Turn, routed: Routed, text: str) -> None:
+    """"scollega" typed: the same question as /scollega, which asks before acting."""
+    await unlink_ask(turn)
 
 
 @flow.intent("help")
