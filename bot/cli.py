@@ -413,7 +413,7 @@ INTENT_NAMES = {
     "change_plan": "cli-intent-name-change_plan", "orders": "cli-intent-name-orders",
     "ticket": "cli-intent-name-ticket", "operator": "cli-intent-name-operator",
     "help": "cli-intent-name-help", "greeting": "cli-intent-name-greeting",
-    "unknown": "cli-intent-name-unknown",
+    "unlink": "cli-intent-name-unlink", "unknown": "cli-intent-name-unknown",
 }
 
 

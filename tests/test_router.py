@@ -42,6 +42,10 @@ def evaluate(name: str, services: list[ServiceRef]) -> tuple[float, float, list[
     # showed the families of phrases to add, never single sentences. Its service labels
     # are sparser (often none where "il sito" names the one hosting): a lower floor.
     ("intents_blind.yaml", LUIGI, 0.95, 0.85),
+    # 180 more messages by the same writer, kept unopened until the router work was done:
+    # the one figure nobody tuned on (78.3% when first opened). Never tune on it; the floor
+    # only guards against getting worse.
+    ("intents_sealed.yaml", LUIGI, 0.75, 0.85),
 ])
 def test_router_accuracy(name: str, services: list[ServiceRef], floor: float,
                          service_floor: float, capsys: pytest.CaptureFixture[str]) -> None:

@@ -77,6 +77,7 @@ cli-intent-name-ticket = aprire una richiesta di assistenza
 cli-intent-name-operator = parlare con un operatore
 cli-intent-name-help = aiuto sull'uso del bot
 cli-intent-name-greeting = saluto
+cli-intent-name-unlink = scollegare questa chat
 cli-intent-name-unknown = nessuna
 cli-intent-name-other = richiesta «{ $intent }»
 
