@@ -42,15 +42,10 @@ def _picker(turn: Turn, options: list[Any], text: str) -> None:
 async def pick_typed(turn: Turn, text: str) -> None:
     """A service's name typed at the picker picks it; other text keeps the picker."""
     options = await _options(turn)
-    chosen = await picker.typed_choice(turn, text, options)
-    if chosen is not None:
-        await explain(turn, {"sid": chosen.id})
-    elif await picker.elsewhere(turn, text, "cancel"):
-        return
-    elif not options:
-        await start(turn, {})
-    else:
-        _picker(turn, options, picker.unknown_hint(options) + "\n" + t("cancel-pick"))
+    await picker.typed_step(
+        turn, text, options, "cancel", lambda s: explain(turn, {"sid": s.id}),
+        lambda: start(turn, {}),
+        lambda hint: _picker(turn, options, hint + "\n" + t("cancel-pick")))
 
 
 @flow.action("cancel.for", entry=True)

@@ -40,15 +40,10 @@ def _picker(turn: Turn, choices: list[Any], text: str) -> None:
 async def pick_typed(turn: Turn, text: str) -> None:
     """A service's name typed at the picker picks it; other text keeps the picker."""
     choices = await _changeable(turn)
-    chosen = await picker.typed_choice(turn, text, choices)
-    if chosen is not None:
-        await options(turn, {"sid": chosen.id, "hint": text})
-    elif await picker.elsewhere(turn, text, "change_plan"):
-        return
-    elif not choices:
-        await start(turn, {})
-    else:
-        _picker(turn, choices, picker.unknown_hint(choices) + "\n" + t("change-pick"))
+    await picker.typed_step(
+        turn, text, choices, "change_plan", lambda s: options(turn, {"sid": s.id, "hint": text}),
+        lambda: start(turn, {}),
+        lambda hint: _picker(turn, choices, hint + "\n" + t("change-pick")))
 
 
 @flow.action("change.for", entry=True)

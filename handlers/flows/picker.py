@@ -4,7 +4,7 @@ handled as free text; anything else keeps the picker on screen with a hint."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from core.views import ServiceView
 from handlers.engine import Turn
@@ -40,3 +40,21 @@ async def elsewhere(turn: Turn, text: str, own_intent: str) -> bool:
 def unknown_hint(options: Sequence[ServiceView]) -> str:
     """What to do when the text names none of the options (shown above the same buttons)."""
     return t("pick-typed-unknown", service=options[0].name if options else "")
+
+
+async def typed_step(turn: Turn, text: str, options: Sequence[ServiceView], own_intent: str,
+                     chosen: Callable[[ServiceView], Awaitable[None]],
+                     restart: Callable[[], Awaitable[None]],
+                     redraw: Callable[[str], None]) -> None:
+    """Text typed at a picker: the service it names goes on as its button would
+    (`chosen`); a clear request for another flow leaves; with no options left the flow
+    starts again (`restart`); anything else redraws the picker under a hint."""
+    service = await typed_choice(turn, text, options)
+    if service is not None:
+        await chosen(service)
+    elif await elsewhere(turn, text, own_intent):
+        return
+    elif not options:
+        await restart()
+    else:
+        redraw(unknown_hint(options))

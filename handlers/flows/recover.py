@@ -43,15 +43,10 @@ async def pick_typed(turn: Turn, text: str) -> None:
     """A service's name typed at the picker: asked to confirm with a tap (typed text never
     recovers on its own); other text keeps the picker."""
     options = await _options(turn)
-    chosen = await picker.typed_choice(turn, text, options)
-    if chosen is not None:
-        await ask(turn, {"sid": chosen.id})
-    elif await picker.elsewhere(turn, text, "recover"):
-        return
-    elif not options:
-        await start(turn, {})
-    else:
-        _picker(turn, options, picker.unknown_hint(options) + "\n" + t("recover-pick"))
+    await picker.typed_step(
+        turn, text, options, "recover", lambda s: ask(turn, {"sid": s.id}),
+        lambda: start(turn, {}),
+        lambda hint: _picker(turn, options, hint + "\n" + t("recover-pick")))
 
 
 @flow.action("recover.ask", entry=True)
