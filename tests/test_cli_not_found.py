@@ -66,7 +66,7 @@ def test_intent_reads_in_italian(cli_db: str) -> None:  # noqa: F811
                         "--db", cli_db])
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("Richiesta riconosciuta: rinnovare un servizio (punteggio ")
+    assert lines[0].startswith("Richiesta riconosciuta: rinnovare un servizio (probabilità ")
     assert lines[1].startswith("Seconda ipotesi: ")
     assert lines[2] == "Servizio nominato: mariorossi.it"
     assert ENGLISH.search(result.stdout) is None, result.stdout

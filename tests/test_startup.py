@@ -37,7 +37,7 @@ def imported_by(args: list[str], stdin: str = "", **env: str) -> tuple[set[str],
 
 def test_intent_imports_neither_telegram_nor_the_database() -> None:
     modules, out = imported_by(["intent", "vorrei rinnovare mariorossi.it"])
-    assert out.startswith("Richiesta riconosciuta: rinnovare un servizio (punteggio ")
+    assert out.startswith("Richiesta riconosciuta: rinnovare un servizio (probabilità ")
     assert modules.isdisjoint(TELEGRAM + DATABASE), sorted(modules & {*TELEGRAM, *DATABASE})
 
 

@@ -41,7 +41,7 @@ def test_intent_command_prints_the_reading(cli_db: str) -> None:  # noqa: F811
     result = run("intent", "vorrei rinovare mariorossi.it", "--customer", "C001", db=cli_db)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("Richiesta riconosciuta: rinnovare un servizio (punteggio ")
+    assert lines[0].startswith("Richiesta riconosciuta: rinnovare un servizio (probabilità ")
     assert lines[1].startswith("Seconda ipotesi: ")
     assert lines[2] == "Servizio nominato: mariorossi.it"
 

@@ -59,9 +59,9 @@ cli-error-amount = Importo non accettato: { $got } (atteso: { $expected }).
 
 terminal-hint = Chat di prova di Sportello. Scrivi il numero o il nome di un pulsante per premerlo, oppure un messaggio. /esci, Ctrl-D o Ctrl-C per uscire.
 terminal-bye = Chat chiusa. Arrivederci!
-cli-intent-result = Richiesta riconosciuta: { $intent } (punteggio { $score })
+cli-intent-result = Richiesta riconosciuta: { $intent } (probabilità { $score }%)
 cli-intent-none = Richiesta riconosciuta: nessuna, il messaggio non è stato capito
-cli-intent-runner = Seconda ipotesi: { $intent } (punteggio { $score })
+cli-intent-runner = Seconda ipotesi: { $intent } (probabilità { $score }%)
 cli-intent-no-runner = Seconda ipotesi: nessuna
 cli-intent-service = Servizio nominato: { $service }
 cli-intent-no-service = Servizio nominato: nessuno
