@@ -124,7 +124,7 @@ async def auto(turn: Turn, params: dict[str, Any]) -> None:
     item, line = next((item, line) for item, line in zip(shown.renewals, shown.lines,
                                                           strict=True)
                       if item["service_id"] == sid)
-    turn.step("auto", auto_sid=sid)
+    turn.step("confirm", auto_sid=sid)  # support reads «Passo: conferma» on a ticket
     turn.say(t("mode-auto-ask", name=line.detail.get("service_name", ""),
                expiry=date.fromisoformat(item["period_to"]),
                price=billed(line.amount, int(item["months"])),
@@ -148,7 +148,7 @@ async def auto_off(turn: Turn, params: dict[str, Any]) -> None:
 
 
 async def _answer(turn: Turn, params: dict[str, Any], on: bool) -> None:
-    asked = turn.state.step == "auto" and turn.data.get("auto_sid") == params.get("sid")
+    asked = _asking(turn) and turn.data.get("auto_sid") == params.get("sid")
     found = await _summary_choice(turn, params)
     if found is None:
         return
@@ -175,7 +175,7 @@ async def _summary_choice(turn: Turn, params: dict[str, Any]
                           ) -> tuple[Quote, dict[int, RenewalChoice], int] | None:
     """The renewal summary on screen (or its «Rinnovo automatico» question), its choices
     and the service the button is for; None, said as a stale button, for any other."""
-    if (turn.state.flow != "pay" or turn.state.step not in ("method", "auto")
+    if (turn.state.flow != "pay" or not (turn.state.step == "method" or _asking(turn))
             or params.get("qid") != turn.data.get("quote_id")):
         stale(turn)
         return None
@@ -186,6 +186,13 @@ async def _summary_choice(turn: Turn, params: dict[str, Any]
         stale(turn)
         return None
     return shown, choices, sid
+
+
+def _asking(turn: Turn) -> bool:
+    """Whether the «Rinnovo automatico» question is on screen (not the payment's own
+    «confirm» step, which has a method chosen instead)."""
+    return (turn.state.step == "confirm" and "auto_sid" in turn.data
+            and "method" not in turn.data)
 
 
 async def _requote(turn: Turn, shown: Quote, choices: dict[int, RenewalChoice], sid: int,
