@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core import documents, settlement
@@ -141,10 +141,16 @@ async def quote_renewal(ctx: Ctx, customer_id: int, service_ids: list[int],
     return await save_quote(ctx, quote)
 
 
+# The catalogue's one rule for where a plan may go: a transition to a plan still on sale.
+# Joined as `Plan` from `PlanTransition` (or the other way round) by every query that asks.
+CHANGE_TARGET = and_(PlanTransition.to_plan_id == Plan.id, Plan.active.is_(True))
+
+
 async def change_targets(ctx: Ctx, service: Service) -> list[Plan]:
+    """The plans the service may change to, cheapest first."""
     rows = await ctx.session.execute(
-        select(Plan).join(PlanTransition, PlanTransition.to_plan_id == Plan.id)
-        .where(PlanTransition.from_plan_id == service.plan_id, Plan.active.is_(True))
+        select(Plan).join(PlanTransition, CHANGE_TARGET)
+        .where(PlanTransition.from_plan_id == service.plan_id)
         .order_by(Plan.price, Plan.code)
     )
     return list(rows.scalars())

@@ -65,6 +65,10 @@ async def test_products_list_and_actions_by_state(demo: Sportello) -> None:
     assert "rossipizzeria.it" in lapsed and "Scaduto" in lapsed
     detail = await chat.press("mariorossi.it")
     assert "Scade tra 20 giorni." in detail
+    # The domain's plan changes to no other (tests/test_chat_edges.py): no «Upgrade».
+    assert chat.labels[:3] == ["Rinnova ora", "Passa al rinnovo automatico", "Non rinnovare"]
+    await chat.press("I miei prodotti")
+    await chat.press("www.mariorossi.it")
     assert chat.labels[:4] == ["Rinnova ora", "Passa al rinnovo automatico",
                                "Upgrade / cambio piano", "Non rinnovare"]
     await chat.press("I miei prodotti")

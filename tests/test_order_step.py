@@ -191,7 +191,8 @@ async def test_automatic_renewal_chosen_with_its_frequency(
     chat = await chat_for(app)
     await renew_now(chat, "cloud")
     await chat.press("3 mesi")
-    summary = await chat.press("Rinnovo automatico: no")
+    await chat.press("Rinnovo automatico: no")  # asked first (tests/test_chat_edges.py)
+    summary = await chat.press("Attiva il rinnovo automatico")
     assert "durata 3 mesi, rinnovo automatico sì, ogni 3 mesi" in summary
     assert "Rinnovo automatico: sì" in chat.labels
     await chat.press("Carta di credito")

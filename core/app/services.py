@@ -39,8 +39,9 @@ _PLAN_NAMES = (select(Service.id, Plan.name).join(Plan, Plan.id == Service.plan_
 _TARGET_NAMES = (
     select(Service.id, Plan.name)
     .join(PlanTransition, PlanTransition.from_plan_id == Service.plan_id)
-    .join(Plan, Plan.id == PlanTransition.to_plan_id)
-    .where(Service.customer_id == bindparam("customer"), Plan.active.is_(True)))
+    .join(Plan, billing.CHANGE_TARGET)
+    .where(Service.customer_id == bindparam("customer")))
+_CHANGEABLE = _TARGET_NAMES.with_only_columns(Service.id).distinct()
 
 
 class Services(AppBase):
@@ -92,6 +93,14 @@ class Services(AppBase):
         async def work(ctx: Ctx) -> list[Plan]:
             service = await billing.own_service(ctx, customer_id, service_id)
             return await billing.change_targets(ctx, service)
+        return await self._read(work)
+
+    async def changeable(self, customer_id: int) -> set[int]:
+        """The customer's services whose plan has a plan to change to (`change_options`
+        is not empty), whatever their state."""
+        async def work(ctx: Ctx) -> set[int]:
+            rows = await ctx.session.execute(_CHANGEABLE, {"customer": customer_id})
+            return set(rows.scalars())
         return await self._read(work)
 
     async def plan_names(self, customer_id: int) -> dict[int, tuple[str, ...]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.errors import SalesOnly
+from core.views import ServiceView
 from handlers.engine import Turn
 from handlers.flow import Flow
 from handlers.flows import pay, picker
@@ -16,16 +17,26 @@ from handlers.router import Routed, fold, words
 flow = Flow("change_plan")
 
 
-async def _changeable(turn: Turn) -> list[Any]:
-    return [s for s in await turn.services() if "change_plan" in s.actions]
+async def changeable(turn: Turn) -> list[ServiceView]:
+    """The services «Upgrade / cambio piano» is offered for: in a state that allows a change
+    and with somewhere to go, a plan of the catalogue (core's `change_options`) or, for a
+    custom solution, the sales office."""
+    targets = await turn.app.changeable(turn.customer_id)
+    return [s for s in await turn.services()
+            if "change_plan" in s.actions and (s.id in targets or s.category == "custom")]
 
 
 @flow.action("change.start", entry=True)
 async def start(turn: Turn, params: dict[str, Any]) -> None:
-    choices = await _changeable(turn)
+    choices = await changeable(turn)
     turn.leave()
     if not choices:
-        turn.say(t("change-none"), menu_button(turn))
+        active = any("change_plan" in s.actions for s in await turn.services())
+        if active:  # active services, none with another plan: support can still help
+            turn.say(t("change-none-targets"), turn.btn(t("btn-ticket"), "operator.open"),
+                     menu_button(turn))
+        else:
+            turn.say(t("change-none"), menu_button(turn))
         return
     turn.goto("change", "pick")
     _picker(turn, choices, t("change-pick"))
@@ -38,10 +49,13 @@ def _picker(turn: Turn, choices: list[Any], text: str) -> None:
 
 @flow.text_step("change.pick")
 async def pick_typed(turn: Turn, text: str) -> None:
-    """A service's name typed at the picker picks it; other text keeps the picker."""
-    choices = await _changeable(turn)
+    """A service's name typed at the picker picks it; other text keeps the picker. A
+    service with no plan to move to is not on the buttons, but named it is answered (no
+    other plans, support one tap away) rather than mistaken for another one."""
+    choices = await changeable(turn)
+    active = [s for s in await turn.services() if "change_plan" in s.actions]
     await picker.typed_step(
-        turn, text, choices, "change_plan", lambda s: options(turn, {"sid": s.id, "hint": text}),
+        turn, text, active, "change_plan", lambda s: options(turn, {"sid": s.id, "hint": text}),
         lambda: start(turn, {}),
         lambda hint: _picker(turn, choices, hint + "\n" + t("change-pick")))
 

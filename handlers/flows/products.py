@@ -8,7 +8,7 @@ from core.states import is_lapsed_list
 from core.views import ServiceView
 from handlers.engine import Turn
 from handlers.flow import Flow
-from handlers.flows import mail_prefs
+from handlers.flows import change_plan, mail_prefs
 from handlers.flows.common import abort_button, menu_button, stale
 from handlers.i18n import days_list, t
 from handlers.quote_text import billed
@@ -87,13 +87,16 @@ async def detail(turn: Turn, params: dict[str, Any]) -> None:
     if view.pending_plan_code and view.pending_change_on:
         text.append(t("product-detail-pending-change", date=view.pending_change_on,
                       plan=view.pending_plan_name))
-    rows = [[button] for button in action_buttons(turn, view)]
+    can_change = ("change_plan" in view.actions
+                  and any(s.id == view.id for s in await change_plan.changeable(turn)))
+    rows = [[button] for button in action_buttons(turn, view, can_change)]
     rows.append([turn.btn(t("btn-all-products"), "products.list"), menu_button(turn)])
     turn.say("\n".join(text), *rows)
 
 
-def action_buttons(turn: Turn, view: ServiceView) -> list[Any]:
-    """Only the actions that make sense in the service's state."""
+def action_buttons(turn: Turn, view: ServiceView, can_change: bool) -> list[Any]:
+    """Only the actions that make sense in the service's state; «Upgrade / cambio piano»
+    only if `can_change` (there is a plan to move to, `change_plan.changeable`)."""
     buttons = []
     for name in view.actions:
         if name == "renew":
@@ -102,7 +105,7 @@ def action_buttons(turn: Turn, view: ServiceView) -> list[Any]:
             target = "su_richiesta" if view.renewal_mode == "automatico" else "automatico"
             label = "btn-mode-manual" if target == "su_richiesta" else "btn-mode-auto"
             buttons.append(turn.btn(t(label), "products.mode", sid=view.id, mode=target))
-        elif name == "change_plan":
+        elif name == "change_plan" and can_change:
             buttons.append(turn.btn(t("btn-change"), "change.for", sid=view.id))
         elif name == "cancel":
             buttons.append(turn.btn(t("btn-cancel"), "cancel.for", sid=view.id))

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
-from core.pricing import RenewalChoice, renewal_choices
+from core.pricing import Quote, RenewalChoice, renewal_choices
 from handlers.engine import Turn
 from handlers.flow import Flow
 from handlers.flows import pay, picker
@@ -111,25 +112,92 @@ async def months(turn: Turn, params: dict[str, Any]) -> None:
 
 @flow.action("renew.auto")
 async def auto(turn: Turn, params: dict[str, Any]) -> None:
-    """«Rinnovo automatico» toggled in the order summary."""
-    await _choose(turn, params, lambda choice: replace(choice, auto_renew=not choice.auto_renew))
+    """«Rinnovo automatico» toggled in the order summary: off on one tap; on only after the
+    customer has read what it commits them to (a fattura payable on sight at expiry)."""
+    found = await _summary_choice(turn, params)
+    if found is None:
+        return
+    shown, choices, sid = found
+    if choices[sid].auto_renew:
+        await _requote(turn, shown, choices, sid, replace(choices[sid], auto_renew=False))
+        return
+    item, line = next((item, line) for item, line in zip(shown.renewals, shown.lines,
+                                                          strict=True)
+                      if item["service_id"] == sid)
+    turn.step("confirm", auto_sid=sid)  # support reads «Passo: conferma» on a ticket
+    turn.say(t("mode-auto-ask", name=line.detail.get("service_name", ""),
+               expiry=date.fromisoformat(item["period_to"]),
+               price=billed(line.amount, int(item["months"])),
+               days=turn.app.settings.tacit_payment_days) + "\n" + t("order-auto-ask-applies"),
+             [turn.btn(t("btn-mode-auto-confirm"), "renew.auto_on", qid=shown.id, sid=sid)],
+             [turn.btn(t("btn-order-auto-keep-off"), "renew.auto_off", qid=shown.id,
+                       sid=sid)])
+
+
+@flow.action("renew.auto_on")
+async def auto_on(turn: Turn, params: dict[str, Any]) -> None:
+    """«Attiva il rinnovo automatico», on the question just asked: the summary again, with
+    it on. Tapped again once it is on, the summary is only shown again."""
+    await _answer(turn, params, True)
+
+
+@flow.action("renew.auto_off")
+async def auto_off(turn: Turn, params: dict[str, Any]) -> None:
+    """«No, lascia il rinnovo su richiesta»: the summary again, unchanged."""
+    await _answer(turn, params, False)
+
+
+async def _answer(turn: Turn, params: dict[str, Any], on: bool) -> None:
+    asked = _asking(turn) and turn.data.get("auto_sid") == params.get("sid")
+    found = await _summary_choice(turn, params)
+    if found is None:
+        return
+    shown, choices, sid = found
+    if on and asked:
+        await _requote(turn, shown, choices, sid, replace(choices[sid], auto_renew=True))
+    elif asked or bool(choices[sid].auto_renew) == on:  # answered already: nothing to do
+        await pay.offer(turn, shown, same_summary=True)
+    else:
+        stale(turn)
 
 
 async def _choose(turn: Turn, params: dict[str, Any],
                   change: Callable[[RenewalChoice], RenewalChoice]) -> None:
     """Quote the summary's cart again with one service's choice changed (core checks that
-    the plan offers the Durata); only for the summary on screen."""
-    if (turn.state.flow != "pay" or turn.state.step != "method"
+    the plan offers the Durata)."""
+    found = await _summary_choice(turn, params)
+    if found is not None:
+        shown, choices, sid = found
+        await _requote(turn, shown, choices, sid, change(choices[sid]))
+
+
+async def _summary_choice(turn: Turn, params: dict[str, Any]
+                          ) -> tuple[Quote, dict[int, RenewalChoice], int] | None:
+    """The renewal summary on screen (or its «Rinnovo automatico» question), its choices
+    and the service the button is for; None, said as a stale button, for any other."""
+    if (turn.state.flow != "pay" or not (turn.state.step == "method" or _asking(turn))
             or params.get("qid") != turn.data.get("quote_id")):
         stale(turn)
-        return
+        return None
     shown = await turn.app.get_quote(turn.customer_id, turn.data["quote_id"])
     choices = renewal_choices(shown)
-    sid = int(params["sid"])
-    if shown.kind != "renewal" or sid not in choices:
+    sid = params.get("sid")
+    if shown.kind != "renewal" or not isinstance(sid, int) or sid not in choices:
         stale(turn)
-        return
-    choices[sid] = change(choices[sid])
+        return None
+    return shown, choices, sid
+
+
+def _asking(turn: Turn) -> bool:
+    """Whether the «Rinnovo automatico» question is on screen (not the payment's own
+    «confirm» step, which has a method chosen instead)."""
+    return (turn.state.step == "confirm" and "auto_sid" in turn.data
+            and "method" not in turn.data)
+
+
+async def _requote(turn: Turn, shown: Quote, choices: dict[int, RenewalChoice], sid: int,
+                   choice: RenewalChoice) -> None:
+    choices = {**choices, sid: choice}
     ids = [item["service_id"] for item in shown.renewals]
     quote = await turn.app.quote_renewal(turn.customer_id, ids, choices)
     await pay.offer(turn, quote, same_summary=True)
