@@ -387,10 +387,19 @@ def pick_service(text: str, services: list[ServiceRef]) -> tuple[ServiceRef | No
                              90 if len(token) >= 6 and token in bare else 0)
             if similarity >= 85 and (best is None or (similarity, len(name)) > best[:2]):
                 best = (similarity, len(name), service)
-    if best is not None:
-        return best[2], best[2].category
     lex = lexicon()
     joined = f" {' '.join(tokens)} "
+    if best is not None:
+        # "l'hosting di luigiverdi", "la pec luigi.verdi": the kind named picks, among the
+        # services carrying that name, the one of that kind.
+        stem = fold(best[2].name).split(".")[0].replace("-", "").removeprefix("www")
+        for category, aliases in lex.service_words.items():
+            of_kind = [s for s in services if s.category == category
+                       and stem in re.sub(r"[^a-z0-9]", "", fold(s.name))]
+            if (category != best[2].category and len(of_kind) == 1
+                    and any(f" {' '.join(alias)} " in joined for alias in aliases)):
+                return of_kind[0], category
+        return best[2], best[2].category
     for category, aliases in lex.service_words.items():
         if any(f" {' '.join(alias)} " in joined for alias in aliases):
             of_kind = [s for s in services if s.category == category]
