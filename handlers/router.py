@@ -375,18 +375,23 @@ def pick_service(text: str, services: list[ServiceRef]) -> tuple[ServiceRef | No
     if not services:
         return None, None
     tokens = words(text)
+    # "verdi shop" names verdi-shop.com: two words typed apart count as one too.
+    candidates = tokens + [a + b for a, b in itertools.pairwise(tokens)]
+    names = [fold(service.name) for service in services]
+    bares = [(n.split(".")[0] if "." in n and "@" not in n else n).replace("-", "") for n in names]
     best: tuple[float, int, ServiceRef] | None = None
-    for service in services:
-        name = fold(service.name)
-        bare = name.split(".")[0] if "." in name and "@" not in name else name
-        bare = bare.replace("-", "")
-        # "verdi shop" names verdi-shop.com: two words typed apart count as one too.
-        for token in tokens + [a + b for a, b in itertools.pairwise(tokens)]:
-            similarity = max(fuzz.ratio(token, name),
-                             fuzz.ratio(token, bare) if len(bare) >= 6 else 0,
-                             90 if len(token) >= 6 and token in bare else 0)
-            if similarity >= 85 and (best is None or (similarity, len(name)) > best[:2]):
-                best = (similarity, len(name), service)
+    if candidates:
+        # One C call per kind of comparison (every word against every name).
+        by_name = process.cdist(candidates, names, scorer=fuzz.ratio)
+        by_bare = process.cdist(candidates, bares, scorer=fuzz.ratio)
+        for k, service in enumerate(services):
+            similarity = float(by_name[:, k].max())
+            if len(bares[k]) >= 6:
+                similarity = max(similarity, float(by_bare[:, k].max()))
+                if any(len(c) >= 6 and c in bares[k] for c in candidates):
+                    similarity = max(similarity, 90.0)
+            if similarity >= 85 and (best is None or (similarity, len(names[k])) > best[:2]):
+                best = (similarity, len(names[k]), service)
     lex = lexicon()
     joined = f" {' '.join(tokens)} "
     if best is not None:
