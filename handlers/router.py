@@ -153,7 +153,8 @@ def route(text: str, services: Iterable[ServiceRef] = (),
     see negated. The phrases are read only when there is a negation to place."""
     words_read = prepared(text)
     if "non" in words_read.split():
-        rules = rule_route(text, services)
+        # Only the phrases of intents a negation can refuse decide what is refused.
+        rules = rule_route(text, services, lexicon().negatable)
         negated, service, category = rules.negated, rules.service_id, rules.category
         named = rules.service_name
     else:
@@ -194,9 +195,10 @@ def prepared(text: str) -> str:
     return " ".join(_tokens(_expand(text)))
 
 
-def rule_route(text: str, services: Iterable[ServiceRef] = ()) -> Routed:
-    """The reading of the phrases alone: which intents a negation refuses, "scollega",
-    the service named; `route` asks the model for the intent."""
+def rule_route(text: str, services: Iterable[ServiceRef] = (),
+               intents: frozenset[str] | None = None) -> Routed:
+    """The reading of the phrases alone (of `intents` only, if given): which intents a
+    negation refuses, the service named; `route` asks the model for the intent."""
     lex = lexicon()
     text = _expand(text)
     tokens = _tokens(text)
@@ -219,6 +221,8 @@ def rule_route(text: str, services: Iterable[ServiceRef] = ()) -> Routed:
     evidence: dict[str, set[frozenset[int]]] = {}
     refused: set[str] = set()
     for phrase in lex.phrases:
+        if intents is not None and phrase.intent not in intents:
+            continue
         found = _match_phrase(phrase, matches, scopes)
         if found is None:
             continue
