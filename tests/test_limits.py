@@ -46,9 +46,14 @@ ROOMS = [
 ]
 
 
+# One id per code, distinct codes distinct ids (a hash modulo a small number collided).
+_PLAN_IDS: dict[str, int] = {}
+
+
 def plan(code: str, price: str, limits: dict[str, int] | None = None,
          features: tuple[str, ...] = (), plan_id: int = 0) -> PlanTerms:
-    return PlanTerms(id=plan_id or hash(code) % 1000, code=code, name=code, category="cloud",
+    return PlanTerms(id=plan_id or _PLAN_IDS.setdefault(code, len(_PLAN_IDS) + 1000),
+                     code=code, name=code, category="cloud",
                      price=D(price), period_months=1, limits=limits or {}, features=features)
 
 

@@ -15,10 +15,16 @@ VAT = Decimal("0.22")
 D = Decimal
 
 
+# One id per code, distinct codes distinct ids: `hash(code) % 10_000` (randomised per run)
+# once gave two plans one id.
+_PLAN_IDS: dict[str, int] = {}
+
+
 def plan(code: str, price: str, category: str = "hosting", months: int = 12,
          fee: str = "0", limits: dict[str, int] | None = None,
          features: tuple[str, ...] = ()) -> PlanTerms:
-    return PlanTerms(id=hash(code) % 10_000, code=code, name=code, category=category,
+    return PlanTerms(id=_PLAN_IDS.setdefault(code, len(_PLAN_IDS) + 1),
+                     code=code, name=code, category=category,
                      price=D(price), period_months=months, change_fee=D(fee),
                      limits=limits or {}, features=features)
 

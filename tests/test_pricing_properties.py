@@ -18,8 +18,13 @@ POLICIES = ("mensilita-residue", "pro-rata-giorni", "mesi-arrotondati", "mese-in
 prices = st.decimals(min_value=0, max_value=5000, places=2)
 
 
+# One id per code, distinct codes distinct ids (a hash modulo a small number collided).
+_PLAN_IDS: dict[str, int] = {}
+
+
 def plan(code: str, price: Decimal, months: int) -> PlanTerms:
-    return PlanTerms(id=hash(code) % 9999, code=code, name=code, category="hosting",
+    return PlanTerms(id=_PLAN_IDS.setdefault(code, len(_PLAN_IDS) + 1),
+                     code=code, name=code, category="hosting",
                      price=price, period_months=months, change_fee=Decimal("15.00"))
 
 
