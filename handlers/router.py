@@ -67,11 +67,26 @@ def words(text: str, keep: str = "") -> list[str]:
     return [w.strip(".-") for w in fold(text, keep).split() if w.strip(".-")]
 
 
+# Where a clause ends: punctuation, a sentence-ending dot, or a conjunction between two
+# clauses ("mio figlio non c'è e io devo rinnovare"). "è" keeps its accent here, so "non è
+# scaduto" stays one clause.
+CLAUSE_BREAK = re.compile(
+    r"[,;:!?]+|\.(?:\s|$)|\s(?=(?:e|ed|ma|però|pero|perché|perche|quindi|anzi|invece|mentre|"
+    r"oppure)\s)", re.IGNORECASE)  # the conjunction opens the next clause
+# Object pronouns: after "non lo voglio" the object is said, the next word is not it.
+OBJECT_PRONOUNS = frozenset({"lo", "la", "li", "le", "l", "ne"})
+# After a negation, these say what is or happened ("non si è riaccesa", "non c'è").
+STATEMENTS = frozenset({"si", "c"})
+# Words that start a new wish: a negation before them does not reach past them.
+WISHES = frozenset({"voglio", "vorrei", "volevo", "vogliamo", "vorremmo", "preferisco",
+                    "preferirei", "chiedo", "devo", "dobbiamo"})
+
+
 def clauses(text: str) -> list[int]:
-    """For each word of `words(text)`, the number of its clause (split at , ; : ! ? and
-    sentence-ending dots), so that a negation does not reach into the next clause."""
+    """For each word of `words(text)`, the number of its clause, so that a negation does
+    not reach into the next clause."""
     result: list[int] = []
-    for number, part in enumerate(re.split(r"[,;:!?]+|\.(?:\s|$)", text)):
+    for number, part in enumerate(CLAUSE_BREAK.split(text)):
         result.extend([number] * len(words(part)))
     return result
 
@@ -93,6 +108,7 @@ class Lexicon:
     carriers: frozenset[str]
     negatable: frozenset[str]
     emoji: dict[str, str]
+    translations: dict[str, str]  # English word -> the Italian word read instead
     service_words: dict[str, tuple[tuple[str, ...], ...]]
 
 
@@ -117,7 +133,8 @@ def lexicon() -> Lexicon:
     }
     return Lexicon(tuple(phrases), tuple(vocabulary), tuple(stems), stop, negations,
                    frozenset(fold(w) for w in raw["negation_carriers"]),
-                   frozenset(raw["negatable"]), dict(raw["emoji"]), service_words)
+                   frozenset(raw["negatable"]), dict(raw["emoji"]),
+                   {fold(k): fold(v) for k, v in raw["translations"].items()}, service_words)
 
 
 @dataclass(frozen=True)
@@ -185,9 +202,9 @@ def _expand(text: str) -> str:
 
 def _tokens(text: str) -> list[str]:
     """Folded words, "nn", "mica", "senza" as one negation ("non rinnov*" matches "nn
-    rinnovare")."""
-    negations = lexicon().negations
-    return ["non" if w in negations else w for w in words(text)]
+    rinnovare"), English words as their Italian ("renew" as "rinnovare")."""
+    lex = lexicon()
+    return ["non" if w in lex.negations else lex.translations.get(w, w) for w in words(text)]
 
 
 def prepared(text: str) -> str:
@@ -208,11 +225,15 @@ def rule_route(text: str, services: Iterable[ServiceRef] = (),
     content = [i for i, w in enumerate(tokens) if w not in lex.stopwords]
     scopes = _negation_scopes(tokens, content, clause, lex)
     negated = {p for scope in scopes.values() for p in scope}
-    for scope in scopes.values():
-        # The wish negated takes its object with it: "non voglio cambiare piano".
+    for at, scope in scopes.items():
+        # The wish negated takes its object with it: "non voglio cambiare piano"; not when
+        # a pronoun has said it ("non lo voglio più, chiudete l'hosting").
+        if at + 1 < len(tokens) and tokens[at + 1] in OBJECT_PRONOUNS:
+            continue
         if scope and tokens[scope[-1]] not in lex.carriers:
             after = [j for j in content if j > scope[-1] and clause[j] == clause[scope[-1]]]
-            if after and tokens[after[0]] not in lex.negations:
+            if (after and tokens[after[0]] not in lex.negations
+                    and not _restarts(tokens, scope[-1], after[0])):
                 negated.add(after[0])
     matches = _token_matches(tokens, content, lex)
     countable = [i for i in content if tokens[i] not in lex.negations]
@@ -284,14 +305,28 @@ def _negation_scopes(
         if tokens[i] not in lex.negations:
             continue
         scope: list[int] = []
+        if i + 1 < len(tokens) and tokens[i + 1] in STATEMENTS:
+            # "la pec non si è riaccesa", "nel menu non c'è Disdici": what is, not a wish
+            scopes[i] = scope
+            continue
+        said = i + 1 < len(tokens) and tokens[i + 1] in OBJECT_PRONOUNS
+        previous = i
         for j in content[n + 1:]:
-            if tokens[j] in lex.negations or clause[j] != clause[i]:
-                break
+            if (tokens[j] in lex.negations or clause[j] != clause[i]
+                    or (scope and _restarts(tokens, previous, j))
+                    or (said and scope and tokens[j] not in lex.carriers)):
+                break  # "non lo voglio più, chiudete": the object was the pronoun
             scope.append(j)
+            previous = j
             if tokens[j] not in lex.carriers or tokens[j] == "riesco":
                 break
         scopes[i] = scope
     return scopes
+
+
+def _restarts(tokens: list[str], after: int, before: int) -> bool:
+    """A new wish between two words: "non voglio il bot, voglio una persona"."""
+    return any(tokens[k] in WISHES for k in range(after + 1, before))
 
 
 def _token_matches(tokens: list[str], content: list[int],
@@ -414,15 +449,34 @@ def pick_service(text: str, services: list[ServiceRef]) -> tuple[ServiceRef | No
             of_kind = [s for s in services if s.category == category]
             if len(of_kind) == 1:
                 return of_kind[0], category
-            return None, category
+            by_ending = _by_ending(fold(text), of_kind)
+            return by_ending, category
+    # "il .com è scaduto": a name's ending only one service has (a domain first).
+    by_ending = _by_ending(fold(text), services)
+    if by_ending is None:
+        by_ending = _by_ending(fold(text), [s for s in services if s.category == "dominio"])
+    if by_ending is not None:
+        return by_ending, by_ending.category
     generic = lex.stopwords | {w for aliases in lex.service_words.values()
                                for alias in aliases for w in alias}
     distinctive = {w for w in tokens if len(w) >= 4 and w not in generic}
-    holders = [s for s in services
-               if distinctive & {w for plan in s.plans for w in words(plan)}]
-    if len(holders) == 1:
-        return holders[0], holders[0].category
+    # A plan's own word ("passo da start a pro"): the one service on that plan, else the
+    # one service that has or may take it.
+    for plans_of in (lambda s: s.plans[:1], lambda s: s.plans):
+        holders = [s for s in services
+                   if distinctive & {w for plan in plans_of(s) for w in words(plan)}]
+        if len(holders) == 1:
+            return holders[0], holders[0].category
     return None, None
+
+
+def _by_ending(folded: str, services: list[ServiceRef]) -> ServiceRef | None:
+    """The one service of `services` whose name ends in a word of the message ("il
+    dominio .com", "il dominio punto it"), if exactly one does."""
+    endings = {s.id: fold(s.name).rsplit(".", 1)[-1] for s in services if "." in s.name}
+    hits = [s for s in services if s.id in endings
+            and re.search(rf"(?:\.|\bpunto |\bdominio ){re.escape(endings[s.id])}\b", folded)]
+    return hits[0] if len(hits) == 1 else None
 
 
 def describe(routed: Routed) -> dict[str, Any]:

@@ -112,9 +112,34 @@ def test_labelled_sets_are_large_and_varied() -> None:
     ("ho pagato ma il servizio non è stato rinnovato", "orders"),
     ("ordini in sospeso", "orders"),
     ("nn rinnovare il dominio", "cancel"),
+    # a negation ends with its clause, its pronoun object or a new wish
+    ("mio figlio non c'è e io devo rinnovare la pec", "renew"),
+    ("il sito non lo voglio più chiudete l'hosting", "cancel"),
+    ("non voglio il bot voglio una persona", "operator"),
+    ("ho rinnovato in ritardo e la pec non si è riaccesa", "recover"),
+    # English words read as their Italian
+    ("please renew my domain", "renew"),
+    ("I want a refund, you charged me twice", "orders"),
+    ("domain expired last week, I want it back", "recover"),
+    ("can I talk to a human?", "operator"),
+    ("do not renew the website", "cancel"),
 ])
 def test_router_edge_cases(text: str, intent: str) -> None:
     assert route(text, MARIO).intent == intent
+
+
+@pytest.mark.parametrize(("text", "service"), [
+    ("il dominio .com è scaduto", "verdi-shop.com"),
+    ("rinnova il dominio punto it", "luigiverdi.it"),
+    ("il .com lo rivoglio", "verdi-shop.com"),
+    ("please renew it", None),  # "it" alone is a word, not an ending
+    ("volevo chiudere il vu pi esse", "vps-verdi"),
+    ("la peck è attiva?", "luigi.verdi@pec.it"),
+    ("mandatemi la disdetta dell'ostin", "www.luigiverdi.it"),
+    ("quanti giga in più ho se passo da start a pro", "www.luigiverdi.it"),
+])
+def test_router_finds_the_service_as_customers_say_it(text: str, service: str | None) -> None:
+    assert route(text, LUIGI).service_name == service
 
 
 def test_router_reports_runner_up_and_service() -> None:
