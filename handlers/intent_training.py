@@ -44,7 +44,8 @@ def example_files() -> list[Any]:
 def training_set(
     leave_out: Callable[[str, int], bool] | None = None,
 ) -> tuple[list[str], list[str]]:
-    """(texts, intents): every phrase of intents.yaml (stems without their *) and every
+    """(texts, intents): every phrase of intents.yaml (stems without their *), each thing
+    of its `off_topic` list as not understood, and every
     labelled message of intent_examples/ but those `leave_out(file name, position)` holds
     back for an evaluation."""
     texts: list[str] = []
@@ -54,6 +55,9 @@ def training_set(
         for phrase in phrases:
             texts.append(str(phrase).replace("*", ""))
             labels.append(intent)
+    for thing in raw["off_topic"]:  # things not ours: a message about them is off-topic
+        texts.append(str(thing))
+        labels.append(UNKNOWN)
     for path in example_files():
         for position, item in enumerate(yaml.safe_load(path.read_text("utf-8"))):
             if item["intent"] not in (*INTENTS, UNKNOWN):

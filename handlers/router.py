@@ -432,7 +432,8 @@ def pick_service(text: str, services: list[ServiceRef]) -> tuple[ServiceRef | No
             if similarity >= 85 and (best is None or (similarity, len(names[k])) > best[:2]):
                 best = (similarity, len(names[k]), service)
     lex = lexicon()
-    joined = f" {' '.join(tokens)} "
+    said = _tokens(text)  # as read: "site" is "sito", "sever" stays a typo of "server"
+    joined = f" {' '.join(_kind_words(said, lex))} "
     if best is not None:
         # "l'hosting di luigiverdi", "la pec luigi.verdi": the kind named picks, among the
         # services carrying that name, the one of that kind.
@@ -449,8 +450,10 @@ def pick_service(text: str, services: list[ServiceRef]) -> tuple[ServiceRef | No
             of_kind = [s for s in services if s.category == category]
             if len(of_kind) == 1:
                 return of_kind[0], category
-            by_ending = _by_ending(fold(text), of_kind)
-            return by_ending, category
+            by_part = [s for s in of_kind if set(said) & _name_words(s.name, lex)]
+            if len(by_part) == 1:  # "il dominio del negozio"
+                return by_part[0], category
+            return _by_ending(fold(text), of_kind), category
     # "il .com è scaduto": a name's ending only one service has (a domain first).
     by_ending = _by_ending(fold(text), services)
     if by_ending is None:
@@ -459,7 +462,11 @@ def pick_service(text: str, services: list[ServiceRef]) -> tuple[ServiceRef | No
         return by_ending, by_ending.category
     generic = lex.stopwords | {w for aliases in lex.service_words.values()
                                for alias in aliases for w in alias}
-    distinctive = {w for w in tokens if len(w) >= 4 and w not in generic}
+    distinctive = {w for w in said if len(w) >= 4 and w not in generic}
+    # A part of the name said in Italian: "il dominio del negozio" for verdi-shop.com.
+    holders = [s for s in services if distinctive & _name_words(s.name, lex)]
+    if len(holders) == 1:
+        return holders[0], holders[0].category
     # A plan's own word ("passo da start a pro"): the one service on that plan, else the
     # one service that has or may take it.
     for plans_of in (lambda s: s.plans[:1], lambda s: s.plans):
@@ -468,6 +475,28 @@ def pick_service(text: str, services: list[ServiceRef]) -> tuple[ServiceRef | No
         if len(holders) == 1:
             return holders[0], holders[0].category
     return None, None
+
+
+def _kind_words(said: list[str], lex: Lexicon) -> list[str]:
+    """The words as said, a misspelt kind word ("sever", "hostign") as the kind word."""
+    kinds = [w for aliases in lex.service_words.values() for alias in aliases for w in alias
+             if len(w) >= 5]
+    known = lex.stopwords | lex.carriers | set(lex.vocabulary)  # "serve" is not "server"
+    result = []
+    for word in said:
+        if len(word) >= 5 and word not in kinds and word not in known:
+            near = process.extractOne(word, kinds, scorer=fuzz.ratio, score_cutoff=80)
+            if near is not None and _is_typo(word, near[0]):
+                word = near[0]
+        result.append(word)
+    return result
+
+
+def _name_words(name: str, lex: Lexicon) -> set[str]:
+    """The parts of a service's name that say something, in Italian: verdi-shop.com ->
+    {verdi, negozio}."""
+    parts = [p for p in re.split(r"[.\-@_]+", fold(name)) if len(p) >= 4 and p != "www"]
+    return {lex.translations.get(p, p) for p in parts} - {p for p in parts if "." in p}
 
 
 def _by_ending(folded: str, services: list[ServiceRef]) -> ServiceRef | None:

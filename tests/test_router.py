@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 
 from core.app import Sportello
 from core.models import Order, Service, Ticket
+from handlers import intent_training
 from handlers.i18n import t
-from handlers.router import ServiceRef, route
+from handlers.router import ServiceRef, fold, route
 from tests.chat_helpers import Chat
 from tests.router_customers import LUIGI, MARIO
 
@@ -57,21 +58,34 @@ def test_router_fits_its_examples(name: str, services: list[ServiceRef], service
     assert service_accuracy >= service_floor
 
 
-def test_router_on_the_sealed_set(capsys: pytest.CaptureFixture[str]) -> None:
-    """240 messages written blind and kept unopened until the model was trained (97.5%
-    when first opened, 2026-12-05). Nothing is fitted or tuned on them: keep them out of
-    intent_examples/. The floor guards against getting worse."""
-    accuracy, service_accuracy, misses = evaluate(DATA / "intents_sealed2.yaml", LUIGI)
-    with capsys.disabled():
-        print(f"\nrouter on the sealed set (240 messages): intent {accuracy:.1%}, "
-              f"service {service_accuracy:.1%}")
-    assert accuracy >= 0.95, "\n".join(misses)
-    # Its service labels are sparse: "la pec" is often left blank where the router names
-    # the customer's one PEC; what is labelled must be found.
-    items = yaml.safe_load((DATA / "intents_sealed2.yaml").read_text(encoding="utf-8"))
+# Sets written blind and kept unopened until the model was trained; nothing is fitted or
+# tuned on them (keep them out of intent_examples/). Each floor guards against getting
+# worse: sealed2 scored 97.5% when first opened (2026-12-05), sealed3 SEALED3_FIRST.
+SEALED3_FLOOR = 0.5  # set when sealed3 is opened
+SEALED = [("intents_sealed2.yaml", 0.95), ("intents_sealed3.yaml", SEALED3_FLOOR)]
+
+
+@pytest.mark.parametrize(("name", "floor"), SEALED)
+def test_router_on_the_sealed_sets(name: str, floor: float,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    accuracy, _, misses = evaluate(DATA / name, LUIGI)
+    items = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+    # Service labels are sparse: "la pec" is often left blank where the router names the
+    # customer's one PEC; what is labelled must be found.
     labelled = [i for i in items if i.get("service")]
     found = sum(route(i["text"], LUIGI).service_name == i["service"] for i in labelled)
-    assert found / len(labelled) >= 0.95
+    with capsys.disabled():
+        print(f"\nrouter on the sealed set {name} ({len(items)} messages): intent "
+              f"{accuracy:.1%}, services named {found}/{len(labelled)}")
+    assert accuracy >= floor, "\n".join(misses)
+    assert found / len(labelled) >= 0.9
+
+
+def test_sealed_messages_are_not_trained_on() -> None:
+    trained = {fold(text) for text in intent_training.training_set()[0]}
+    for name, _ in SEALED:
+        items = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+        assert not [i["text"] for i in items if fold(i["text"]) in trained]
 
 
 def test_labelled_sets_are_large_and_varied() -> None:
@@ -137,6 +151,12 @@ def test_router_edge_cases(text: str, intent: str) -> None:
     ("la peck è attiva?", "luigi.verdi@pec.it"),
     ("mandatemi la disdetta dell'ostin", "www.luigiverdi.it"),
     ("quanti giga in più ho se passo da start a pro", "www.luigiverdi.it"),
+    ("voglio disdire la pecc", "luigi.verdi@pec.it"),  # a kind word misspelt
+    ("come elimino il sercer", "vps-verdi"),
+    ("serve più banda per www.luigiverdi.it", "www.luigiverdi.it"),  # "serve" is a word
+    ("il dominio del negozio è scaduto", "verdi-shop.com"),  # a part of the name in Italian
+    ("quella certificata scade?", "luigi.verdi@pec.it"),
+    ("Je veux renouveler mon serveur", "vps-verdi"),
 ])
 def test_router_finds_the_service_as_customers_say_it(text: str, service: str | None) -> None:
     assert route(text, LUIGI).service_name == service
