@@ -55,7 +55,7 @@ def training_set(
         for phrase in phrases:
             texts.append(str(phrase).replace("*", ""))
             labels.append(intent)
-    for thing in raw["off_topic"]:  # things not ours: a message about them is off-topic
+    for thing in raw.get("off_topic", []):  # things not ours: a message about them is off-topic
         texts.append(str(thing))
         labels.append(UNKNOWN)
     for path in example_files():
