@@ -157,6 +157,9 @@ class Routed:
     service_name: str | None = None
     category: str | None = None  # named by category only ("l'hosting"), if no single service
     negated: tuple[str, ...] = ()
+    # "togliete il rinnovo automatico": the wish may be the renewal mode rather than
+    # renewing or cancelling; the chat shows the service's card, which offers both.
+    renewal_mode: bool = False
 
     @property
     def confident(self) -> bool:
@@ -190,7 +193,9 @@ def route(text: str, services: Iterable[ServiceRef] = (),
         best = "products"  # only a service named ("e rossipizzeria.it?"): show it
     return Routed(intent=best, score=round(best_p * 100, 1), runner_up=runner,
                   runner_up_score=round(runner_p * 100, 1), service_id=service,
-                  service_name=named, category=category, negated=negated)
+                  service_name=named, category=category, negated=negated,
+                  renewal_mode=any(w.startswith(("automatic", "autorinnov"))
+                                   for w in words_read.split()))
 
 
 def _expand(text: str) -> str:

@@ -265,6 +265,21 @@ async def test_technical_question_typed_opens_a_ticket_only_on_the_category_tap(
     assert [m.text for m in ticket.messages] == ["come collego il dominio all'hosting?"]
 
 
+@pytest.mark.parametrize("text", [
+    "togliete il rinnovo automatico di mariorossi.it",
+    "voglio attivare il rinnovo automatico per mariorossi.it",
+])
+async def test_automatic_renewal_typed_shows_the_card_with_both_choices(
+        demo: Sportello, text: str) -> None:
+    """Switching the mode and not renewing are different wishes: the card offers both."""
+    chat = await _chat(demo)
+    before = await _statuses(demo)
+    shown = await chat.say(text)
+    assert shown.startswith("mariorossi.it") and "Rinnovo: Su richiesta" in shown
+    assert t("btn-mode-auto") in chat.labels and t("btn-cancel") in chat.labels
+    assert await _statuses(demo) == before and await _count(demo, Order) == 0
+
+
 async def test_scollega_typed_asks_to_unlink(demo: Sportello) -> None:
     chat = await _chat(demo)
     asked = await chat.say("scollega")

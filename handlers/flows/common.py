@@ -208,7 +208,12 @@ async def free_text(turn: Turn, text: str) -> None:
         return
     turn.state.misses = 0
     turn.leave()
-    handler = turn.engine.registry.intents.get(routed.intent)
+    intent = routed.intent
+    if routed.renewal_mode and intent in ("renew", "cancel"):
+        # "togliete il rinnovo automatico": to pay by hand (su richiesta) or not to renew
+        # at all? The service's card shows its mode and offers both.
+        intent = "products"
+    handler = turn.engine.registry.intents.get(intent)
     if handler is None:
         await show_menu(turn)
     else:
