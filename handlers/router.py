@@ -189,13 +189,28 @@ def route(text: str, services: Iterable[ServiceRef] = (),
     (best_p, best), (runner_p, runner) = ranked[0], ranked[1]
     if best_p < MIN_PROBABILITY:  # "qwertyuiop": better "not understood" than a guess
         (best_p, best), (runner_p, runner) = (best_p, UNKNOWN), (best_p, best)
-    if best == UNKNOWN and (service or category) and not negated:
-        best = "products"  # only a service named ("e rossipizzeria.it?"): show it
+    if (service or category) and not negated and _only_names(words_read, named):
+        best = "products"  # "la pec?", "e il vps": the service, nothing asked of it
+    if (best == UNKNOWN and (service or category) and not negated
+            and sum(w not in lexicon().stopwords for w in words_read.split()) <= 3):
+        # Only a service named ("e rossipizzeria.it?", "la pec?"): show it. A longer
+        # message not understood stays so ("il server del bar mi ha portato il conto").
+        best = "products"
     return Routed(intent=best, score=round(best_p * 100, 1), runner_up=runner,
                   runner_up_score=round(runner_p * 100, 1), service_id=service,
                   service_name=named, category=category, negated=negated,
                   renewal_mode=any(w.startswith(("automatic", "autorinnov"))
                                    for w in words_read.split()))
+
+
+def _only_names(words_read: str, named: str | None) -> bool:
+    """Whether the message only names a service: kind words ("la pec") or its name."""
+    lex = lexicon()
+    kinds = {w for aliases in lex.service_words.values() for alias in aliases for w in alias}
+    name = fold(named) if named else ""
+    rest = [w for w in words_read.split() if w not in lex.stopwords and w not in kinds
+            and not (name and ((len(w) >= 3 and w in name) or fuzz.ratio(w, name) >= 85))]
+    return not rest
 
 
 def _expand(text: str) -> str:

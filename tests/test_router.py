@@ -155,6 +155,11 @@ def test_labelled_sets_are_large_and_varied() -> None:
     ("domain expired last week, I want it back", "recover"),
     ("can I talk to a human?", "operator"),
     ("do not renew the website", "cancel"),
+    ("non voglio parlare con nessun operatore, dimmi quando scade il dominio", "products"),
+    # a service only named is shown; a longer message not understood stays so
+    ("la pec?", "products"),
+    ("e rossipizzeria.it?", "products"),
+    ("il server del bar mi ha portato il conto sbagliato", "unknown"),
 ])
 def test_router_edge_cases(text: str, intent: str) -> None:
     assert route(text, MARIO).intent == intent
