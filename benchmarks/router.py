@@ -31,7 +31,8 @@ from tests.router_customers import LUIGI, MARIO
 ROOT = Path(__file__).parent.parent
 EXAMPLES = ROOT / "locales" / "it" / "intent_examples"
 SEALED = [ROOT / "tests" / "data" / name
-          for name in ("intents_sealed2.yaml", "intents_sealed3.yaml")]
+          for name in ("intents_sealed2.yaml", "intents_sealed3.yaml",
+                       "intents_sealed3_pairs.yaml")]
 
 
 def _items(path: Path) -> list[dict[str, Any]]:
