@@ -205,10 +205,9 @@ def route(text: str, services: Iterable[ServiceRef] = (),
 
 def _only_names(words_read: str, named: str | None) -> bool:
     """Whether the message only names a service: kind words ("la pec") or its name."""
-    lex = lexicon()
-    kinds = {w for aliases in lex.service_words.values() for alias in aliases for w in alias}
-    name = fold(named) if named else ""
-    rest = [w for w in words_read.split() if w not in lex.stopwords and w not in kinds
+    generic = _kinds().generic
+    name = _folded_name(named) if named else ""
+    rest = [w for w in words_read.split() if w not in generic
             and not (name and ((len(w) >= 3 and w in name) or fuzz.ratio(w, name) >= 85))]
     return not rest
 
@@ -255,7 +254,7 @@ def rule_route(text: str, services: Iterable[ServiceRef] = (),
             if (after and tokens[after[0]] not in lex.negations
                     and not _restarts(tokens, scope[-1], after[0])):
                 negated.add(after[0])
-    matches = _token_matches(tokens, content, lex)
+    matches = _token_matches(tokens, content, intents)
     countable = [i for i in content if tokens[i] not in lex.negations]
     scores: dict[str, float] = {}
     covered: dict[str, set[int]] = {}
@@ -349,30 +348,44 @@ def _restarts(tokens: list[str], after: int, before: int) -> bool:
     return any(tokens[k] in WISHES for k in range(after + 1, before))
 
 
-def _token_matches(tokens: list[str], content: list[int],
-                   lex: Lexicon) -> dict[str, list[tuple[int, float]]]:
-    """For each phrase word (or stem*), the message positions it matches and how well."""
+def _token_matches(tokens: list[str], content: list[int], intents: frozenset[str] | None
+                   ) -> dict[str, list[tuple[int, float]]]:
+    """For each phrase word (or stem*) of the phrases of `intents` (all if None), the
+    message positions it matches and how well."""
     found: dict[str, list[tuple[int, float]]] = {}
     for i in content:
-        for token, similarity in _word_matches(tokens[i]):
+        for token, similarity in _word_matches(tokens[i], intents):
             found.setdefault(token, []).append((i, similarity))
     return found
 
 
-@lru_cache(maxsize=8192)
-def _word_matches(word: str) -> tuple[tuple[str, float], ...]:
-    """The phrase words and stems* one message word matches, and how well. Customers'
-    words repeat, so this is kept: it is most of a message's cost."""
+@lru_cache(maxsize=16)
+def _vocabulary(intents: frozenset[str] | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(words, stems) of the phrases of `intents`, all if None."""
     lex = lexicon()
+    if intents is None:
+        return lex.vocabulary, lex.stems
+    tokens = {t for p in lex.phrases if p.intent in intents for t in p.tokens}
+    return (tuple(sorted(t for t in tokens if not t.endswith("*"))),
+            tuple(sorted(t[:-1] for t in tokens if t.endswith("*"))))
+
+
+@lru_cache(maxsize=8192)
+def _word_matches(word: str, intents: frozenset[str] | None = None
+                  ) -> tuple[tuple[str, float], ...]:
+    """The phrase words and stems* (of the phrases of `intents`) one message word matches,
+    and how well. Customers' words repeat, so this is kept: it is most of a message's
+    cost."""
+    vocabulary, stems = _vocabulary(intents)
     found: list[tuple[str, float]] = []
     if len(word) >= 5:
-        hits = process.extract(word, lex.vocabulary, scorer=fuzz.ratio,
+        hits = process.extract(word, vocabulary, scorer=fuzz.ratio,
                                score_cutoff=TYPO_CUTOFF, limit=None)
         found.extend((candidate, similarity / 100) for candidate, similarity, _ in hits
                      if _is_typo(word, candidate))
     else:
         found.append((word, 1.0))
-    for stem in lex.stems:
+    for stem in stems:
         similarity = _stem_similarity(word, stem)
         if similarity:
             found.append((f"{stem}*", similarity))
@@ -433,10 +446,11 @@ def pick_service(text: str, services: list[ServiceRef]) -> tuple[ServiceRef | No
     one service of that category, else by a plan name only one service has or can take."""
     if not services:
         return None, None
-    tokens = words(text)
+    folded = fold(text)
+    tokens = [w.strip(".-") for w in folded.split() if w.strip(".-")]  # words(text)
     # "verdi shop" names verdi-shop.com: two words typed apart count as one too.
     candidates = tokens + [a + b for a, b in itertools.pairwise(tokens)]
-    names = [fold(service.name) for service in services]
+    names = [_folded_name(service.name) for service in services]
     bares = [(n.split(".")[0] if "." in n and "@" not in n else n).replace("-", "") for n in names]
     best: tuple[float, int, ServiceRef] | None = None
     if candidates:
@@ -452,15 +466,16 @@ def pick_service(text: str, services: list[ServiceRef]) -> tuple[ServiceRef | No
             if similarity >= 85 and (best is None or (similarity, len(names[k])) > best[:2]):
                 best = (similarity, len(names[k]), service)
     lex = lexicon()
-    said = _tokens(text)  # as read: "site" is "sito", "sever" stays a typo of "server"
-    joined = f" {' '.join(_kind_words(said, lex))} "
+    # As read: "site" is "sito"; a misspelt kind word ("sever") as the kind word.
+    said = ["non" if w in lex.negations else lex.translations.get(w, w) for w in tokens]
+    joined = f" {' '.join(_kind_words(said))} "
     if best is not None:
         # "l'hosting di luigiverdi", "la pec luigi.verdi": the kind named picks, among the
         # services carrying that name, the one of that kind.
-        stem = fold(best[2].name).split(".")[0].replace("-", "").removeprefix("www")
+        stem = _folded_name(best[2].name).split(".")[0].replace("-", "").removeprefix("www")
         for category, aliases in lex.service_words.items():
             of_kind = [s for s in services if s.category == category
-                       and stem in re.sub(r"[^a-z0-9]", "", fold(s.name))]
+                       and stem in re.sub(r"[^a-z0-9]", "", _folded_name(s.name))]
             if (category != best[2].category and len(of_kind) == 1
                     and any(f" {' '.join(alias)} " in joined for alias in aliases)):
                 return of_kind[0], category
@@ -470,59 +485,88 @@ def pick_service(text: str, services: list[ServiceRef]) -> tuple[ServiceRef | No
             of_kind = [s for s in services if s.category == category]
             if len(of_kind) == 1:
                 return of_kind[0], category
-            by_part = [s for s in of_kind if set(said) & _name_words(s.name, lex)]
+            by_part = [s for s in of_kind if set(said) & _name_words(s.name)]
             if len(by_part) == 1:  # "il dominio del negozio"
                 return by_part[0], category
-            return _by_ending(fold(text), of_kind), category
+            return _by_ending(folded, of_kind), category
     # "il .com è scaduto": a name's ending only one service has (a domain first).
-    by_ending = _by_ending(fold(text), services)
+    by_ending = _by_ending(folded, services)
     if by_ending is None:
-        by_ending = _by_ending(fold(text), [s for s in services if s.category == "dominio"])
+        by_ending = _by_ending(folded, [s for s in services if s.category == "dominio"])
     if by_ending is not None:
         return by_ending, by_ending.category
-    generic = lex.stopwords | {w for aliases in lex.service_words.values()
-                               for alias in aliases for w in alias}
-    distinctive = {w for w in said if len(w) >= 4 and w not in generic}
+    distinctive = {w for w in said if len(w) >= 4 and w not in _kinds().generic}
     # A part of the name said in Italian: "il dominio del negozio" for verdi-shop.com.
-    holders = [s for s in services if distinctive & _name_words(s.name, lex)]
+    holders = [s for s in services if distinctive & _name_words(s.name)]
     if len(holders) == 1:
         return holders[0], holders[0].category
     # A plan's own word ("passo da start a pro"): the one service on that plan, else the
     # one service that has or may take it.
     for plans_of in (lambda s: s.plans[:1], lambda s: s.plans):
         holders = [s for s in services
-                   if distinctive & {w for plan in plans_of(s) for w in words(plan)}]
+                   if distinctive & {w for plan in plans_of(s) for w in _plan_words(plan)}]
         if len(holders) == 1:
             return holders[0], holders[0].category
     return None, None
 
 
-def _kind_words(said: list[str], lex: Lexicon) -> list[str]:
-    """The words as said, a misspelt kind word ("sever", "hostign") as the kind word."""
-    kinds = [w for aliases in lex.service_words.values() for alias in aliases for w in alias
-             if len(w) >= 5]
-    known = lex.stopwords | lex.carriers | set(lex.vocabulary)  # "serve" is not "server"
-    result = []
-    for word in said:
-        if len(word) >= 5 and word not in kinds and word not in known:
-            near = process.extractOne(word, kinds, scorer=fuzz.ratio, score_cutoff=80)
-            if near is not None and _is_typo(word, near[0]):
-                word = near[0]
-        result.append(word)
-    return result
+@dataclass(frozen=True)
+class _KindWords:
+    words: frozenset[str]  # every word of a kind's aliases ("pec", "certificata", ...)
+    long: tuple[str, ...]  # those of five letters or more, which a typo may stand for
+    known: frozenset[str]  # words that are words, not typos of a kind ("serve", "server")
+    generic: frozenset[str]  # stopwords and kind words: they name no one service
 
 
-def _name_words(name: str, lex: Lexicon) -> set[str]:
+@lru_cache(maxsize=1)
+def _kinds() -> _KindWords:
+    lex = lexicon()
+    kind = frozenset(w for aliases in lex.service_words.values() for alias in aliases
+                     for w in alias)
+    return _KindWords(kind, tuple(sorted(w for w in kind if len(w) >= 5)),
+                      lex.stopwords | lex.carriers | frozenset(lex.vocabulary),
+                      lex.stopwords | kind)
+
+
+@lru_cache(maxsize=4096)
+def _kind_word(word: str) -> str:
+    """A misspelt kind word ("sever", "hostign") as the kind word; any other word as is."""
+    kinds = _kinds()
+    if len(word) >= 5 and word not in kinds.words and word not in kinds.known:
+        near = process.extractOne(word, kinds.long, scorer=fuzz.ratio, score_cutoff=80)
+        if near is not None and _is_typo(word, near[0]):
+            return near[0]
+    return word
+
+
+def _kind_words(said: list[str]) -> list[str]:
+    return [_kind_word(word) for word in said]
+
+
+@lru_cache(maxsize=1024)
+def _folded_name(name: str) -> str:
+    return fold(name)
+
+
+@lru_cache(maxsize=1024)
+def _plan_words(plan: str) -> tuple[str, ...]:
+    return tuple(words(plan))
+
+
+@lru_cache(maxsize=1024)
+def _name_words(name: str) -> frozenset[str]:
     """The parts of a service's name that say something, in Italian: verdi-shop.com ->
     {verdi, negozio}."""
+    translations = lexicon().translations
     parts = [p for p in re.split(r"[.\-@_]+", fold(name)) if len(p) >= 4 and p != "www"]
-    return {lex.translations.get(p, p) for p in parts} - {p for p in parts if "." in p}
+    return frozenset(translations.get(p, p) for p in parts)
 
 
 def _by_ending(folded: str, services: list[ServiceRef]) -> ServiceRef | None:
     """The one service of `services` whose name ends in a word of the message ("il
     dominio .com", "il dominio punto it"), if exactly one does."""
-    endings = {s.id: fold(s.name).rsplit(".", 1)[-1] for s in services if "." in s.name}
+    endings = {s.id: _folded_name(s.name).rsplit(".", 1)[-1] for s in services
+               if "." in s.name}
     hits = [s for s in services if s.id in endings
             and re.search(rf"(?:\.|\bpunto |\bdominio ){re.escape(endings[s.id])}\b", folded)]
     return hits[0] if len(hits) == 1 else None
