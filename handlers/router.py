@@ -64,7 +64,12 @@ def fold(text: str, keep: str = "") -> str:
 
 def words(text: str, keep: str = "") -> list[str]:
     """Folded words without edge punctuation: `mariorossi.it?` -> `mariorossi.it`."""
-    return [w.strip(".-") for w in fold(text, keep).split() if w.strip(".-")]
+    return split_folded(fold(text, keep))
+
+
+def split_folded(folded: str) -> list[str]:
+    """The words of an already folded text (`words` without folding it again)."""
+    return [w.strip(".-") for w in folded.split() if w.strip(".-")]
 
 
 # Where a clause ends: punctuation, a sentence-ending dot, or a conjunction between two
@@ -190,11 +195,9 @@ def route(text: str, services: Iterable[ServiceRef] = (),
     if best_p < MIN_PROBABILITY:  # "qwertyuiop": better "not understood" than a guess
         (best_p, best), (runner_p, runner) = (best_p, UNKNOWN), (best_p, best)
     if (service or category) and not negated and _only_names(words_read, named):
-        best = "products"  # "la pec?", "e il vps": the service, nothing asked of it
-    if (best == UNKNOWN and (service or category) and not negated
-            and sum(w not in lexicon().stopwords for w in words_read.split()) <= 3):
-        # Only a service named ("e rossipizzeria.it?", "la pec?"): show it. A longer
-        # message not understood stays so ("il server del bar mi ha portato il conto").
+        # "la pec?", "e rossipizzeria.it?": the service, nothing asked of it. A message
+        # that says more and is not understood stays so ("il server del bar mi ha
+        # portato il conto", "mi consigli una pizzeria").
         best = "products"
     return Routed(intent=best, score=round(best_p * 100, 1), runner_up=runner,
                   runner_up_score=round(runner_p * 100, 1), service_id=service,
@@ -222,8 +225,13 @@ def _expand(text: str) -> str:
 def _tokens(text: str) -> list[str]:
     """Folded words, "nn", "mica", "senza" as one negation ("non rinnov*" matches "nn
     rinnovare"), English words as their Italian ("renew" as "rinnovare")."""
+    return _as_read(words(text))
+
+
+def _as_read(folded_words: list[str]) -> list[str]:
+    """Each negation as "non", each English word as its Italian."""
     lex = lexicon()
-    return ["non" if w in lex.negations else lex.translations.get(w, w) for w in words(text)]
+    return ["non" if w in lex.negations else lex.translations.get(w, w) for w in folded_words]
 
 
 def prepared(text: str) -> str:
@@ -447,7 +455,7 @@ def pick_service(text: str, services: list[ServiceRef]) -> tuple[ServiceRef | No
     if not services:
         return None, None
     folded = fold(text)
-    tokens = [w.strip(".-") for w in folded.split() if w.strip(".-")]  # words(text)
+    tokens = split_folded(folded)
     # "verdi shop" names verdi-shop.com: two words typed apart count as one too.
     candidates = tokens + [a + b for a, b in itertools.pairwise(tokens)]
     names = [_folded_name(service.name) for service in services]
@@ -467,8 +475,8 @@ def pick_service(text: str, services: list[ServiceRef]) -> tuple[ServiceRef | No
                 best = (similarity, len(names[k]), service)
     lex = lexicon()
     # As read: "site" is "sito"; a misspelt kind word ("sever") as the kind word.
-    said = ["non" if w in lex.negations else lex.translations.get(w, w) for w in tokens]
-    joined = f" {' '.join(_kind_words(said))} "
+    said = _as_read(tokens)
+    joined = f" {' '.join(_kind_word(w) for w in said)} "
     if best is not None:
         # "l'hosting di luigiverdi", "la pec luigi.verdi": the kind named picks, among the
         # services carrying that name, the one of that kind.
@@ -537,10 +545,6 @@ def _kind_word(word: str) -> str:
         if near is not None and _is_typo(word, near[0]):
             return near[0]
     return word
-
-
-def _kind_words(said: list[str]) -> list[str]:
-    return [_kind_word(word) for word in said]
 
 
 @lru_cache(maxsize=1024)

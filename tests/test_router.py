@@ -162,6 +162,7 @@ def test_labelled_sets_are_large_and_varied() -> None:
     ("la pec?", "products"),
     ("e rossipizzeria.it?", "products"),
     ("il server del bar mi ha portato il conto sbagliato", "unknown"),
+    ("mi consigli una pizzeria a Napoli", "unknown"),  # rossipizzeria.it is not asked for
 ])
 def test_router_edge_cases(text: str, intent: str) -> None:
     assert route(text, MARIO).intent == intent
