@@ -63,42 +63,44 @@ def test_router_fits_its_examples(name: str, services: list[ServiceRef], service
 # worse: sealed2 scored 97.5% when first opened (2026-12-05); sealed3 (11 writers' thirds)
 # 95.2% and sealed3_pairs (off-topic messages beside their on-topic twins) 87.3% when
 # opened on 2026-12-06.
-SEALED = [("intents_sealed2.yaml", 0.95), ("intents_sealed3.yaml", 0.94),
-          ("intents_sealed3_pairs.yaml", 0.85)]
+SEALED = [("intents_sealed2.yaml", 0.95, 0.95), ("intents_sealed3.yaml", 0.94, 0.9),
+          ("intents_sealed3_pairs.yaml", 0.85, 0.9)]  # (file, intent floor, service floor)
 
 
 def _trained() -> set[str]:
     return {fold(text) for text in intent_training.training_set()[0]}
 
 
-@pytest.mark.parametrize(("name", "floor"), SEALED)
-def test_router_on_the_sealed_sets(name: str, floor: float,
+@pytest.mark.parametrize(("name", "floor", "service_floor"), SEALED)
+def test_router_on_the_sealed_sets(name: str, floor: float, service_floor: float,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     """Also read without the messages that some other writer wrote word for word into the
     training files («ciao», «voglio parlare con un operatore»): those flatter the figure."""
     items = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
     trained = _trained()
-    unseen = [i for i in items if fold(i["text"]) not in trained]
-    right = [route(i["text"], LUIGI).intent == i["intent"] for i in items]
-    right_unseen = [route(i["text"], LUIGI).intent == i["intent"] for i in unseen]
-    misses = [f"{i['intent']} -> {route(i['text'], LUIGI).intent}: {i['text']}"
-              for i, ok in zip(items, right, strict=True) if not ok]
+    routed = [route(i["text"], LUIGI) for i in items]
+    right = [r.intent == i["intent"] for i, r in zip(items, routed, strict=True)]
+    right_unseen = [ok for i, ok in zip(items, right, strict=True)
+                    if fold(i["text"]) not in trained]
+    misses = [f"{i['intent']} -> {r.intent}: {i['text']}"
+              for i, r, ok in zip(items, routed, right, strict=True) if not ok]
     # Service labels are sparse: "la pec" is often left blank where the router names the
     # customer's one PEC; what is labelled must be found.
-    labelled = [i for i in items if i.get("service")]
-    found = sum(route(i["text"], LUIGI).service_name == i["service"] for i in labelled)
-    accuracy, unseen_accuracy = sum(right) / len(items), sum(right_unseen) / len(unseen)
+    labelled = [(i, r) for i, r in zip(items, routed, strict=True) if i.get("service")]
+    found = sum(r.service_name == i["service"] for i, r in labelled)
+    accuracy = sum(right) / len(items)
+    unseen_accuracy = sum(right_unseen) / len(right_unseen)
     with capsys.disabled():
         print(f"\nrouter on the sealed set {name} ({len(items)} messages): intent "
-              f"{accuracy:.1%}; on the {len(unseen)} not also in the training files "
+              f"{accuracy:.1%}; on the {len(right_unseen)} not also in the training files "
               f"{unseen_accuracy:.1%}; services named {found}/{len(labelled)}")
     assert accuracy >= floor, "\n".join(misses)
     assert unseen_accuracy >= floor - 0.01, "\n".join(misses)
-    assert found / len(labelled) >= 0.9
+    assert found / len(labelled) >= service_floor
 
 
-@pytest.mark.parametrize(("name", "floor"), SEALED)
-def test_sealed_messages_are_not_trained_on(name: str, floor: float) -> None:
+@pytest.mark.parametrize("name", [name for name, _, _ in SEALED])
+def test_sealed_messages_are_not_trained_on(name: str) -> None:
     """No sealed set was copied into the fit: writers working apart do write the same short
     messages («ciao», «che comandi ci sono»), and a few longer stock ones, but few."""
     items = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
